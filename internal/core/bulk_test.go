@@ -1,0 +1,100 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRunBulkOrderAndConcurrency(t *testing.T) {
+	t.Parallel()
+	for _, conc := range []int{0, 1, 3, 16, 1000} {
+		t.Run(fmt.Sprint(conc), func(t *testing.T) {
+			t.Parallel()
+			const n = 50
+			var inFlight, peak atomic.Int32
+			var mu sync.Mutex
+			var progress []int
+			errs := RunBulk(context.Background(), n, BulkOptions{
+				Concurrency: conc,
+				OnProgress: func(done, total int) {
+					mu.Lock()
+					progress = append(progress, done)
+					mu.Unlock()
+					assert.Equal(t, n, total)
+				},
+			}, func(ctx context.Context, i int) error {
+				cur := inFlight.Add(1)
+				for {
+					p := peak.Load()
+					if cur <= p || peak.CompareAndSwap(p, cur) {
+						break
+					}
+				}
+				time.Sleep(time.Millisecond)
+				inFlight.Add(-1)
+				if i%7 == 0 {
+					return fmt.Errorf("item %d", i)
+				}
+				return nil
+			})
+			require.Len(t, errs, n)
+			for i, err := range errs {
+				if i%7 == 0 {
+					assert.EqualError(t, err, fmt.Sprintf("item %d", i))
+				} else {
+					assert.NoError(t, err)
+				}
+			}
+			want := conc
+			if want <= 0 {
+				want = DefaultConcurrency
+			}
+			assert.LessOrEqual(t, int(peak.Load()), min(want, n))
+			if want > 1 {
+				assert.Greater(t, int(peak.Load()), 1, "work runs in parallel")
+			}
+			require.Len(t, progress, n)
+			for i, d := range progress {
+				assert.Equal(t, i+1, d)
+			}
+		})
+	}
+}
+
+func TestRunBulkCancelStopsNewWork(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var started atomic.Int32
+	errs := RunBulk(ctx, 100, BulkOptions{Concurrency: 2}, func(ctx context.Context, i int) error {
+		if started.Add(1) == 4 {
+			cancel()
+		}
+		return nil
+	})
+	require.Len(t, errs, 100)
+	canceled := 0
+	for _, err := range errs {
+		if errors.Is(err, context.Canceled) {
+			canceled++
+		}
+	}
+	assert.Equal(t, 100-int(started.Load()), canceled)
+	assert.GreaterOrEqual(t, canceled, 90)
+}
+
+func TestRunBulkEmpty(t *testing.T) {
+	t.Parallel()
+	called := false
+	errs := RunBulk(context.Background(), 0, BulkOptions{OnProgress: func(int, int) { called = true }}, func(context.Context, int) error { return nil })
+	assert.Empty(t, errs)
+	assert.False(t, called)
+}

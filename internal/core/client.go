@@ -1,0 +1,435 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
+)
+
+// Version is the SDK version sent in the User-Agent.
+const Version = "0.1.0"
+
+// ErrUnexpectedResponse reports a 2xx answer whose body could not be decoded
+// into the operation's result. The request did reach the server.
+var ErrUnexpectedResponse = errors.New("unexpected response body")
+
+// Spec is what a vendor package tells the core about its API.
+type Spec struct {
+	// Package names the SDK package, used in the User-Agent, errors and logs.
+	Package string
+	// Where names the deployment for error messages, e.g. "region EU1".
+	Where string
+	// DefaultBaseURL is used when no base URL option is given. Empty means
+	// the caller must give one.
+	DefaultBaseURL string
+	// Auth sets the credentials on each try. It gets a private copy of the
+	// request whose Header and URL it may change, and is called only for
+	// requests to the base URL's origin. An error it returns ends the call
+	// and is returned unchanged.
+	Auth func(r *http.Request) error
+	// CredentialHeaders and CredentialQuery name where credentials travel, so
+	// they are stripped from any redirect to another origin.
+	CredentialHeaders []string
+	CredentialQuery   []string
+	// Secrets are literal credential values redacted from error bodies,
+	// messages and log lines.
+	Secrets []string
+	// DecodeError fills e.Code, e.Message and details from the error body.
+	// body is the whole (capped) body; e.Body is already set.
+	DecodeError func(e *APIError, body []byte)
+	// Jar is used when the caller's http.Client has none.
+	Jar http.CookieJar
+}
+
+// Client is the shared transport: URL building, auth, limiting, retries,
+// error decoding and logging. It is safe for concurrent use.
+type Client struct {
+	spec     Spec
+	base     *url.URL
+	baseStr  string
+	hc       *http.Client
+	retryMax int
+	waitMin  time.Duration
+	waitMax  time.Duration
+	logger   *slog.Logger
+	limiter  *rate.Limiter
+	maxBody  int64
+	ua       []string
+	redactor *strings.Replacer
+	now      func() time.Time
+	own      *http.Transport // the default transport, when the caller gave none
+}
+
+// New builds a Client from a package's Spec and the caller's options. It
+// makes no network call.
+func New(spec Spec, o Options) (*Client, error) {
+	raw := o.baseURL
+	if raw == "" {
+		raw = spec.DefaultBaseURL
+	}
+	if raw == "" {
+		return nil, fmt.Errorf("%s: a base URL is required", spec.Package)
+	}
+	base, err := ParseBaseURL(raw, o.insecureHTTP)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", spec.Package, err)
+	}
+	c := &Client{
+		spec:     spec,
+		base:     base,
+		baseStr:  base.String(),
+		retryMax: o.retryMaxOr(),
+		logger:   o.logger,
+		maxBody:  o.maxBodyOr(),
+		now:      time.Now,
+	}
+	c.waitMin, c.waitMax = o.waits()
+	if o.ratePerSec > 0 {
+		c.limiter = rate.NewLimiter(rate.Limit(o.ratePerSec), max(o.rateBurst, 1))
+	}
+	ua := "caseassign-go/" + Version + " (" + spec.Package + ")"
+	if s := strings.TrimSpace(o.userAgent); s != "" {
+		if strings.ContainsAny(s, "\r\n") {
+			return nil, fmt.Errorf("%s: user agent must not contain line breaks", spec.Package)
+		}
+		ua += " " + s
+	}
+	c.ua = []string{ua}
+	var pairs []string
+	for _, s := range spec.Secrets {
+		if s != "" {
+			pairs = append(pairs, s, "[REDACTED]")
+			if esc := url.QueryEscape(s); esc != s {
+				pairs = append(pairs, esc, "[REDACTED]")
+			}
+		}
+	}
+	c.redactor = strings.NewReplacer(pairs...)
+
+	var hcBase http.Client
+	var rt http.RoundTripper
+	if o.httpClient != nil {
+		hcBase = *o.httpClient //nolint:govet // a shallow copy: the caller's client is never mutated
+		rt = hcBase.Transport
+		if rt == nil {
+			rt = http.DefaultTransport
+		}
+	} else {
+		c.own = newDefaultTransport()
+		rt = c.own
+	}
+	c.hc = &http.Client{
+		Transport:     &transport{c: c, next: rt},
+		CheckRedirect: c.checkRedirect(hcBase.CheckRedirect),
+		Jar:           hcBase.Jar,
+		Timeout:       hcBase.Timeout,
+	}
+	if c.hc.Jar == nil {
+		c.hc.Jar = spec.Jar
+	}
+	return c, nil
+}
+
+func newDefaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 2 * DefaultMaxIdleConnsPerHost
+	t.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
+	return t
+}
+
+// CloseIdleConnections closes the idle connections of the client's own
+// default transport. A transport the caller supplied is left alone, since
+// other clients may share it.
+func (c *Client) CloseIdleConnections() {
+	if c.own != nil {
+		c.own.CloseIdleConnections()
+	}
+}
+
+// BaseURL returns the checked base URL as a string, without trailing slash.
+func (c *Client) BaseURL() string { return c.baseStr }
+
+// Package returns the package name the client was built for.
+func (c *Client) Package() string { return c.spec.Package }
+
+// Redact replaces every known secret in s.
+func (c *Client) Redact(s string) string { return c.redactor.Replace(s) }
+
+// Request is one operation: the core adds the base URL, headers, auth and retries.
+type Request struct {
+	Method string
+	// Path is the operation's documented path, built with Path when it holds
+	// caller input. It is appended to the base URL's path prefix.
+	Path string
+	// Query is the encoded query string, without "?". Never a credential.
+	Query string
+	// Body is the encoded request body, replayed byte for byte on each try.
+	Body []byte
+	// ContentType defaults to application/json when Body is set.
+	ContentType string
+	// Accept defaults to application/json.
+	Accept string
+}
+
+// Response is a 2xx answer with its body read in full.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+
+	pkg    string
+	method string
+	url    string
+}
+
+var (
+	jsonType   = []string{"application/json"}
+	headerUA   = http.CanonicalHeaderKey("User-Agent")
+	headerCT   = http.CanonicalHeaderKey("Content-Type")
+	headerAcc  = http.CanonicalHeaderKey("Accept")
+	requestIDs = []string{"X-Request-Id", "X-Request-ID", "Request-Id", "X-Amzn-Requestid", "X-Correlation-Id", "Cx-Request-Id"}
+)
+
+// Do sends r with retries and returns the 2xx answer, an *APIError for any
+// other status, a *ValidationError-free *RequestError when no usable answer
+// came, or the Auth hook's error unchanged.
+func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
+	if ctx == nil {
+		return Response{}, Invalid(c.spec.Package, "ctx", "nil context")
+	}
+	u := c.baseStr + r.Path
+	if r.Query != "" {
+		u += "?" + r.Query
+	}
+	var st *callState
+	if c.logger != nil {
+		st = &callState{}
+		ctx = context.WithValue(ctx, callStateKey{}, st)
+	}
+	var body any
+	if r.Body != nil {
+		body = r.Body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, u, body)
+	if err != nil {
+		return Response{}, &RequestError{Method: r.Method, URL: c.baseStr + r.Path, Err: err, pkg: c.spec.Package}
+	}
+	h := req.Header
+	h[headerUA] = c.ua
+	if r.Accept != "" {
+		h[headerAcc] = []string{r.Accept}
+	} else {
+		h[headerAcc] = jsonType
+	}
+	if r.Body != nil {
+		if r.ContentType != "" {
+			h[headerCT] = []string{r.ContentType}
+		} else {
+			h[headerCT] = jsonType
+		}
+	}
+	p := &policy{c: c, st: st}
+	rc := &retryablehttp.Client{
+		HTTPClient:   c.hc,
+		RetryMax:     c.retryMax,
+		RetryWaitMin: c.waitMin,
+		RetryWaitMax: c.waitMax,
+		CheckRetry:   p.checkRetry,
+		Backoff:      p.backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	resp, err := rc.Do(req)
+	clean := cleanURL(req.URL)
+	if err != nil {
+		if resp != nil && resp.Body != nil {
+			_ = resp.Body.Close()
+		}
+		return Response{}, c.requestError(r.Method, clean, err)
+	}
+	data, err := bodyBytes(resp)
+	if err != nil {
+		return Response{}, c.requestError(r.Method, clean, err)
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: data, pkg: c.spec.Package, method: r.Method, url: clean}, nil
+	}
+	return Response{}, c.apiError(r.Method, clean, resp, data, p.rateLimited)
+}
+
+// bodyBytes returns the body the transport already read. http.Client wraps it
+// when it has a Timeout, so it is then read through the wrapper. The body is
+// always closed, which also stops the client's timer.
+func bodyBytes(resp *http.Response) ([]byte, error) {
+	defer resp.Body.Close()
+	if bb, ok := resp.Body.(*bufBody); ok {
+		return bb.b, nil
+	}
+	buf := make([]byte, 0, max(resp.ContentLength, 0))
+	return readAllInto(buf, resp.Body)
+}
+
+// JSON sends in (when non-nil) as a JSON body and decodes a 2xx answer into
+// out (when non-nil).
+func (c *Client) JSON(ctx context.Context, method, path string, in, out any) error {
+	r := Request{Method: method, Path: path}
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return Invalid(c.spec.Package, "body", err.Error())
+		}
+		r.Body = b
+	}
+	resp, err := c.Do(ctx, &r)
+	if err != nil || out == nil {
+		return err
+	}
+	return resp.DecodeJSON(out)
+}
+
+// DecodeJSON decodes the body into out. An empty or malformed body is an
+// error matching ErrUnexpectedResponse.
+func (r Response) DecodeJSON(out any) error {
+	if len(bytes.TrimSpace(r.Body)) == 0 {
+		return r.Unexpected(errors.New("empty body"))
+	}
+	if err := json.Unmarshal(r.Body, out); err != nil {
+		return r.Unexpected(err)
+	}
+	return nil
+}
+
+// Unexpected wraps a decoding failure of this response: the error matches
+// ErrUnexpectedResponse and the cause.
+func (r Response) Unexpected(cause error) error {
+	return &RequestError{Method: r.method, URL: r.url, pkg: r.pkg,
+		Err: fmt.Errorf("%w (status %d): %w", ErrUnexpectedResponse, r.StatusCode, cause)}
+}
+
+func (c *Client) requestError(method, u string, err error) error {
+	var ae *authError
+	if errors.As(err, &ae) {
+		return ae.err
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if errors.Is(err, ErrResponseTooLarge) {
+		err = fmt.Errorf("%w (cap %d bytes)", ErrResponseTooLarge, c.maxBody)
+	}
+	return &RequestError{Method: method, URL: u, Err: redactedError{err, c}, pkg: c.spec.Package}
+}
+
+// redactedError keeps the cause for errors.Is/As while its text is redacted.
+type redactedError struct {
+	err error
+	c   *Client
+}
+
+func (e redactedError) Error() string { return e.c.Redact(e.err.Error()) }
+func (e redactedError) Unwrap() error { return e.err }
+
+func (c *Client) apiError(method, u string, resp *http.Response, body []byte, rateLimited bool) *APIError {
+	e := &APIError{
+		StatusCode:  resp.StatusCode,
+		Method:      method,
+		URL:         u,
+		pkg:         c.spec.Package,
+		where:       c.spec.Where,
+		rateLimited: rateLimited,
+	}
+	for _, k := range requestIDs {
+		if v := resp.Header.Get(k); v != "" {
+			e.RequestID = v
+			break
+		}
+	}
+	if d, ok := retryAfter(resp.Header, resp.StatusCode, c.now()); ok {
+		e.RetryAfter = d
+	}
+	if len(c.spec.Secrets) > 0 && len(body) > 0 {
+		body = []byte(c.Redact(string(body)))
+	}
+	e.Body = body[:min(len(body), MaxErrorBody):min(len(body), MaxErrorBody)]
+	if c.spec.DecodeError != nil && len(body) > 0 {
+		c.spec.DecodeError(e, body)
+	}
+	if e.Message == "" {
+		e.Message = fallbackMessage(resp.Header.Get(headerCT), body)
+	}
+	e.Message = c.Redact(e.Message)
+	e.Code = c.Redact(e.Code)
+	return e
+}
+
+// fallbackMessage derives a short message from an undecodable body: the first
+// line of a plain-text body, nothing for HTML or binary.
+func fallbackMessage(ctype string, body []byte) string {
+	if len(body) == 0 {
+		return ""
+	}
+	ct := strings.ToLower(ctype)
+	t := bytes.TrimSpace(body)
+	if strings.Contains(ct, "html") || bytes.HasPrefix(t, []byte("<")) {
+		return ""
+	}
+	if i := bytes.IndexAny(t, "\r\n"); i >= 0 {
+		t = t[:i]
+	}
+	s := strings.ToValidUTF8(string(t), "")
+	if len(s) > 200 {
+		s = s[:200] + "..."
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\t' {
+			return ""
+		}
+	}
+	return s
+}
+
+// checkRedirect keeps credentials on their origin: a redirect to another
+// origin loses every credential header and query parameter, and a redirect
+// from https to http is refused.
+func (c *Client) checkRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 10 {
+			return &redirectError{"stopped after 10 redirects"}
+		}
+		if c.base.Scheme == "https" && !strings.EqualFold(req.URL.Scheme, "https") {
+			return &redirectError{"refusing a redirect from https to " + req.URL.Scheme}
+		}
+		if !sameOrigin(req.URL, c.base) {
+			req.Header.Del("Authorization")
+			req.Header.Del("Cookie")
+			for _, k := range c.spec.CredentialHeaders {
+				req.Header.Del(k)
+			}
+			if len(c.spec.CredentialQuery) > 0 && req.URL.RawQuery != "" {
+				q := req.URL.Query()
+				for _, k := range c.spec.CredentialQuery {
+					q.Del(k)
+				}
+				req.URL.RawQuery = q.Encode()
+			}
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
+}
+
+type redirectError struct{ msg string }
+
+func (e *redirectError) Error() string { return e.msg }

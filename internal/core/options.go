@@ -1,0 +1,101 @@
+package core
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Defaults shared by every package. Each package documents them in its godoc.
+const (
+	DefaultRetryMax     = 4
+	DefaultRetryWaitMin = 250 * time.Millisecond
+	DefaultRetryWaitMax = 30 * time.Second
+	DefaultMaxBodyBytes = 32 << 20
+	DefaultConcurrency  = 8
+	// DefaultMaxIdleConnsPerHost sizes the default transport's idle pool so
+	// that bulk calls up to this concurrency keep their connections alive.
+	DefaultMaxIdleConnsPerHost = 128
+)
+
+// Options holds the settings every package shares. The zero value means
+// "all defaults"; setters record that a value was chosen, so 0 can mean
+// "disabled" where the contract says so.
+type Options struct {
+	baseURL      string
+	insecureHTTP bool
+	httpClient   *http.Client
+	retryMax     int
+	retryMaxSet  bool
+	waitMin      time.Duration
+	waitMax      time.Duration
+	waitSet      bool
+	ratePerSec   float64
+	rateBurst    int
+	logger       *slog.Logger
+	userAgent    string
+	maxBody      int64
+}
+
+// SetBaseURL records the base URL; it is checked by New.
+func (o *Options) SetBaseURL(raw string) { o.baseURL = raw }
+
+// BaseURL returns the recorded base URL, empty when none was set.
+func (o *Options) BaseURL() string { return o.baseURL }
+
+// SetInsecureHTTP allows plain http to a non-loopback host.
+func (o *Options) SetInsecureHTTP() { o.insecureHTTP = true }
+
+// SetHTTPClient sets the http.Client used as a base. It is copied, never mutated.
+func (o *Options) SetHTTPClient(hc *http.Client) { o.httpClient = hc }
+
+// SetRetryMax sets the number of retries after the first try; 0 disables
+// retries and a negative value is treated as 0.
+func (o *Options) SetRetryMax(n int) {
+	o.retryMax = max(n, 0)
+	o.retryMaxSet = true
+}
+
+// SetRetryWait sets the bounds of the backoff between tries.
+func (o *Options) SetRetryWait(lo, hi time.Duration) {
+	o.waitMin, o.waitMax, o.waitSet = lo, hi, true
+}
+
+// SetRateLimit sets the client-side limiter; perSecond <= 0 disables it.
+func (o *Options) SetRateLimit(perSecond float64, burst int) {
+	o.ratePerSec, o.rateBurst = perSecond, burst
+}
+
+// SetLogger sets the structured logger; nil keeps the client silent.
+func (o *Options) SetLogger(l *slog.Logger) { o.logger = l }
+
+// SetUserAgent sets a product token appended to the SDK's own User-Agent.
+func (o *Options) SetUserAgent(ua string) { o.userAgent = ua }
+
+// SetMaxResponseBytes sets the response body cap; n <= 0 restores the default.
+func (o *Options) SetMaxResponseBytes(n int64) { o.maxBody = n }
+
+func (o *Options) retryMaxOr() int {
+	if o.retryMaxSet {
+		return o.retryMax
+	}
+	return DefaultRetryMax
+}
+
+func (o *Options) waits() (lo, hi time.Duration) {
+	lo, hi = DefaultRetryWaitMin, DefaultRetryWaitMax
+	if o.waitSet {
+		lo, hi = max(o.waitMin, 0), max(o.waitMax, 0)
+	}
+	if hi < lo {
+		hi = lo
+	}
+	return lo, hi
+}
+
+func (o *Options) maxBodyOr() int64 {
+	if o.maxBody > 0 {
+		return o.maxBody
+	}
+	return DefaultMaxBodyBytes
+}

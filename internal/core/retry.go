@@ -1,0 +1,155 @@
+package core
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// policy is the retry policy of one call. go-retryablehttp's default policy
+// retries every 5xx and ignores Retry-After beyond its cap; this one retries
+// only what is safe and useful to retry:
+//
+//   - 429 (any method), 502, 503 and 504;
+//   - connection errors: refused, reset, dropped mid-answer, truncated body;
+//   - nothing else: not 500 (the server looked at the request and failed on
+//     it), not TLS verification failures, not the caller's own cancellation.
+//
+// A Retry-After (429 and 503) longer than the maximum wait is not slept: the
+// call ends at once and the error matches ErrRateLimited.
+type policy struct {
+	c           *Client
+	st          *callState // nil without a logger
+	rateLimited bool
+}
+
+func (p *policy) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if cerr := ctx.Err(); cerr != nil {
+		return false, cerr
+	}
+	if err != nil {
+		return retryableError(err), nil
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		if d, ok := retryAfter(resp.Header, resp.StatusCode, p.c.now()); ok && d > p.c.waitMax {
+			p.rateLimited = true
+			return false, nil
+		}
+		return true, nil
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true, nil
+	}
+	return false, nil
+}
+
+// backoff waits what the server asked for, or an exponentially growing,
+// jittered wait between the min and max wait. It logs the retry at warn level.
+func (p *policy) backoff(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
+	wait := jitter(lo, hi, attempt)
+	reason := "connection error"
+	if resp != nil {
+		reason = "status " + strconv.Itoa(resp.StatusCode)
+		if d, ok := retryAfter(resp.Header, resp.StatusCode, p.c.now()); ok && honoursRetryAfter(resp.StatusCode) {
+			wait = d
+			reason += " with Retry-After"
+		}
+	}
+	if lg := p.c.logger; lg != nil {
+		attrs := []slog.Attr{
+			slog.String("sdk", p.c.spec.Package),
+			slog.String("reason", reason),
+			slog.Duration("wait", wait),
+			slog.Int("retry", attempt+1),
+		}
+		if p.st != nil {
+			attrs = append(attrs, slog.Int("attempt", p.st.attempt))
+		}
+		lg.LogAttrs(context.Background(), slog.LevelWarn, "caseassign: retrying", attrs...)
+	}
+	return wait
+}
+
+// jitter returns a wait in [lo, min(hi, lo*2^attempt)].
+func jitter(lo, hi time.Duration, attempt int) time.Duration {
+	if hi <= lo {
+		return lo
+	}
+	ceil := hi
+	if attempt < 32 && lo > 0 {
+		if c := lo << attempt; c > 0 && c < hi {
+			ceil = c
+		}
+	}
+	if ceil <= lo {
+		return lo
+	}
+	return lo + time.Duration(rand.Int64N(int64(ceil-lo)+1))
+}
+
+// honoursRetryAfter reports whether the retry policy waits for Retry-After
+// on this status: only on 429 and 503, where the header means "come back later".
+func honoursRetryAfter(status int) bool {
+	return status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable
+}
+
+// retryAfter reads the wait the server asked for: Retry-After in seconds or
+// as an HTTP date on 429 and 503, and on 429 also X-RateLimit-Reset (a Unix
+// time, or seconds when the value is small).
+func retryAfter(h http.Header, status int, now time.Time) (time.Duration, bool) {
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return seconds(secs), true
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			return max(t.Sub(now), 0), true
+		}
+	}
+	if status == http.StatusTooManyRequests {
+		if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
+			if n, err := strconv.ParseFloat(v, 64); err == nil && n >= 0 {
+				if n > 1e9 {
+					d := time.Unix(int64(n), 0).Sub(now)
+					return max(d, 0), true
+				}
+				return seconds(int64(n)), true
+			}
+		}
+	}
+	return 0, false
+}
+
+func seconds(n int64) time.Duration {
+	const maxSecs = int64((1<<63 - 1) / time.Second)
+	if n <= 0 {
+		return 0
+	}
+	return time.Duration(min(n, maxSecs)) * time.Second
+}
+
+// retryableError reports whether a transport error is worth another try.
+func retryableError(err error) bool {
+	var (
+		ae  *authError
+		le  *limitError
+		re  *redirectError
+		ua  x509.UnknownAuthorityError
+		ci  x509.CertificateInvalidError
+		he  x509.HostnameError
+		cve *tls.CertificateVerificationError
+	)
+	switch {
+	case errors.As(err, &ae), errors.As(err, &le), errors.As(err, &re),
+		errors.As(err, &ua), errors.As(err, &ci), errors.As(err, &he), errors.As(err, &cve),
+		errors.Is(err, ErrResponseTooLarge), errors.Is(err, context.Canceled):
+		return false
+	}
+	return true
+}

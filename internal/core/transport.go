@@ -1,0 +1,172 @@
+package core
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// transport wraps the caller's RoundTripper for each try: it waits for the
+// rate limiter, applies credentials to a private copy of the request (only
+// for the base origin), reads the body through the size cap, and logs.
+//
+// It deliberately does not implement CloseIdleConnections: go-retryablehttp
+// calls http.Client.CloseIdleConnections when it gives up, and that must not
+// close the idle connections of a transport other clients share.
+type transport struct {
+	c    *Client
+	next http.RoundTripper
+}
+
+type authError struct{ err error }
+
+func (e *authError) Error() string { return "credentials: " + e.err.Error() }
+func (e *authError) Unwrap() error { return e.err }
+
+type limitError struct{ err error }
+
+func (e *limitError) Error() string { return "client-side rate limit: " + e.err.Error() }
+func (e *limitError) Unwrap() error { return e.err }
+
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	c := t.c
+	ctx := req.Context()
+	st, _ := ctx.Value(callStateKey{}).(*callState)
+	if st != nil {
+		st.attempt++
+	}
+	if c.limiter != nil {
+		if err := c.limiter.Wait(ctx); err != nil {
+			closeBody(req)
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, &limitError{err}
+		}
+	}
+	out := req
+	if c.spec.Auth != nil && sameOrigin(req.URL, c.base) {
+		r2 := new(http.Request)
+		*r2 = *req
+		r2.Header = req.Header.Clone()
+		u2 := *req.URL
+		r2.URL = &u2
+		if err := c.spec.Auth(r2); err != nil {
+			closeBody(req)
+			return nil, &authError{err}
+		}
+		out = r2
+	}
+	start := time.Now()
+	resp, err := t.next.RoundTrip(out)
+	if err != nil {
+		c.logTry(ctx, st, req, 0, time.Since(start), err)
+		return nil, err
+	}
+	data, err := readBody(resp.Body, resp.ContentLength, c.maxBody)
+	_ = resp.Body.Close()
+	if err != nil {
+		c.logTry(ctx, st, req, resp.StatusCode, time.Since(start), err)
+		return nil, err
+	}
+	resp.Body = &bufBody{b: data}
+	resp.ContentLength = int64(len(data))
+	resp.Request = req // never the copy that carries credentials
+	c.logTry(ctx, st, req, resp.StatusCode, time.Since(start), nil)
+	return resp, nil
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+}
+
+// readBody reads r to EOF, refusing more than limit bytes. Reading to EOF is
+// what lets the transport reuse the connection.
+func readBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
+	if contentLength > limit {
+		return nil, ErrResponseTooLarge
+	}
+	size := 512
+	if contentLength >= 0 {
+		size = int(contentLength) + 1
+	}
+	return readLimited(make([]byte, 0, size), r, limit)
+}
+
+// readAllInto reads r to EOF, appending to buf.
+func readAllInto(buf []byte, r io.Reader) ([]byte, error) {
+	return readLimited(buf, r, 1<<62)
+}
+
+func readLimited(buf []byte, r io.Reader, limit int64) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return nil, ErrResponseTooLarge
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// bufBody is a response body already read into memory.
+type bufBody struct {
+	b   []byte
+	off int
+}
+
+func (b *bufBody) Read(p []byte) (int, error) {
+	if b.off >= len(b.b) {
+		return 0, io.EOF
+	}
+	n := copy(p, b.b[b.off:])
+	b.off += n
+	return n, nil
+}
+
+func (b *bufBody) Close() error { return nil }
+
+type callStateKey struct{}
+
+// callState follows one call across its tries, for logging.
+type callState struct {
+	attempt int
+}
+
+// logTry logs one try at debug level: method, path (never the query), status,
+// attempt and duration. Nothing is logged without a logger.
+func (c *Client) logTry(ctx context.Context, st *callState, req *http.Request, status int, d time.Duration, err error) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 8)
+	attrs = append(attrs,
+		slog.String("sdk", c.spec.Package),
+		slog.String("method", req.Method),
+		slog.String("host", req.URL.Host),
+		slog.String("path", req.URL.Path),
+	)
+	if status != 0 {
+		attrs = append(attrs, slog.Int("status", status))
+	}
+	if st != nil {
+		attrs = append(attrs, slog.Int("attempt", st.attempt))
+	}
+	attrs = append(attrs, slog.Duration("duration", d))
+	if err != nil {
+		attrs = append(attrs, slog.String("error", c.Redact(err.Error())))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "caseassign: http try", attrs...)
+}

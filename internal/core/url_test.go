@@ -1,0 +1,125 @@
+package core
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseBaseURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		raw      string
+		insecure bool
+		want     string
+		wantErr  string
+	}{
+		{raw: "https://api.coralogix.com", want: "https://api.coralogix.com"},
+		{raw: "https://api.coralogix.com/", want: "https://api.coralogix.com"},
+		{raw: "https://proxy.example.com/prefix/", want: "https://proxy.example.com/prefix"},
+		{raw: "https://proxy.example.com/prefix", want: "https://proxy.example.com/prefix"},
+		{raw: "https://proxy.example.com/a//", want: "https://proxy.example.com/a"},
+		{raw: "http://127.0.0.1:8080", want: "http://127.0.0.1:8080"},
+		{raw: "http://localhost:8080/x/", want: "http://localhost:8080/x"},
+		{raw: "http://[::1]:8080", want: "http://[::1]:8080"},
+		{raw: "http://api.example.com", wantErr: "plain http"},
+		{raw: "http://api.example.com", insecure: true, want: "http://api.example.com"},
+		{raw: "http://127.0.0.1.example.com", wantErr: "plain http"},
+		{raw: "ftp://api.example.com", wantErr: "scheme"},
+		{raw: "api.example.com", wantErr: "scheme"},
+		{raw: "", wantErr: "empty"},
+		{raw: "https://", wantErr: "no host"},
+		{raw: "https://user:pw@api.example.com", wantErr: "credentials"},
+		{raw: "https://api.example.com?token=x", wantErr: "query"},
+		{raw: "https://api.example.com/#frag", wantErr: "fragment"},
+		{raw: "https://api.example.com/a/../b", wantErr: "dot segments"},
+		{raw: "https://api.example.com/%zz", wantErr: "base URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.raw, func(t *testing.T) {
+			t.Parallel()
+			u, err := ParseBaseURL(tt.raw, tt.insecure)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				assert.NotContains(t, err.Error(), "pw@")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, u.String())
+		})
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	t.Parallel()
+	for host, want := range map[string]bool{
+		"localhost": true, "LOCALHOST": true, "api.localhost": true, "127.0.0.1": true,
+		"127.1.2.3": true, "::1": true, "[::1]": true, "localhost.": true,
+		"example.com": false, "10.0.0.1": false, "localhost.example.com": false, "": false,
+	} {
+		assert.Equal(t, want, IsLoopback(host), host)
+	}
+}
+
+func TestPathEscapesSegments(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		seg  string
+		want string
+	}{
+		{"CASE-123", "/c/CASE-123"},
+		{"a/b", "/c/a%2Fb"},
+		{"../admin", "/c/..%2Fadmin"},
+		{"x?y=1", "/c/x%3Fy=1"},
+		{"x#frag", "/c/x%23frag"},
+		{"%2e%2e", "/c/%252e%252e"},
+		{"a b", "/c/a%20b"},
+		{"é", "/c/%C3%A9"},
+	}
+	for _, tt := range tests {
+		got, err := Path("/c", tt.seg)
+		require.NoError(t, err, tt.seg)
+		assert.Equal(t, tt.want, got, tt.seg)
+		u, err := url.Parse("https://h" + got)
+		require.NoError(t, err)
+		assert.Equal(t, "/c/"+tt.seg, u.Path, "the segment decodes back to the input")
+		assert.Equal(t, 2, strings.Count(u.EscapedPath(), "/"), "the input stays in one segment")
+	}
+	for _, bad := range []string{"", ".", ".."} {
+		_, err := Path("/c", bad)
+		assert.True(t, errors.Is(err, ErrBadSegment), bad)
+	}
+	got, err := Path("/v1/incidents", "abc", "assign_role_to_user")
+	require.NoError(t, err)
+	assert.Equal(t, "/v1/incidents/abc/assign_role_to_user", got)
+}
+
+func FuzzPath(f *testing.F) {
+	for _, s := range []string{"CASE-1", "../x", "a/b", "%2e", "?#", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, seg string) {
+		p, err := Path("/c", seg)
+		if err != nil {
+			return
+		}
+		u, err := url.Parse("https://h" + p)
+		if err != nil {
+			t.Fatalf("built path %q does not parse: %v", p, err)
+		}
+		if u.RawQuery != "" || u.Fragment != "" {
+			t.Fatalf("segment %q escaped into query or fragment: %q", seg, p)
+		}
+		if strings.Count(u.EscapedPath(), "/") != 2 {
+			t.Fatalf("segment %q left its segment: %q", seg, p)
+		}
+		if u.Path != "/c/"+seg {
+			t.Fatalf("segment %q decodes to %q", seg, u.Path)
+		}
+	})
+}

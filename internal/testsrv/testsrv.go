@@ -1,0 +1,364 @@
+// Package testsrv is the shared base of the caseassign test servers: a
+// loopback httptest server that records requests, counts connections, and
+// injects scripted faults (statuses, Retry-After, latency, dropped
+// connections, truncated or malformed bodies) and a server-side rate limit.
+// Each vendor's xxxtest package adds only its routes and state.
+package testsrv
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Fault is one scripted misbehaviour, applied to the next request(s) that
+// match Method and Path.
+type Fault struct {
+	// Method and Path select the requests the fault applies to; empty
+	// matches any. A Path ending in "*" matches by prefix.
+	Method string
+	Path   string
+	// Times is how many matching requests the fault applies to; 0 means 1.
+	Times int
+
+	// Latency delays the request before anything else happens (the delay
+	// ends early if the client goes away). With nothing else set, the
+	// request is then handled normally.
+	Latency time.Duration
+	// Status answers with this status instead of handling the request;
+	// the server state does not change.
+	Status int
+	// Body and ContentType go with Status (ContentType defaults to
+	// application/json when Body looks like JSON, text/plain otherwise).
+	Body        string
+	ContentType string
+	// RetryAfter sets the Retry-After header ("2" or an HTTP date).
+	RetryAfter string
+	// Header adds response headers.
+	Header http.Header
+	// Drop closes the connection without answering and without handling.
+	Drop bool
+	// DropAfterHandling handles the request (the state changes), then closes
+	// the connection without answering: the client cannot tell it worked.
+	DropAfterHandling bool
+	// Truncate handles the request, then sends only half of the body with
+	// the full Content-Length and closes the connection.
+	Truncate bool
+	// Malformed answers 200 with a body that is not valid JSON, without
+	// handling the request.
+	Malformed bool
+	// Empty answers 200 with an empty body, without handling the request.
+	Empty bool
+	// Oversize answers 200 with a valid-looking body of this many bytes,
+	// without handling the request.
+	Oversize int64
+}
+
+func (f *Fault) matches(r *http.Request) bool {
+	if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
+		return false
+	}
+	if f.Path == "" {
+		return true
+	}
+	if p, ok := strings.CutSuffix(f.Path, "*"); ok {
+		return strings.HasPrefix(r.URL.Path, p)
+	}
+	return r.URL.Path == f.Path
+}
+
+// Request is a recorded request.
+type Request struct {
+	Method   string
+	Path     string // the decoded path
+	RawPath  string // the path as sent on the wire
+	RawQuery string
+	Header   http.Header
+	Body     []byte
+}
+
+// Server is an httptest server with recording and fault injection.
+type Server struct {
+	*httptest.Server
+
+	handler http.Handler
+
+	mu        sync.Mutex
+	faults    []Fault
+	reqs      []Request
+	noRecord  bool
+	limiter   *rate.Limiter
+	latency   time.Duration
+	conns     atomic.Int64
+	throttled atomic.Int64
+	handled   atomic.Int64
+}
+
+// New starts a server on loopback in front of h.
+func New(h http.Handler) *Server {
+	s := &Server{handler: h}
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.Server.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	s.Server.Start()
+	return s
+}
+
+// Inject queues faults; each applies to the next matching request(s).
+func (s *Server) Inject(faults ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range faults {
+		if f.Times <= 0 {
+			f.Times = 1
+		}
+		s.faults = append(s.faults, f)
+	}
+}
+
+// ClearFaults drops every queued fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	s.faults = nil
+	s.mu.Unlock()
+}
+
+// PendingFaults returns the number of queued fault applications left.
+func (s *Server) PendingFaults() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, f := range s.faults {
+		n += f.Times
+	}
+	return n
+}
+
+// SetLatency delays every request by d (0 disables).
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	s.latency = d
+	s.mu.Unlock()
+}
+
+// SetRateLimit makes the server answer 429 with Retry-After when more than
+// perSecond requests (with the given burst) arrive; perSecond <= 0 disables.
+func (s *Server) SetRateLimit(perSecond float64, burst int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if perSecond <= 0 {
+		s.limiter = nil
+		return
+	}
+	s.limiter = rate.NewLimiter(rate.Limit(perSecond), max(burst, 1))
+}
+
+// Throttled returns how many 429s the server-side rate limit sent.
+func (s *Server) Throttled() int { return int(s.throttled.Load()) }
+
+// Handled returns how many requests reached the route handler.
+func (s *Server) Handled() int { return int(s.handled.Load()) }
+
+// SetRecording turns request recording on (the default) or off.
+func (s *Server) SetRecording(on bool) {
+	s.mu.Lock()
+	s.noRecord = !on
+	s.mu.Unlock()
+}
+
+// Requests returns a copy of the recorded requests, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.reqs...)
+}
+
+// ResetRequests forgets the recorded requests.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	s.reqs = nil
+	s.mu.Unlock()
+}
+
+// Connections returns how many TCP connections the server accepted.
+func (s *Server) Connections() int { return int(s.conns.Load()) }
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+
+	s.mu.Lock()
+	if !s.noRecord {
+		s.reqs = append(s.reqs, Request{
+			Method: r.Method, Path: r.URL.Path, RawPath: r.URL.EscapedPath(),
+			RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body,
+		})
+	}
+	var fault *Fault
+	for i := range s.faults {
+		if s.faults[i].matches(r) {
+			f := s.faults[i]
+			fault = &f
+			s.faults[i].Times--
+			if s.faults[i].Times == 0 {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			}
+			break
+		}
+	}
+	latency, limiter := s.latency, s.limiter
+	s.mu.Unlock()
+
+	if latency > 0 && !sleep(r, latency) {
+		return
+	}
+	if fault != nil && fault.Latency > 0 && !sleep(r, fault.Latency) {
+		return
+	}
+	if limiter != nil && !limiter.Allow() {
+		s.throttled.Add(1)
+		wait := limiter.Reserve()
+		d := wait.Delay()
+		wait.Cancel()
+		w.Header().Set("Retry-After", strconv.Itoa(int(max(d.Seconds()+0.999, 1))))
+		WriteJSON(w, http.StatusTooManyRequests, map[string]string{"error": "rate limited"})
+		return
+	}
+	if fault == nil {
+		s.handled.Add(1)
+		s.handler.ServeHTTP(w, r)
+		return
+	}
+	s.applyFault(w, r, fault)
+}
+
+func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault) {
+	for k, vs := range f.Header {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	switch {
+	case f.Drop:
+		hangUp(w, nil)
+	case f.DropAfterHandling:
+		s.handled.Add(1)
+		s.handler.ServeHTTP(httptest.NewRecorder(), r)
+		hangUp(w, nil)
+	case f.Truncate:
+		s.handled.Add(1)
+		rec := httptest.NewRecorder()
+		s.handler.ServeHTTP(rec, r)
+		b := rec.Body.Bytes()
+		var raw bytes.Buffer
+		fmt.Fprintf(&raw, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n",
+			rec.Code, http.StatusText(rec.Code), rec.Header().Get("Content-Type"), max(len(b), 1))
+		raw.Write(b[:len(b)/2])
+		hangUp(w, raw.Bytes())
+	case f.Malformed:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, `{"data": [{"id": "1", "trunc`)
+	case f.Empty:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+	case f.Oversize > 0:
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.FormatInt(f.Oversize, 10))
+		w.WriteHeader(http.StatusOK)
+		chunk := bytes.Repeat([]byte(" "), 64<<10)
+		for left := f.Oversize; left > 0; {
+			n := min(left, int64(len(chunk)))
+			if _, err := w.Write(chunk[:n]); err != nil {
+				return
+			}
+			left -= n
+		}
+	case f.Status != 0:
+		ct := f.ContentType
+		if ct == "" {
+			ct = "text/plain; charset=utf-8"
+			if t := strings.TrimSpace(f.Body); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+				ct = "application/json"
+			}
+		}
+		w.Header().Set("Content-Type", ct)
+		w.WriteHeader(f.Status)
+		_, _ = io.WriteString(w, f.Body)
+	default: // latency only
+		s.handled.Add(1)
+		s.handler.ServeHTTP(w, r)
+	}
+}
+
+// hangUp writes raw bytes (if any) on the bare connection and closes it.
+func hangUp(w http.ResponseWriter, raw []byte) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if len(raw) > 0 {
+		_, _ = buf.Write(raw)
+		_ = buf.Flush()
+	}
+	_ = conn.Close()
+}
+
+func sleep(r *http.Request, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+// WriteJSON answers with status and v encoded as JSON.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	WriteJSONType(w, status, "application/json", v)
+}
+
+// WriteJSONType is WriteJSON with another content type.
+func WriteJSONType(w http.ResponseWriter, status int, ctype string, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// BearerToken returns the token of an "Authorization: Bearer" header.
+func BearerToken(r *http.Request) (string, bool) {
+	v := r.Header.Get("Authorization")
+	if len(v) < 7 || !strings.EqualFold(v[:7], "bearer ") {
+		return "", false
+	}
+	return strings.TrimSpace(v[7:]), true
+}
