@@ -1,0 +1,267 @@
+package coralogix
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/caseassign/caseassign/internal/core"
+)
+
+// Region is a Coralogix deployment. Pick the one your team's account lives
+// in: a call to the wrong region fails even with a valid key.
+type Region string
+
+// The Coralogix regions. EU1 is the default.
+const (
+	EU1 Region = "EU1" // https://api.coralogix.com
+	EU2 Region = "EU2" // https://api.eu2.coralogix.com
+	US1 Region = "US1" // https://api.us1.coralogix.com
+	US2 Region = "US2" // https://api.us2.coralogix.com
+	US3 Region = "US3" // https://api.us3.coralogix.com
+	AP1 Region = "AP1" // https://api.ap1.coralogix.com
+	AP2 Region = "AP2" // https://api.ap2.coralogix.com
+	AP3 Region = "AP3" // https://api.ap3.coralogix.com
+)
+
+// BaseURL returns the API origin of the region, or "" for an unknown region.
+// Accounts on a legacy domain (api.coralogix.us, api.cx498.coralogix.com,
+// api.app.coralogix.in, api.coralogixsg.com) can use WithBaseURL instead.
+func (r Region) BaseURL() string {
+	switch Region(strings.ToUpper(string(r))) {
+	case EU1:
+		return "https://api.coralogix.com"
+	case EU2, US1, US2, US3, AP1, AP2, AP3:
+		return "https://api." + strings.ToLower(string(r)) + ".coralogix.com"
+	}
+	return ""
+}
+
+// The operation paths, as documented.
+const (
+	pathPrefix   = "/mgmt/openapi/5"
+	pathAssigned = pathPrefix + "/cases/assigned/v1"
+	pathList     = pathPrefix + "/cases/cases/v1"
+)
+
+// Client calls the Coralogix Cases API. It is safe for concurrent use.
+type Client struct {
+	core   *core.Client
+	region Region
+}
+
+// Option configures a Client.
+type Option func(*options)
+
+type options struct {
+	core   core.Options
+	region Region
+}
+
+// WithRegion selects the Coralogix region (default EU1). WithBaseURL wins
+// over it.
+func WithRegion(r Region) Option { return func(o *options) { o.region = r } }
+
+// WithBaseURL sets the API origin, with an optional path prefix: https only,
+// except for loopback hosts. The SDK appends /mgmt/openapi/5/... to it.
+func WithBaseURL(rawURL string) Option { return func(o *options) { o.core.SetBaseURL(rawURL) } }
+
+// WithInsecureHTTP allows plain http to a non-loopback host, on purpose.
+func WithInsecureHTTP() Option { return func(o *options) { o.core.SetInsecureHTTP() } }
+
+// WithHTTPClient uses hc as the base for requests. hc is copied, never mutated;
+// its Transport, Jar, Timeout and CheckRedirect are honoured.
+func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.core.SetHTTPClient(hc) } }
+
+// WithRetryMax sets the retries after the first try (default 4); 0 disables.
+func WithRetryMax(n int) Option { return func(o *options) { o.core.SetRetryMax(n) } }
+
+// WithRetryWait sets the bounds of the jittered exponential backoff
+// (default 250ms to 30s). A Retry-After longer than max is not waited.
+func WithRetryWait(min, max time.Duration) Option {
+	return func(o *options) { o.core.SetRetryWait(min, max) }
+}
+
+// WithRateLimit limits the client to perSecond requests with the given burst;
+// 0 disables (the default).
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(o *options) { o.core.SetRateLimit(perSecond, burst) }
+}
+
+// WithLogger logs each try at debug level and each retry at warn level.
+// nil (the default) keeps the client silent. No secret is ever logged.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.core.SetLogger(l) } }
+
+// WithUserAgent appends ua to the SDK's User-Agent.
+func WithUserAgent(ua string) Option { return func(o *options) { o.core.SetUserAgent(ua) } }
+
+// WithMaxResponseBytes caps response bodies (default 32 MiB); a larger body
+// is an error matching ErrResponseTooLarge.
+func WithMaxResponseBytes(n int64) Option { return func(o *options) { o.core.SetMaxResponseBytes(n) } }
+
+// NewClient returns a client that authenticates with apiKey as
+// "Authorization: Bearer <apiKey>". It makes no network call.
+func NewClient(apiKey string, opts ...Option) (*Client, error) {
+	apiKey = strings.TrimSpace(apiKey)
+	if apiKey == "" {
+		return nil, invalid("apiKey", "is empty")
+	}
+	if strings.ContainsAny(apiKey, "\r\n\x00") {
+		return nil, invalid("apiKey", "contains control characters")
+	}
+	o := options{region: EU1}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	region := Region(strings.ToUpper(string(o.region)))
+	where := "region " + string(region)
+	if o.core.BaseURL() != "" {
+		where = "custom base URL"
+	} else if region.BaseURL() == "" {
+		return nil, invalid("region", fmt.Sprintf("unknown region %q (use EU1, EU2, US1, US2, US3, AP1, AP2 or AP3)", o.region))
+	}
+	auth := []string{"Bearer " + apiKey}
+	c, err := core.New(core.Spec{
+		Package:        pkg,
+		Where:          where,
+		DefaultBaseURL: region.BaseURL(),
+		Auth: func(r *http.Request) error {
+			r.Header["Authorization"] = auth
+			return nil
+		},
+		Secrets:     []string{apiKey},
+		DecodeError: decodeError,
+	}, o.core)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{core: c, region: region}, nil
+}
+
+// Region returns the client's region (meaningless with WithBaseURL).
+func (c *Client) Region() Region { return c.region }
+
+// BaseURL returns the API origin the client calls.
+func (c *Client) BaseURL() string { return c.core.BaseURL() }
+
+// CloseIdleConnections closes idle connections of the client's own default
+// transport; a transport given with WithHTTPClient is left alone.
+func (c *Client) CloseIdleConnections() { c.core.CloseIdleConnections() }
+
+// AssignCases assigns up to 1000 cases to one user in one request:
+// PUT /mgmt/openapi/5/cases/assigned/v1. It returns the updated cases.
+// For more ids, use AssignCasesInBatches.
+func (c *Client) AssignCases(ctx context.Context, req AssignCasesRequest) ([]Case, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, invalid("body", err.Error())
+	}
+	return c.cases(ctx, &core.Request{Method: http.MethodPut, Path: pathAssigned, Body: body})
+}
+
+// cases sends r and decodes a {"cases": [...]} answer.
+func (c *Client) cases(ctx context.Context, r *core.Request) ([]Case, error) {
+	resp, err := c.core.Do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var out casesEnvelope
+	if err := resp.DecodeJSON(&out); err != nil {
+		return nil, err
+	}
+	cases, err := withExtra(resp.Body, "cases", out.Cases)
+	if err != nil {
+		return nil, resp.Unexpected(err)
+	}
+	return cases, nil
+}
+
+// decodeCases is the decoding of a {"cases": [...]} body, as cases does it.
+func decodeCases(body []byte) ([]Case, error) {
+	var out casesEnvelope
+	if err := json.Unmarshal(body, &out); err != nil {
+		return nil, err
+	}
+	return withExtra(body, "cases", out.Cases)
+}
+
+// AssignCase assigns one case: POST /mgmt/openapi/5/cases/assigned/v1/{id}
+// (POST, as documented, not PUT). id is a case UUID or readable id.
+func (c *Client) AssignCase(ctx context.Context, id string, assignee UserDetails) (*Case, error) {
+	if err := validateCaseID("id", id); err != nil {
+		return nil, err
+	}
+	if err := assignee.validate("assignee"); err != nil {
+		return nil, err
+	}
+	return c.oneCase(ctx, http.MethodPost, pathAssigned, id, struct {
+		Assignee UserDetails `json:"assignee"`
+	}{assignee})
+}
+
+// UnassignCases clears the assignee of up to 1000 cases:
+// DELETE /mgmt/openapi/5/cases/assigned/v1?ids=...&ids=...
+func (c *Client) UnassignCases(ctx context.Context, ids []string) ([]Case, error) {
+	if err := validateIDs(ids); err != nil {
+		return nil, err
+	}
+	q := url.Values{"ids": ids}
+	return c.cases(ctx, &core.Request{Method: http.MethodDelete, Path: pathAssigned, Query: q.Encode()})
+}
+
+// UnassignCase clears the assignee of one case:
+// DELETE /mgmt/openapi/5/cases/assigned/v1/{id}.
+func (c *Client) UnassignCase(ctx context.Context, id string) (*Case, error) {
+	if err := validateCaseID("id", id); err != nil {
+		return nil, err
+	}
+	return c.oneCase(ctx, http.MethodDelete, pathAssigned, id, nil)
+}
+
+// GetCase reads one case: GET /mgmt/openapi/5/cases/cases/v1/{id}.
+func (c *Client) GetCase(ctx context.Context, id string) (*Case, error) {
+	if err := validateCaseID("id", id); err != nil {
+		return nil, err
+	}
+	return c.oneCase(ctx, http.MethodGet, pathList, id, nil)
+}
+
+func (c *Client) oneCase(ctx context.Context, method, prefix, id string, body any) (*Case, error) {
+	p, err := core.Path(prefix, id)
+	if err != nil {
+		return nil, invalid("id", err.Error())
+	}
+	r := core.Request{Method: method, Path: p}
+	if body != nil {
+		if r.Body, err = json.Marshal(body); err != nil {
+			return nil, invalid("body", err.Error())
+		}
+	}
+	resp, err := c.core.Do(ctx, &r)
+	if err != nil {
+		return nil, err
+	}
+	var out caseEnvelope
+	if err := resp.DecodeJSON(&out); err != nil {
+		return nil, err
+	}
+	if out.Case == nil {
+		return nil, resp.Unexpected(errors.New(`no "case" in the answer`))
+	}
+	cases, err := withExtra(resp.Body, "case", []caseFields{*out.Case})
+	if err != nil {
+		return nil, resp.Unexpected(err)
+	}
+	return &cases[0], nil
+}

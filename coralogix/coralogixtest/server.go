@@ -1,0 +1,449 @@
+// Package coralogixtest is an in-memory Coralogix Cases server for tests, in
+// the spirit of net/http/httptest.
+//
+// NewServer starts it on loopback, seeded with the case of Coralogix's own
+// documentation sample and a few more. It serves the assignment family
+// (bulk and single assign and unassign, get, list) under /mgmt/openapi/5
+// with the API's rules: Bearer authentication, 1..1000 ids matching the
+// case id pattern, lower-case UUID user ids, JSON {"code","message"} errors,
+// and the plain-text "Not Found: Not Found" for a route it does not serve.
+// It records every request and injects faults on demand:
+//
+//	srv := coralogixtest.NewServer()
+//	defer srv.Close()
+//	srv.Inject(coralogixtest.Fault{Status: 503, Times: 2})
+//	client, _ := coralogix.NewClient(srv.APIKey, coralogix.WithBaseURL(srv.URL))
+package coralogixtest
+
+import (
+	_ "embed"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/caseassign/caseassign/coralogix"
+	"github.com/caseassign/caseassign/internal/testsrv"
+)
+
+// SeedAssignResponse is the response body of Coralogix's documented
+// "assign multiple cases" sample, byte for byte as the server sends it for
+// the seeded case.
+//
+//go:embed seed_assign_response.json
+var SeedAssignResponse []byte
+
+// APIKey is the key NewServer accepts.
+const APIKey = "cx-test-api-key"
+
+// The ids of the seeded cases.
+const (
+	SeedCaseID       = "3f166e9f-3c88-4af2-b52e-138f339dab3e" // readable id CASE-123
+	SeedReadableID   = "CASE-123"
+	SeedAssigneeID   = "3af152ee-9eaf-4803-87f1-23c5fb2fbaa0"
+	SeedUnassignedID = "b2c3d4e5-0000-4000-8000-000000000001" // readable id CASE-124, unassigned
+)
+
+// Fault is a scripted misbehaviour; see Server.Inject.
+type Fault = testsrv.Fault
+
+// Request is a recorded request.
+type Request = testsrv.Request
+
+// Event is one assignment change the server applied.
+type Event struct {
+	Op     string // "assign" or "unassign"
+	CaseID string
+	UserID string
+}
+
+// Server is the in-memory Cases server.
+type Server struct {
+	*testsrv.Server
+	// APIKey is the only key the server accepts.
+	APIKey string
+
+	mu       sync.Mutex
+	order    []string // case ids in creation order
+	cases    map[string]*coralogix.Case
+	byRead   map[string]string
+	events   []Event
+	seedBody []byte
+	clock    func() time.Time
+
+	generated int
+}
+
+// NewServer starts a server seeded with the documentation sample case and
+// a few more; Close it when done.
+func NewServer() *Server {
+	s := &Server{
+		APIKey: APIKey,
+		cases:  map[string]*coralogix.Case{},
+		byRead: map[string]string{},
+		clock:  time.Now,
+	}
+	var seed struct {
+		Cases []coralogix.Case `json:"cases"`
+	}
+	if err := json.Unmarshal(SeedAssignResponse, &seed); err != nil {
+		panic("coralogixtest: bad embedded seed: " + err.Error())
+	}
+	for _, c := range seed.Cases {
+		s.AddCase(c) // exactly as documented: the sample has no status, priority or category
+	}
+	created := time.Date(2025, 9, 22, 12, 0, 0, 0, time.UTC)
+	for i, title := range []string{"Checkout latency above SLO", "Login error rate spike", "Disk pressure on ingest-3", "Certificate expires in 7 days"} {
+		s.AddCase(coralogix.Case{
+			ID:               fmt.Sprintf("b2c3d4e5-0000-4000-8000-%012d", i+1),
+			ReadableID:       fmt.Sprintf("CASE-%d", 124+i),
+			Title:            title,
+			Status:           coralogix.CaseStatusActive,
+			Priority:         coralogix.CasePriority(fmt.Sprintf("CASE_PRIORITY_P%d", i%5+1)),
+			Category:         coralogix.CaseCategoryAvailability,
+			CreateTime:       created.Add(time.Duration(i) * time.Minute),
+			UpdateTime:       created.Add(time.Duration(i) * time.Minute),
+			Labels:           []coralogix.KeyValue{{Key: "team", Value: "sre"}},
+			Groupings:        []coralogix.KeyValue{},
+			ImpactedEntities: []coralogix.ImpactedEntity{},
+		})
+	}
+	s.seedBody = SeedAssignResponse
+	s.Server = testsrv.New(http.HandlerFunc(s.route))
+	return s
+}
+
+// AddCase stores c (replacing a case with the same id).
+func (s *Server) AddCase(c coralogix.Case) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.cases[c.ID]; !ok {
+		s.order = append(s.order, c.ID)
+	}
+	cp := c
+	s.cases[c.ID] = &cp
+	if c.ReadableID != "" {
+		s.byRead[c.ReadableID] = c.ID
+	}
+	if c.ID == SeedCaseID {
+		s.seedBody = nil
+	}
+}
+
+// AddCases stores n generated unassigned cases with readable ids
+// prefix-1 .. prefix-n (prefix upper-case letters) and returns their ids.
+func (s *Server) AddCases(prefix string, n int) []string {
+	ids := make([]string, n)
+	for i := range n {
+		ids[i] = fmt.Sprintf("%s-%d", prefix, i+1)
+		s.mu.Lock()
+		s.generated++
+		n := s.generated
+		s.mu.Unlock()
+		s.AddCase(coralogix.Case{
+			ID: fmt.Sprintf("c0ffee00-0000-4000-8000-%012x", n), ReadableID: ids[i],
+			Title: "generated case " + ids[i], Status: coralogix.CaseStatusActive,
+			Labels: []coralogix.KeyValue{}, Groupings: []coralogix.KeyValue{}, ImpactedEntities: []coralogix.ImpactedEntity{},
+		})
+	}
+	return ids
+}
+
+// Case returns a copy of the case with the given id or readable id.
+func (s *Server) Case(id string) (coralogix.Case, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.lookup(id)
+	if c == nil {
+		return coralogix.Case{}, false
+	}
+	return *c, true
+}
+
+// Events returns the assignment changes applied so far, oldest first.
+func (s *Server) Events() []Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.events)
+}
+
+func (s *Server) lookup(id string) *coralogix.Case {
+	if c, ok := s.cases[id]; ok {
+		return c
+	}
+	if real, ok := s.byRead[id]; ok {
+		return s.cases[real]
+	}
+	return nil
+}
+
+const (
+	prefix   = "/mgmt/openapi/5"
+	assigned = prefix + "/cases/assigned/v1"
+	list     = prefix + "/cases/cases/v1"
+)
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if tok, ok := testsrv.BearerToken(r); !ok || tok != s.APIKey {
+		writeError(w, http.StatusUnauthorized, "Unauthorized: invalid API key")
+		return
+	}
+	path := r.URL.Path
+	switch {
+	case path == assigned && r.Method == http.MethodPut:
+		s.bulkAssign(w, r)
+	case path == assigned && r.Method == http.MethodDelete:
+		s.bulkUnassign(w, r)
+	case strings.HasPrefix(path, assigned+"/") && r.Method == http.MethodPost:
+		s.assignOne(w, r, strings.TrimPrefix(path, assigned+"/"))
+	case strings.HasPrefix(path, assigned+"/") && r.Method == http.MethodDelete:
+		s.unassignOne(w, strings.TrimPrefix(path, assigned+"/"))
+	case strings.HasPrefix(path, list+"/") && r.Method == http.MethodGet:
+		s.getOne(w, strings.TrimPrefix(path, list+"/"))
+	case path == list && r.Method == http.MethodPost:
+		s.list(w, r)
+	default:
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("Not Found: Not Found"))
+	}
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	testsrv.WriteJSON(w, status, map[string]any{"code": status, "message": msg})
+}
+
+func checkIDs(ids []string) string {
+	if len(ids) < 1 || len(ids) > 1000 {
+		return "ids: must contain between 1 and 1000 items"
+	}
+	for i, id := range ids {
+		if !coralogix.ValidCaseID(id) {
+			return fmt.Sprintf("ids[%d]: value %q does not match pattern", i, id)
+		}
+	}
+	return ""
+}
+
+func validUserID(id string) bool {
+	return len(id) == 36 && coralogix.ValidCaseID(id) && strings.Count(id, "-") == 4
+}
+
+// resolve maps ids onto stored cases, each case once, in order.
+func (s *Server) resolve(ids []string) ([]*coralogix.Case, string) {
+	var out []*coralogix.Case
+	seen := map[string]bool{}
+	for _, id := range ids {
+		c := s.lookup(id)
+		if c == nil {
+			return nil, "case " + id + " not found"
+		}
+		if !seen[c.ID] {
+			seen[c.ID] = true
+			out = append(out, c)
+		}
+	}
+	return out, ""
+}
+
+func (s *Server) bulkAssign(w http.ResponseWriter, r *http.Request) {
+	var req coralogix.AssignCasesRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid body: "+err.Error())
+		return
+	}
+	if !validUserID(req.Assignee.UserID) {
+		writeError(w, http.StatusBadRequest, "assignee.userId: value does not match pattern")
+		return
+	}
+	if msg := checkIDs(req.IDs); msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cases, msg := s.resolve(req.IDs)
+	if msg != "" {
+		writeError(w, http.StatusNotFound, msg)
+		return
+	}
+	s.respondCases(w, s.apply(cases, req.Assignee.UserID))
+}
+
+func (s *Server) bulkUnassign(w http.ResponseWriter, r *http.Request) {
+	ids := r.URL.Query()["ids"]
+	if msg := checkIDs(ids); msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cases, msg := s.resolve(ids)
+	if msg != "" {
+		writeError(w, http.StatusNotFound, msg)
+		return
+	}
+	s.respondCases(w, s.apply(cases, ""))
+}
+
+// apply sets (or, with userID "", clears) the assignee and records an event
+// for each case whose assignee changes.
+func (s *Server) apply(cases []*coralogix.Case, userID string) []coralogix.Case {
+	out := make([]coralogix.Case, len(cases))
+	now := s.clock().UTC().Truncate(time.Millisecond)
+	for i, c := range cases {
+		cur := ""
+		if c.Assignee != nil {
+			cur = c.Assignee.UserID
+		}
+		if cur != userID {
+			op := "assign"
+			if userID == "" {
+				op = "unassign"
+				c.Assignee = nil
+			} else {
+				c.Assignee = &coralogix.UserDetails{UserID: userID}
+			}
+			s.events = append(s.events, Event{Op: op, CaseID: c.ID, UserID: userID})
+			c.UpdateTime = now
+			s.seedBody = nil
+		}
+		out[i] = *c
+	}
+	return out
+}
+
+func (s *Server) respondCases(w http.ResponseWriter, cases []coralogix.Case) {
+	if s.seedBody != nil && len(cases) == 1 && cases[0].ID == SeedCaseID {
+		// Untouched seed: answer with the documentation sample byte for byte.
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(s.seedBody)))
+		_, _ = w.Write(s.seedBody)
+		return
+	}
+	testsrv.WriteJSON(w, http.StatusOK, map[string]any{"cases": cases})
+}
+
+func (s *Server) one(w http.ResponseWriter, id string, change func(c *coralogix.Case) *coralogix.Case) {
+	if !coralogix.ValidCaseID(id) {
+		writeError(w, http.StatusBadRequest, "id: value does not match pattern")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.lookup(id)
+	if c == nil {
+		writeError(w, http.StatusNotFound, "case "+id+" not found")
+		return
+	}
+	testsrv.WriteJSON(w, http.StatusOK, map[string]any{"case": change(c)})
+}
+
+func (s *Server) assignOne(w http.ResponseWriter, r *http.Request, id string) {
+	var req struct {
+		Assignee coralogix.UserDetails `json:"assignee"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid body: "+err.Error())
+		return
+	}
+	if !validUserID(req.Assignee.UserID) {
+		writeError(w, http.StatusBadRequest, "assignee.userId: value does not match pattern")
+		return
+	}
+	s.one(w, id, func(c *coralogix.Case) *coralogix.Case {
+		out := s.apply([]*coralogix.Case{c}, req.Assignee.UserID)[0]
+		return &out
+	})
+}
+
+func (s *Server) unassignOne(w http.ResponseWriter, id string) {
+	s.one(w, id, func(c *coralogix.Case) *coralogix.Case {
+		out := s.apply([]*coralogix.Case{c}, "")[0]
+		return &out
+	})
+}
+
+func (s *Server) getOne(w http.ResponseWriter, id string) {
+	s.one(w, id, func(c *coralogix.Case) *coralogix.Case { cp := *c; return &cp })
+}
+
+// DefaultPageSize is the page size of a listing that does not ask for one.
+const DefaultPageSize = 50
+
+func (s *Server) list(w http.ResponseWriter, r *http.Request) {
+	var req coralogix.ListCasesRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid body: "+err.Error())
+		return
+	}
+	size, offset := int64(DefaultPageSize), int64(0)
+	if p := req.Pagination; p != nil {
+		if p.PageSize != 0 {
+			if p.PageSize < 1 || p.PageSize > 1000 {
+				writeError(w, http.StatusBadRequest, "pagination.pageSize: must be between 1 and 1000")
+				return
+			}
+			size = p.PageSize
+		}
+		offset = p.Skip
+		if p.PageToken != "" {
+			b, err := base64.StdEncoding.DecodeString(p.PageToken)
+			n, err2 := strconv.ParseInt(strings.TrimPrefix(string(b), "offset:"), 10, 64)
+			if err != nil || err2 != nil || n < 0 {
+				writeError(w, http.StatusBadRequest, "pagination.pageToken: invalid")
+				return
+			}
+			offset = n
+		}
+	}
+	s.mu.Lock()
+	var match []coralogix.Case
+	for _, id := range s.order {
+		if c := s.cases[id]; matches(c, req.Filters) {
+			match = append(match, *c)
+		}
+	}
+	s.mu.Unlock()
+	resp := coralogix.ListCasesResponse{Cases: []coralogix.Case{}}
+	if offset < int64(len(match)) {
+		end := min(offset+size, int64(len(match)))
+		resp.Cases = match[offset:end]
+		if end < int64(len(match)) {
+			resp.Pagination.NextPageToken = base64.StdEncoding.EncodeToString([]byte("offset:" + strconv.FormatInt(end, 10)))
+		}
+	}
+	testsrv.WriteJSON(w, http.StatusOK, resp)
+}
+
+func matches(c *coralogix.Case, f *coralogix.CaseFilters) bool {
+	if f == nil {
+		return true
+	}
+	if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, c.Status) {
+		return false
+	}
+	if len(f.Priorities) > 0 && !slices.Contains(f.Priorities, c.Priority) {
+		return false
+	}
+	if f.TextSearch != "" && !strings.Contains(strings.ToLower(c.Title), strings.ToLower(f.TextSearch)) {
+		return false
+	}
+	if len(f.Assignees) > 0 {
+		ok := false
+		for _, a := range f.Assignees {
+			if (a.Unassigned != nil && c.Assignee == nil) || (c.Assignee != nil && a.Assignee == c.Assignee.UserID) {
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,72 @@
+// Package coralogix assigns and unassigns Coralogix cases.
+//
+// # Getting started
+//
+// Create a client with an API key that has the case:Assign permission, in
+// the region your account lives in (EU1 by default):
+//
+//	client, err := coralogix.NewClient(os.Getenv("CORALOGIX_API_KEY"),
+//		coralogix.WithRegion(coralogix.EU2))
+//
+// The key is sent as "Authorization: Bearer <key>". A call to the wrong
+// region fails even with a valid key: Coralogix then answers the exact body
+// "Not Found: Not Found", which this package reports as ErrUnknownRoute (it
+// also matches ErrNotFound) rather than as a missing case. Every error names
+// the region and the URL it called.
+//
+// # Assigning
+//
+// AssignCases assigns up to 1000 cases to one user in one PUT. Case ids are
+// case UUIDs or readable ids such as "CASE-123"; user ids are lower-case
+// UUIDs. Both are checked before anything is sent, and a bad one is reported
+// as a *ValidationError naming the field, e.g. "ids[3]":
+//
+//	cases, err := client.AssignCases(ctx, coralogix.AssignCasesRequest{
+//		Assignee: coralogix.UserDetails{UserID: userID},
+//		IDs:      []string{"CASE-123", "CASE-124"},
+//	})
+//
+// AssignCase (POST, one case), UnassignCases (DELETE with repeated ids
+// parameters), UnassignCase and GetCase complete the family. ListCases reads
+// one page and AllCases iterates over every page:
+//
+//	for c, err := range client.AllCases(ctx, coralogix.ListCasesRequest{}) { ... }
+//
+// # Bulk
+//
+// AssignCasesInBatches takes any number of ids, removes duplicates, and sends
+// requests of at most 1000 ids with BulkOptions.Concurrency in flight
+// (default 8). A failed batch is reported with its ids and error; the cases
+// of every other batch are returned.
+//
+// # Cases
+//
+// Case has every field of the Cases API's schema, typed: timestamps are
+// time.Time, enums are named string types, and the one-of objects (impacted
+// entities, suppression, Prometheus alert status, resolved-by actor) are
+// structs with one pointer per variant. Responses are not validated: unknown
+// enum values and odd values (the documentation's own sample carries a
+// non-hex alert version and an empty duration) decode as they are, and
+// members the package does not model are kept in Case.Extra and written back
+// by json.Marshal.
+//
+// # Retries, limits and errors
+//
+// Defaults: 4 retries on 429, 502, 503, 504 and connection errors, with
+// jittered exponential backoff from 250ms to 30s; Retry-After (seconds or
+// HTTP date) is honoured, and one longer than the maximum wait ends the call
+// at once with ErrRateLimited and APIError.RetryAfter. Every call here sets
+// or clears an assignment, so retrying it, POST and DELETE included, is
+// safe. Response bodies are capped at 32 MiB. No client-side rate limit is
+// set by default, and Coralogix publishes no numbers; WithRateLimit adds one.
+//
+// Errors: every non-2xx answer is an *APIError; errors.Is maps it onto
+// ErrUnauthorized, ErrForbidden, ErrNotFound, ErrConflict, ErrRateLimited
+// and ErrServer. Coralogix's JSON errors {"code", "message"} and its legacy
+// plain-text errors ("Not Found: <message>") both land in APIError.Message.
+//
+// # Testing
+//
+// Package coralogixtest is an in-memory Cases server with the same routes,
+// rules and error bodies, for your own tests.
+package coralogix

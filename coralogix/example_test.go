@@ -1,0 +1,121 @@
+package coralogix_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+
+	"github.com/caseassign/caseassign/coralogix"
+	"github.com/caseassign/caseassign/coralogix/coralogixtest"
+)
+
+func Example() {
+	srv := coralogixtest.NewServer() // in production: coralogix.NewClient(apiKey, coralogix.WithRegion(coralogix.EU2))
+	defer srv.Close()
+
+	client, err := coralogix.NewClient(srv.APIKey, coralogix.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	cases, err := client.AssignCases(context.Background(), coralogix.AssignCasesRequest{
+		Assignee: coralogix.UserDetails{UserID: "3af152ee-9eaf-4803-87f1-23c5fb2fbaa0"},
+		IDs:      []string{"CASE-124", "CASE-125"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range cases {
+		fmt.Println(c.ReadableID, c.Title, "->", c.Assignee.UserID)
+	}
+	// Output:
+	// CASE-124 Checkout latency above SLO -> 3af152ee-9eaf-4803-87f1-23c5fb2fbaa0
+	// CASE-125 Login error rate spike -> 3af152ee-9eaf-4803-87f1-23c5fb2fbaa0
+}
+
+func ExampleClient_AssignCasesInBatches() {
+	srv := coralogixtest.NewServer()
+	defer srv.Close()
+	ids := srv.AddCases("TRIAGE", 2500)
+
+	client, err := coralogix.NewClient(srv.APIKey, coralogix.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := client.AssignCasesInBatches(context.Background(), coralogix.AssignCasesRequest{
+		Assignee: coralogix.UserDetails{UserID: "3af152ee-9eaf-4803-87f1-23c5fb2fbaa0"},
+		IDs:      ids,
+	}, coralogix.BulkOptions{
+		Concurrency: 4,
+		OnProgress:  func(done, total int) { fmt.Printf("batch %d/%d\n", done, total) },
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("assigned:", len(res.Cases), "failed batches:", len(res.Failures))
+	// Output:
+	// batch 1/3
+	// batch 2/3
+	// batch 3/3
+	// assigned: 2500 failed batches: 0
+}
+
+func ExampleClient_AllCases() {
+	srv := coralogixtest.NewServer()
+	defer srv.Close()
+	client, err := coralogix.NewClient(srv.APIKey, coralogix.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	req := coralogix.ListCasesRequest{
+		Filters:    &coralogix.CaseFilters{Assignees: []coralogix.AssigneeOption{coralogix.Unassigned()}},
+		Pagination: &coralogix.PaginationRequest{PageSize: 2},
+	}
+	for c, err := range client.AllCases(context.Background(), req) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(c.ReadableID, c.Priority)
+	}
+	// Output:
+	// CASE-124 CASE_PRIORITY_P1
+	// CASE-125 CASE_PRIORITY_P2
+	// CASE-126 CASE_PRIORITY_P3
+	// CASE-127 CASE_PRIORITY_P4
+}
+
+func ExampleErrUnknownRoute() {
+	srv := coralogixtest.NewServer()
+	defer srv.Close()
+	// A wrong path prefix stands in for a wrong region or base URL.
+	client, err := coralogix.NewClient(srv.APIKey, coralogix.WithBaseURL(srv.URL+"/eu2"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = client.GetCase(context.Background(), "CASE-123")
+	switch {
+	case errors.Is(err, coralogix.ErrUnknownRoute):
+		fmt.Println("wrong region or base URL")
+	case errors.Is(err, coralogix.ErrNotFound):
+		fmt.Println("no such case")
+	}
+	// Output:
+	// wrong region or base URL
+}
+
+func ExampleValidationError() {
+	client, err := coralogix.NewClient("api-key")
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = client.AssignCases(context.Background(), coralogix.AssignCasesRequest{
+		Assignee: coralogix.UserDetails{UserID: "3af152ee-9eaf-4803-87f1-23c5fb2fbaa0"},
+		IDs:      []string{"CASE-1", "case-2"},
+	})
+	var ve *coralogix.ValidationError
+	if errors.As(err, &ve) {
+		fmt.Println(ve.Field, errors.Is(err, coralogix.ErrInvalidInput))
+	}
+	// Output:
+	// ids[1] true
+}

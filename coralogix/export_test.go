@@ -1,0 +1,4 @@
+package coralogix
+
+// DecodeCases exposes the SDK's response decoding to the benchmarks.
+var DecodeCases = decodeCases

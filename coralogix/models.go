@@ -1,0 +1,482 @@
+package coralogix
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/caseassign/caseassign/internal/jsonx"
+)
+
+// UserDetails identifies a Coralogix user: UserID is a lower-case UUID.
+type UserDetails struct {
+	UserID string `json:"userId"`
+}
+
+// AssignCasesRequest assigns up to 1000 cases (by UUID or readable id such as
+// "CASE-123") to one user.
+type AssignCasesRequest struct {
+	Assignee UserDetails `json:"assignee"`
+	IDs      []string    `json:"ids"`
+}
+
+// CaseStatus is the lifecycle state of a case. A RESOLVED case can only go
+// to CLOSED, and CLOSED is final. Values the SDK does not know decode as is.
+type CaseStatus string
+
+// The case statuses of the spec.
+const (
+	CaseStatusUnspecified       CaseStatus = "CASE_STATUS_UNSPECIFIED"
+	CaseStatusPendingActivation CaseStatus = "CASE_STATUS_PENDING_ACTIVATION"
+	CaseStatusActive            CaseStatus = "CASE_STATUS_ACTIVE"
+	CaseStatusAcknowledged      CaseStatus = "CASE_STATUS_ACKNOWLEDGED"
+	CaseStatusResolved          CaseStatus = "CASE_STATUS_RESOLVED"
+	CaseStatusClosed            CaseStatus = "CASE_STATUS_CLOSED"
+)
+
+// CasePriority is a case's priority, P1 (highest) to P5.
+type CasePriority string
+
+// The case priorities of the spec.
+const (
+	CasePriorityUnspecified CasePriority = "CASE_PRIORITY_UNSPECIFIED"
+	CasePriorityP1          CasePriority = "CASE_PRIORITY_P1"
+	CasePriorityP2          CasePriority = "CASE_PRIORITY_P2"
+	CasePriorityP3          CasePriority = "CASE_PRIORITY_P3"
+	CasePriorityP4          CasePriority = "CASE_PRIORITY_P4"
+	CasePriorityP5          CasePriority = "CASE_PRIORITY_P5"
+)
+
+// CaseCategory is a case's category.
+type CaseCategory string
+
+// The case categories of the spec.
+const (
+	CaseCategoryUnspecified  CaseCategory = "CASE_CATEGORY_UNSPECIFIED"
+	CaseCategorySecurity     CaseCategory = "CASE_CATEGORY_SECURITY"
+	CaseCategoryAvailability CaseCategory = "CASE_CATEGORY_AVAILABILITY"
+)
+
+// IndicatorPriority is the priority of an alert or generic indicator.
+type IndicatorPriority string
+
+// The indicator priorities of the spec.
+const (
+	IndicatorPriorityUnspecified IndicatorPriority = "INDICATOR_PRIORITY_UNSPECIFIED"
+	IndicatorPriorityP1          IndicatorPriority = "INDICATOR_PRIORITY_P1"
+	IndicatorPriorityP2          IndicatorPriority = "INDICATOR_PRIORITY_P2"
+	IndicatorPriorityP3          IndicatorPriority = "INDICATOR_PRIORITY_P3"
+	IndicatorPriorityP4          IndicatorPriority = "INDICATOR_PRIORITY_P4"
+	IndicatorPriorityP5          IndicatorPriority = "INDICATOR_PRIORITY_P5"
+)
+
+// IndicatorState is the state of an alert indicator.
+type IndicatorState string
+
+// The indicator states of the spec.
+const (
+	IndicatorStateUnspecified IndicatorState = "INDICATOR_STATE_UNSPECIFIED"
+	IndicatorStateTriggered   IndicatorState = "INDICATOR_STATE_TRIGGERED"
+	IndicatorStateResolved    IndicatorState = "INDICATOR_STATE_RESOLVED"
+	IndicatorStateNoData      IndicatorState = "INDICATOR_STATE_NO_DATA"
+)
+
+// AlertGroupingType says how an alert indicator groups alerts.
+type AlertGroupingType string
+
+// The alert grouping types of the spec.
+const (
+	GroupingTypeUnspecified      AlertGroupingType = "GROUPING_TYPE_UNSPECIFIED"
+	GroupingTypeCompositeAlert   AlertGroupingType = "GROUPING_TYPE_COMPOSITE_ALERT"
+	GroupingTypeCombinationAlert AlertGroupingType = "GROUPING_TYPE_COMBINATION_ALERT"
+	GroupingTypeNone             AlertGroupingType = "GROUPING_TYPE_NONE"
+)
+
+// GenericIndicatorStatus is the status of a generic indicator.
+type GenericIndicatorStatus string
+
+// The generic indicator statuses of the spec.
+const (
+	GenericIndicatorStatusUnspecified GenericIndicatorStatus = "GENERIC_INDICATOR_STATUS_UNSPECIFIED"
+	GenericIndicatorStatusTriggered   GenericIndicatorStatus = "GENERIC_INDICATOR_STATUS_TRIGGERED"
+	GenericIndicatorStatusResolved    GenericIndicatorStatus = "GENERIC_INDICATOR_STATUS_RESOLVED"
+)
+
+// GenericIndicatorType is the kind of a generic indicator.
+type GenericIndicatorType string
+
+// The generic indicator types of the spec.
+const (
+	GenericIndicatorTypeUnspecified   GenericIndicatorType = "GENERIC_INDICATOR_TYPE_UNSPECIFIED"
+	GenericIndicatorTypeErrorTracking GenericIndicatorType = "GENERIC_INDICATOR_TYPE_ERROR_TRACKING"
+)
+
+// BreachStatus is the state of a KPI breach.
+type BreachStatus string
+
+// The breach statuses of the spec.
+const (
+	BreachStatusUnspecified BreachStatus = "BREACH_STATUS_UNSPECIFIED"
+	BreachStatusBreached    BreachStatus = "BREACH_STATUS_BREACHED"
+	BreachStatusMitigated   BreachStatus = "BREACH_STATUS_MITIGATED"
+)
+
+// KPIPriority is the case priority a KPI breach applies to.
+type KPIPriority string
+
+// The KPI priorities of the spec.
+const (
+	KPIPriorityUnspecified KPIPriority = "KPI_PRIORITY_UNSPECIFIED"
+	KPIPriorityP1          KPIPriority = "KPI_PRIORITY_P1"
+	KPIPriorityP2          KPIPriority = "KPI_PRIORITY_P2"
+	KPIPriorityP3          KPIPriority = "KPI_PRIORITY_P3"
+	KPIPriorityP4          KPIPriority = "KPI_PRIORITY_P4"
+	KPIPriorityP5          KPIPriority = "KPI_PRIORITY_P5"
+)
+
+// KPIType is the KPI that was breached.
+type KPIType string
+
+// The KPI types of the spec.
+const (
+	KPITypeUnspecified       KPIType = "KPI_TYPE_UNSPECIFIED"
+	KPITypeTimeToAcknowledge KPIType = "KPI_TYPE_TIME_TO_ACKNOWLEDGE"
+	KPITypeTimeToResolve     KPIType = "KPI_TYPE_TIME_TO_RESOLVE"
+	KPITypeTimeToUpdate      KPIType = "KPI_TYPE_TIME_TO_UPDATE"
+)
+
+// OllyAnalysisStatus is the state of Olly's AI analysis of a case.
+type OllyAnalysisStatus string
+
+// The Olly analysis statuses of the spec.
+const (
+	OllyStatusUnspecified     OllyAnalysisStatus = "STATUS_UNSPECIFIED"
+	OllyStatusOK              OllyAnalysisStatus = "STATUS_OK"
+	OllyStatusCapacityReached OllyAnalysisStatus = "STATUS_CAPACITY_REACHED"
+	OllyStatusFailed          OllyAnalysisStatus = "STATUS_FAILED"
+)
+
+// RootCauseConfidence is Olly's confidence in its root cause.
+type RootCauseConfidence string
+
+// The root-cause confidences of the spec.
+const (
+	RootCauseConfidenceUnspecified RootCauseConfidence = "OLLY_ANALYSIS_ROOT_CAUSE_CONFIDENCE_UNSPECIFIED"
+	RootCauseConfidenceLow         RootCauseConfidence = "OLLY_ANALYSIS_ROOT_CAUSE_CONFIDENCE_LOW"
+	RootCauseConfidenceMedium      RootCauseConfidence = "OLLY_ANALYSIS_ROOT_CAUSE_CONFIDENCE_MEDIUM"
+	RootCauseConfidenceHigh        RootCauseConfidence = "OLLY_ANALYSIS_ROOT_CAUSE_CONFIDENCE_HIGH"
+)
+
+// Case is a Coralogix case with every field of the spec's Case schema.
+//
+// Optional fields the server did not send stay at their zero value and are
+// not written back; members the SDK does not model are kept in Extra and
+// written back by json.Marshal, so decoding then encoding a case loses
+// nothing. Responses are not validated: unknown enum values, odd ids and an
+// empty duration decode as they are.
+type Case struct {
+	ID                string             `json:"id"`
+	ReadableID        string             `json:"readableId,omitzero"`
+	Title             string             `json:"title"`
+	Status            CaseStatus         `json:"status,omitzero"`
+	Priority          CasePriority       `json:"priority,omitzero"`
+	Category          CaseCategory       `json:"category,omitzero"`
+	Assignee          *UserDetails       `json:"assignee,omitzero"`
+	CreateTime        time.Time          `json:"createTime,omitzero"`
+	UpdateTime        time.Time          `json:"updateTime,omitzero"`
+	AcknowledgeTime   time.Time          `json:"acknowledgeTime,omitzero"`
+	AISummary         string             `json:"aiSummary,omitzero"`
+	Duration          *string            `json:"duration,omitzero"` // as sent; "" happens
+	Labels            []KeyValue         `json:"labels"`
+	Groupings         []KeyValue         `json:"groupings"`
+	ImpactedEntities  []ImpactedEntity   `json:"impactedEntities"`
+	CaseIndicators    *CaseIndicators    `json:"caseIndicators,omitzero"`
+	KPIBreaches       *KPIBreaches       `json:"kpiBreaches,omitzero"`
+	OllyAnalysis      *OllyAnalysis      `json:"ollyAnalysis,omitzero"`
+	PriorityDetails   *PriorityDetails   `json:"priorityDetails,omitzero"`
+	ResolutionDetails *ResolutionDetails `json:"resolutionDetails,omitzero"`
+
+	// Extra holds the members of the case object the SDK does not model.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+type caseFields Case
+
+// UnmarshalJSON decodes a case and keeps the members the SDK does not model.
+func (c *Case) UnmarshalJSON(data []byte) error {
+	if err := json.Unmarshal(data, (*caseFields)(c)); err != nil {
+		return err
+	}
+	extra, err := jsonx.Unknown(data, jsonx.Known[caseFields]())
+	c.Extra = extra
+	return err
+}
+
+// MarshalJSON encodes the case with the members kept in Extra.
+func (c Case) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(caseFields(c))
+	if err != nil {
+		return nil, err
+	}
+	return jsonx.Merge(b, c.Extra)
+}
+
+// KeyValue is a label or grouping.
+type KeyValue struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// ImpactedEntity is one of: an APM service or an APM database. Exactly one
+// pointer is set for a known variant; none for a variant the SDK does not know.
+type ImpactedEntity struct {
+	APMService  *APMServiceEntity  `json:"apmService,omitzero"`
+	APMDatabase *APMDatabaseEntity `json:"apmDatabase,omitzero"`
+}
+
+// APMServiceEntity is an impacted APM service.
+type APMServiceEntity struct {
+	Name     string `json:"name,omitzero"`
+	Language string `json:"language,omitzero"`
+}
+
+// APMDatabaseEntity is an impacted APM database.
+type APMDatabaseEntity struct {
+	Name   string `json:"name,omitzero"`
+	System string `json:"system,omitzero"`
+}
+
+// CaseIndicators are the signals behind a case.
+type CaseIndicators struct {
+	AlertIndicators           []AlertIndicator           `json:"alertIndicators"`
+	GenericIndicators         []GenericIndicator         `json:"genericIndicators,omitzero"`
+	PrometheusAlertIndicators []PrometheusAlertIndicator `json:"prometheusAlertIndicators,omitzero"`
+}
+
+// AlertIndicator is a Coralogix alert behind a case.
+type AlertIndicator struct {
+	AlertID                string             `json:"alertId"`
+	AlertVersions          []string           `json:"alertVersions"`
+	LatestAlertVersion     string             `json:"latestAlertVersion"`
+	CustomDataprimeQueries []string           `json:"customDataprimeQueries,omitzero"`
+	GroupingType           AlertGroupingType  `json:"groupingType,omitzero"`
+	Permutations           []AlertPermutation `json:"permutations"`
+	Priority               IndicatorPriority  `json:"priority,omitzero"`
+	State                  IndicatorState     `json:"state,omitzero"`
+	TriggerTime            time.Time          `json:"triggerTime,omitzero"`
+	ResolveTime            time.Time          `json:"resolveTime,omitzero"`
+	ResolveWithSignal      *bool              `json:"resolveWithSignal,omitzero"`
+	Suppression            *AlertSuppression  `json:"suppression,omitzero"`
+}
+
+// AlertPermutation is one permutation of an alert's group-by values.
+type AlertPermutation struct {
+	Permutation map[string]string `json:"permutation,omitzero"`
+}
+
+// AlertSuppression says why an alert indicator is suppressed: one of
+// ActiveSuppressionRules and AlertDefinitionMuted, plus the time.
+type AlertSuppression struct {
+	ActiveSuppressionRules *ActiveSuppressionRules `json:"activeSuppressionRules,omitzero"`
+	AlertDefinitionMuted   *AlertDefinitionMuted   `json:"alertDefinitionMuted,omitzero"`
+	SuppressedTime         time.Time               `json:"suppressedTime,omitzero"`
+}
+
+// ActiveSuppressionRules lists the suppression rules in force.
+type ActiveSuppressionRules struct {
+	SuppressionRuleIDs []string `json:"suppressionRuleIds"`
+}
+
+// AlertDefinitionMuted marks a suppression by a muted alert definition.
+type AlertDefinitionMuted struct{}
+
+// GenericIndicator is a non-alert signal, such as error tracking.
+type GenericIndicator struct {
+	ID              string                 `json:"id"`
+	ExternalID      string                 `json:"externalId"`
+	IndicatorType   GenericIndicatorType   `json:"indicatorType"`
+	Status          GenericIndicatorStatus `json:"status"`
+	Priority        IndicatorPriority      `json:"priority"`
+	LastTriggeredAt time.Time              `json:"lastTriggeredAt,omitzero"`
+	LastResolvedAt  time.Time              `json:"lastResolvedAt,omitzero"`
+	Labels          []KeyValue             `json:"labels,omitzero"`
+	EntityLinks     []EntityLink           `json:"entityLinks,omitzero"`
+}
+
+// EntityLink is a link to the entity behind an indicator.
+type EntityLink struct {
+	URL string `json:"url"`
+}
+
+// PrometheusAlertIndicator is an Alertmanager alert group behind a case.
+type PrometheusAlertIndicator struct {
+	AlertGroupID string                `json:"alertGroupId"`
+	Alerts       []PrometheusAlert     `json:"alerts"`
+	ExternalURL  string                `json:"externalUrl"`
+	GroupLabels  map[string]string     `json:"groupLabels"`
+	Priority     IndicatorPriority     `json:"priority,omitzero"`
+	ReceivedAt   time.Time             `json:"receivedAt,omitzero"`
+	Receiver     string                `json:"receiver"`
+	Status       PrometheusAlertStatus `json:"status"`
+	UpdatedAt    time.Time             `json:"updatedAt,omitzero"`
+}
+
+// PrometheusAlert is one Prometheus alert.
+type PrometheusAlert struct {
+	AlertGroupID string                `json:"alertGroupId"`
+	AlertName    string                `json:"alertName"`
+	Annotations  map[string]string     `json:"annotations"`
+	CreatedAt    time.Time             `json:"createdAt,omitzero"`
+	Fingerprint  string                `json:"fingerprint"`
+	GeneratorURL string                `json:"generatorUrl"`
+	Labels       map[string]string     `json:"labels"`
+	Priority     IndicatorPriority     `json:"priority,omitzero"`
+	Query        *PrometheusAlertQuery `json:"query,omitzero"`
+	Status       PrometheusAlertStatus `json:"status"`
+	UpdatedAt    time.Time             `json:"updatedAt,omitzero"`
+}
+
+// PrometheusAlertQuery is the PromQL behind an alert.
+type PrometheusAlertQuery struct {
+	PromQL string `json:"promql"`
+}
+
+// PrometheusAlertStatus is one of Triggered and Resolved.
+type PrometheusAlertStatus struct {
+	Triggered *Triggered `json:"triggered,omitzero"`
+	Resolved  *Resolved  `json:"resolved,omitzero"`
+}
+
+// Triggered is the status of a firing alert.
+type Triggered struct {
+	TriggeredAt time.Time `json:"triggeredAt,omitzero"`
+}
+
+// Resolved is the status of a resolved alert.
+type Resolved struct {
+	TriggeredAt time.Time `json:"triggeredAt,omitzero"`
+	ResolvedAt  time.Time `json:"resolvedAt,omitzero"`
+}
+
+// KPIBreaches lists the KPIs a case breached.
+type KPIBreaches struct {
+	BreachedKPIs []BreachedKPI `json:"breachedKpis"`
+}
+
+// BreachedKPI is one breached KPI.
+type BreachedKPI struct {
+	ID           string       `json:"id"`
+	KPIType      KPIType      `json:"kpiType,omitzero"`
+	CasePriority KPIPriority  `json:"casePriority,omitzero"`
+	BreachStatus BreachStatus `json:"breachStatus,omitzero"`
+	CreatedAt    time.Time    `json:"createdAt,omitzero"`
+	BreachedAt   time.Time    `json:"breachedAt,omitzero"`
+}
+
+// OllyAnalysis is Olly's AI analysis of a case.
+type OllyAnalysis struct {
+	Status      OllyAnalysisStatus   `json:"status,omitzero"`
+	CompletedAt time.Time            `json:"completedAt,omitzero"`
+	Payload     *OllyAnalysisPayload `json:"payload,omitzero"`
+}
+
+// OllyAnalysisPayload is the content of an analysis.
+type OllyAnalysisPayload struct {
+	GeneratedAt                time.Time           `json:"generatedAt,omitzero"`
+	InvestigationSummary       string              `json:"investigationSummary,omitzero"`
+	RemediationRecommendations []string            `json:"remediationRecommendations,omitzero"`
+	RootCause                  string              `json:"rootCause,omitzero"`
+	RootCauseConfidence        RootCauseConfidence `json:"rootCauseConfidence,omitzero"`
+}
+
+// PriorityDetails holds the system priority and any manual override.
+type PriorityDetails struct {
+	System   CasePriority `json:"system,omitzero"`
+	Override CasePriority `json:"override,omitzero"`
+}
+
+// ResolutionDetails says how and by whom a case was resolved.
+type ResolutionDetails struct {
+	Reason      string        `json:"reason,omitzero"`
+	ResolveTime time.Time     `json:"resolveTime,omitzero"`
+	ResolvedBy  *CaseResolver `json:"resolvedBy,omitzero"`
+}
+
+// CaseResolver is one of the actors that can resolve a case; exactly one
+// pointer is set for a known variant.
+type CaseResolver struct {
+	System                 *Marker `json:"system,omitzero"`
+	CoralogixUser          *Marker `json:"cxUser,omitzero"`
+	ServiceNow             *Marker `json:"serviceNow,omitzero"`
+	APIKey                 *Marker `json:"apiKey,omitzero"`
+	Slack                  *Marker `json:"slack,omitzero"`
+	PrometheusAlertManager *Marker `json:"prometheusAlertManager,omitzero"`
+	PagerDuty              *Marker `json:"pagerDuty,omitzero"`
+	MicrosoftTeams         *Marker `json:"microsoftTeams,omitzero"`
+}
+
+// Marker is an empty object whose presence is the information.
+type Marker struct{}
+
+// ListCasesResponse is one page of cases.
+type ListCasesResponse struct {
+	Cases         []Case             `json:"cases"`
+	Pagination    PaginationResponse `json:"pagination"`
+	PBACTruncated bool               `json:"pbacTruncated,omitzero"`
+}
+
+// PaginationResponse carries the token of the next page; empty on the last.
+type PaginationResponse struct {
+	NextPageToken string `json:"nextPageToken,omitzero"`
+}
+
+// The response envelopes decode into caseFields, which has no UnmarshalJSON
+// of its own: one decoding pass, then one allocation-free scan for the
+// members the SDK does not model (see withExtra).
+type casesEnvelope struct {
+	Cases []caseFields `json:"cases"`
+}
+
+type caseEnvelope struct {
+	Case *caseFields `json:"case"`
+}
+
+type listEnvelope struct {
+	Cases         []caseFields       `json:"cases"`
+	Pagination    PaginationResponse `json:"pagination"`
+	PBACTruncated bool               `json:"pbacTruncated"`
+}
+
+// withExtra turns decoded cases into Cases, keeping the unknown members of
+// each case found in the member named field of body.
+func withExtra(body []byte, field string, decoded []caseFields) ([]Case, error) {
+	if decoded == nil {
+		return nil, nil
+	}
+	out := make([]Case, len(decoded))
+	for i := range decoded {
+		out[i] = Case(decoded[i])
+	}
+	raw, ok, err := jsonx.Member(body, field)
+	if err != nil || !ok {
+		return out, err
+	}
+	known := jsonx.Known[caseFields]()
+	if bytesTrimmedFirst(raw) == '{' {
+		out[0].Extra, err = jsonx.Unknown(raw, known)
+		return out, err
+	}
+	extras, err := jsonx.UnknownEach(raw, known)
+	for i := range min(len(extras), len(out)) {
+		out[i].Extra = extras[i]
+	}
+	return out, err
+}
+
+func bytesTrimmedFirst(b []byte) byte {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return c
+		}
+	}
+	return 0
+}

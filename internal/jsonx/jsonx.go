@@ -1,0 +1,379 @@
+// Package jsonx keeps the JSON members a model does not know, so a value read
+// from a server can be written back without losing anything.
+//
+// A model embeds its unknown members in a map[string]json.RawMessage and
+// implements UnmarshalJSON / MarshalJSON with Unknown and Merge. Finding the
+// unknown members is one allocation-free scan of the object's top level, not a
+// second decode.
+package jsonx
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"sync"
+)
+
+// ErrSyntax reports bytes that are not a JSON object.
+var ErrSyntax = errors.New("jsonx: not a JSON object")
+
+var knownCache sync.Map // reflect.Type -> map[string]struct{}
+
+// Known returns the JSON member names of struct type T's exported fields
+// (from json tags, or field names), including those of embedded structs.
+func Known[T any]() map[string]struct{} {
+	t := reflect.TypeFor[T]()
+	if m, ok := knownCache.Load(t); ok {
+		return m.(map[string]struct{})
+	}
+	m := map[string]struct{}{}
+	collect(t, m)
+	knownCache.Store(t, m)
+	return m
+}
+
+func collect(t reflect.Type, m map[string]struct{}) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			collect(f.Type, m)
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		m[name] = struct{}{}
+	}
+}
+
+// Unknown returns the top-level members of the JSON object data whose names
+// are not in known, in a new map (nil when there are none). Member names are
+// compared after unescaping; like encoding/json, an exact match is preferred
+// and a case-insensitive match also counts as known.
+func Unknown(data []byte, known map[string]struct{}) (map[string]json.RawMessage, error) {
+	var extra map[string]json.RawMessage
+	err := Members(data, func(key, raw []byte) { extra = addUnknown(extra, known, key, raw) })
+	return extra, err
+}
+
+// addUnknown adds the member to extra (allocated on first use) unless its
+// name is known.
+func addUnknown(extra map[string]json.RawMessage, known map[string]struct{}, key, raw []byte) map[string]json.RawMessage {
+	inner := key[1 : len(key)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		if _, ok := known[string(inner)]; ok { // no allocation for this lookup
+			return extra
+		}
+	}
+	k := unquote(key)
+	if _, ok := known[k]; ok {
+		return extra
+	}
+	for kk := range known {
+		if strings.EqualFold(kk, k) {
+			return extra
+		}
+	}
+	if extra == nil {
+		extra = map[string]json.RawMessage{}
+	}
+	extra[k] = append(json.RawMessage(nil), raw...)
+	return extra
+}
+
+// UnknownEach returns, for each element of the JSON array data, the members
+// of that element (an object) whose names are not in known; nil where there
+// are none. The array is scanned once.
+func UnknownEach(data []byte, known map[string]struct{}) ([]map[string]json.RawMessage, error) {
+	var out []map[string]json.RawMessage
+	err := elements(data, func(int, []byte) {}, func(i int, key, raw []byte) {
+		for len(out) <= i {
+			out = append(out, nil)
+		}
+		out[i] = addUnknown(out[i], known, key, raw)
+	})
+	return out, err
+}
+
+// Merge appends the extra members to obj, the encoding of a JSON object,
+// skipping names obj already has. Member order of extra is sorted for a
+// stable output.
+func Merge(obj []byte, extra map[string]json.RawMessage) ([]byte, error) {
+	if len(extra) == 0 {
+		return obj, nil
+	}
+	have := map[string]struct{}{}
+	if err := Members(obj, func(key, _ []byte) { have[unquote(key)] = struct{}{} }); err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		if _, dup := have[k]; !dup {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return obj, nil
+	}
+	sortStrings(keys)
+	end := bytes.LastIndexByte(obj, '}')
+	if end < 0 {
+		return nil, ErrSyntax
+	}
+	out := make([]byte, 0, len(obj)+64*len(keys))
+	out = append(out, obj[:end]...)
+	first := len(have) == 0
+	for _, k := range keys {
+		v := extra[k]
+		if !json.Valid(v) {
+			continue
+		}
+		if !first {
+			out = append(out, ',')
+		}
+		first = false
+		kb, _ := json.Marshal(k)
+		out = append(out, kb...)
+		out = append(out, ':')
+		out = append(out, v...)
+	}
+	out = append(out, obj[end:]...)
+	return out, nil
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+func unquote(key []byte) string {
+	if bytes.IndexByte(key, '\\') < 0 {
+		return string(key[1 : len(key)-1])
+	}
+	var s string
+	if json.Unmarshal(key, &s) != nil {
+		return string(key[1 : len(key)-1])
+	}
+	return s
+}
+
+// Members calls fn for each top-level member of the JSON object data with the
+// quoted key and the raw value. It checks structure, not every detail of
+// literals: run json.Unmarshal as well when full validation matters.
+func Members(data []byte, fn func(key, raw []byte)) error {
+	i := skipWS(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return ErrSyntax
+	}
+	end := objectAt(data, i, 0, fn)
+	if end < 0 {
+		return ErrSyntax
+	}
+	return trailing(data, end)
+}
+
+// objectAt walks the object starting at data[i] == '{', calling fn (if not
+// nil) for each member, and returns the index after it, or -1.
+func objectAt(data []byte, i, depth int, fn func(key, raw []byte)) int {
+	i = skipWS(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return i + 1
+	}
+	for {
+		if i >= len(data) || data[i] != '"' {
+			return -1
+		}
+		ks := i
+		if i = skipString(data, i); i < 0 {
+			return -1
+		}
+		key := data[ks:i]
+		i = skipWS(data, i)
+		if i >= len(data) || data[i] != ':' {
+			return -1
+		}
+		i = skipWS(data, i+1)
+		vs := i
+		if i = skipValue(data, i, depth+1); i < 0 {
+			return -1
+		}
+		if fn != nil {
+			fn(key, data[vs:i])
+		}
+		i = skipWS(data, i)
+		if i >= len(data) {
+			return -1
+		}
+		switch data[i] {
+		case ',':
+			i = skipWS(data, i+1)
+		case '}':
+			return i + 1
+		default:
+			return -1
+		}
+	}
+}
+
+// Member returns the raw value of the top-level member name of the JSON
+// object data, and whether it is there.
+func Member(data []byte, name string) ([]byte, bool, error) {
+	var out []byte
+	found := false
+	err := Members(data, func(key, raw []byte) {
+		if !found && unquote(key) == name {
+			out, found = raw, true
+		}
+	})
+	return out, found, err
+}
+
+// Elements calls fn with the raw value of each element of the JSON array data.
+// A JSON null is an empty array.
+func Elements(data []byte, fn func(i int, raw []byte)) error {
+	return elements(data, fn, nil)
+}
+
+// elements walks the array data. For an element that is an object and a
+// non-nil member, it calls member for each of the object's members in the
+// same pass.
+func elements(data []byte, fn func(i int, raw []byte), member func(i int, key, raw []byte)) error {
+	i := skipWS(data, 0)
+	if i+4 <= len(data) && string(data[i:i+4]) == "null" {
+		return trailing(data, i+4)
+	}
+	if i >= len(data) || data[i] != '[' {
+		return ErrSyntax
+	}
+	i = skipWS(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		return trailing(data, i+1)
+	}
+	for n := 0; ; n++ {
+		vs := i
+		if member != nil && i < len(data) && data[i] == '{' {
+			i = objectAt(data, i, 1, func(key, raw []byte) { member(n, key, raw) })
+		} else {
+			i = skipValue(data, i, 1)
+		}
+		if i < 0 {
+			return ErrSyntax
+		}
+		fn(n, data[vs:i])
+		i = skipWS(data, i)
+		if i >= len(data) {
+			return ErrSyntax
+		}
+		switch data[i] {
+		case ',':
+			i = skipWS(data, i+1)
+		case ']':
+			return trailing(data, i+1)
+		default:
+			return ErrSyntax
+		}
+	}
+}
+
+func trailing(data []byte, i int) error {
+	if skipWS(data, i) != len(data) {
+		return ErrSyntax
+	}
+	return nil
+}
+
+func skipWS(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at data[i] == '"'.
+func skipString(data []byte, i int) int {
+	for i++; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
+}
+
+const maxDepth = 10000
+
+// skipValue returns the index after the value starting at data[i], or -1.
+func skipValue(data []byte, i, depth int) int {
+	if i >= len(data) || depth > maxDepth {
+		return -1
+	}
+	switch c := data[i]; {
+	case c == '"':
+		return skipString(data, i)
+	case c == '{':
+		return objectAt(data, i, depth, nil)
+	case c == '[':
+		i = skipWS(data, i+1)
+		if i < len(data) && data[i] == ']' {
+			return i + 1
+		}
+		for {
+			if i = skipValue(data, i, depth+1); i < 0 {
+				return -1
+			}
+			i = skipWS(data, i)
+			if i >= len(data) {
+				return -1
+			}
+			if data[i] == ']' {
+				return i + 1
+			}
+			if data[i] != ',' {
+				return -1
+			}
+			i = skipWS(data, i+1)
+		}
+	default: // number, true, false, null
+		s := i
+		for i < len(data) {
+			switch data[i] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				if i == s {
+					return -1
+				}
+				return i
+			}
+			i++
+		}
+		if i == s {
+			return -1
+		}
+		return i
+	}
+}
