@@ -165,6 +165,45 @@ func sortStrings(s []string) {
 	}
 }
 
+// String decodes a raw JSON string. Strings without escapes are converted
+// directly, without a decoder.
+func String(raw []byte) (string, bool) {
+	raw = trimWS(raw)
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	inner := raw[1 : len(raw)-1]
+	plain := true
+	for _, c := range inner {
+		if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return string(inner), true
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// trimWS trims JSON whitespace (space, tab, CR, LF) and nothing else.
+func trimWS(b []byte) []byte {
+	b = b[skipWS(b, 0):]
+	for len(b) > 0 {
+		switch b[len(b)-1] {
+		case ' ', '\t', '\n', '\r':
+			b = b[:len(b)-1]
+		default:
+			return b
+		}
+	}
+	return b
+}
+
 func unquote(key []byte) string {
 	if bytes.IndexByte(key, '\\') < 0 {
 		return string(key[1 : len(key)-1])

@@ -82,6 +82,35 @@ func TestMemberAndElements(t *testing.T) {
 	}
 }
 
+func TestString(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{`"abc"`: "abc", `""`: "", `"a\"b"`: `a"b`, `"\u00e9t\u00e9"`: "été", `"été"`: "été"} {
+		got, ok := String([]byte(raw))
+		assert.True(t, ok, raw)
+		assert.Equal(t, want, got, raw)
+	}
+	for _, raw := range []string{``, `"`, `abc`, `1`, `"a"b"`, "\"a\x01\"", `null`} {
+		_, ok := String([]byte(raw))
+		assert.False(t, ok, raw)
+	}
+}
+
+func FuzzString(f *testing.F) {
+	for _, s := range []string{`"abc"`, `"a\"b"`, `"\u00e9"`, `"`, `"a"b"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		got, ok := String(raw)
+		var want string
+		trimmed := trimWS(raw)
+		// encoding/json also accepts null into a string; String does not.
+		wantOK := json.Unmarshal(raw, &want) == nil && len(trimmed) > 0 && trimmed[0] == '"'
+		if ok != wantOK || (ok && got != want) {
+			t.Fatalf("String(%q) = %q, %v; encoding/json says %q, %v", raw, got, ok, want, wantOK)
+		}
+	})
+}
+
 func FuzzMembers(f *testing.F) {
 	for _, s := range []string{`{}`, `{"a":1}`, `{"a":[1,{"b":"c"}],"d":null}`, `{"a":"\\\""}`, `{`} {
 		f.Add([]byte(s))

@@ -1,0 +1,94 @@
+package thalamus_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/caseassign/caseassign/thalamus"
+	"github.com/caseassign/caseassign/thalamus/thalamustest"
+)
+
+// rawResult is what a hand-written client would decode the answer into.
+type rawResult struct {
+	Context json.RawMessage `json:"context"`
+	Case    struct {
+		ID           int64           `json:"id"`
+		CategoryCode string          `json:"categoryCode"`
+		TypeCode     string          `json:"typeCode"`
+		Status       string          `json:"status"`
+		Resolution   string          `json:"resolution"`
+		Comments     string          `json:"comments"`
+		CaseData     json.RawMessage `json:"caseData"`
+	} `json:"case"`
+}
+
+func rawAssign(ctx context.Context, hc *http.Client, base string, id int64, email string) (*rawResult, error) {
+	body, err := json.Marshal(map[string]string{"email": email})
+	if err != nil {
+		return nil, err
+	}
+	r, err := http.NewRequestWithContext(ctx, http.MethodPut, fmt.Sprintf("%s/api/v4/cases/%d/assignment", base, id), bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	r.Header.Set("Thalamus-Touchpoint", thalamustest.Touchpoint)
+	r.Header.Set("Thalamus-Token", thalamustest.Token)
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Accept", "application/json")
+	resp, err := hc.Do(r)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return nil, fmt.Errorf("status %d", resp.StatusCode)
+	}
+	var out rawResult
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return nil, err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return &out, nil
+}
+
+// BenchmarkAssign runs one AssignCase to an operator through the SDK and
+// through a hand-written net/http + encoding/json client, against the same
+// loopback server.
+func BenchmarkAssign(b *testing.B) {
+	srv := thalamustest.NewServer()
+	defer srv.Close()
+	srv.SetRecording(false)
+	ctx := context.Background()
+	b.Run("sdk", func(b *testing.B) {
+		c, err := thalamus.NewClient(srv.URL, creds)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.CloseIdleConnections()
+		b.ReportAllocs()
+		for b.Loop() {
+			res, err := c.AssignCase(ctx, thalamustest.ComplaintCase, thalamus.ToOperator(thalamustest.ActiveOperator))
+			if err != nil || res.Case.ID != thalamustest.ComplaintCase {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("raw", func(b *testing.B) {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		defer tr.CloseIdleConnections()
+		hc := &http.Client{Transport: tr}
+		b.ReportAllocs()
+		for b.Loop() {
+			res, err := rawAssign(ctx, hc, srv.URL, thalamustest.ComplaintCase, thalamustest.ActiveOperator)
+			if err != nil || res.Case.ID != thalamustest.ComplaintCase {
+				b.Fatal(err)
+			}
+		}
+	})
+}

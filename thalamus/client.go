@@ -1,0 +1,214 @@
+package thalamus
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caseassign/caseassign/internal/core"
+)
+
+const pkg = "thalamus"
+
+// Credentials are a touchpoint's code and its generated token, the
+// credential of the Thalamus REST API.
+type Credentials struct {
+	Touchpoint string
+	Token      string
+}
+
+// The header names of the credentials (the default mode).
+const (
+	HeaderTouchpoint = "Thalamus-Touchpoint"
+	HeaderToken      = "Thalamus-Token"
+)
+
+// Client calls one Thalamus instance. It is safe for concurrent use.
+type Client struct {
+	core *core.Client
+}
+
+// Option configures a Client.
+type Option func(*options)
+
+type options struct {
+	core    core.Options
+	inQuery bool
+}
+
+// WithCredentialsInQuery sends the credentials as the touchpoint and token
+// query parameters instead of the Thalamus-Touchpoint and Thalamus-Token
+// headers, for instances that need them. Query strings end up in proxy and
+// server logs, so use it only when you must; the SDK itself still never puts
+// them in a log line, an error or a request to another host.
+func WithCredentialsInQuery() Option { return func(o *options) { o.inQuery = true } }
+
+// WithBaseURL overrides serverURL: scheme, host and optional path prefix;
+// https only, except for loopback hosts.
+func WithBaseURL(rawURL string) Option { return func(o *options) { o.core.SetBaseURL(rawURL) } }
+
+// WithInsecureHTTP allows plain http to a non-loopback host, on purpose.
+func WithInsecureHTTP() Option { return func(o *options) { o.core.SetInsecureHTTP() } }
+
+// WithHTTPClient uses hc as the base for requests. hc is copied, never mutated;
+// its Transport, Jar, Timeout and CheckRedirect are honoured.
+func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.core.SetHTTPClient(hc) } }
+
+// WithRetryMax sets the retries after the first try (default 4); 0 disables.
+func WithRetryMax(n int) Option { return func(o *options) { o.core.SetRetryMax(n) } }
+
+// WithRetryWait sets the bounds of the jittered exponential backoff
+// (default 250ms to 30s). A Retry-After longer than max is not waited.
+func WithRetryWait(min, max time.Duration) Option {
+	return func(o *options) { o.core.SetRetryWait(min, max) }
+}
+
+// WithRateLimit limits the client to perSecond requests with the given burst;
+// 0 disables (the default).
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(o *options) { o.core.SetRateLimit(perSecond, burst) }
+}
+
+// WithLogger logs each try at debug level and each retry at warn level.
+// nil (the default) keeps the client silent. No secret is ever logged.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.core.SetLogger(l) } }
+
+// WithUserAgent appends ua to the SDK's User-Agent.
+func WithUserAgent(ua string) Option { return func(o *options) { o.core.SetUserAgent(ua) } }
+
+// WithMaxResponseBytes caps response bodies (default 32 MiB); a larger body
+// is an error matching ErrResponseTooLarge.
+func WithMaxResponseBytes(n int64) Option { return func(o *options) { o.core.SetMaxResponseBytes(n) } }
+
+// NewClient returns a client for the Thalamus instance at serverURL (each
+// customer runs its own: there is no default host). It keeps cookies across
+// calls, as Thalamus sessions need: in the Jar of the http.Client given with
+// WithHTTPClient, or in its own. It makes no network call.
+func NewClient(serverURL string, creds Credentials, opts ...Option) (*Client, error) {
+	creds.Touchpoint = strings.TrimSpace(creds.Touchpoint)
+	creds.Token = strings.TrimSpace(creds.Token)
+	if creds.Touchpoint == "" {
+		return nil, invalid("creds.Touchpoint", "is empty")
+	}
+	if creds.Token == "" {
+		return nil, invalid("creds.Token", "is empty")
+	}
+	if hasControl(creds.Touchpoint) || hasControl(creds.Token) {
+		return nil, invalid("creds", "contains control characters")
+	}
+	var o options
+	o.core.SetBaseURL(serverURL)
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	jar, _ := cookiejar.New(nil) // cookiejar.New never fails without options
+	spec := core.Spec{
+		Package:           pkg,
+		CredentialHeaders: []string{HeaderTouchpoint, HeaderToken},
+		CredentialQuery:   []string{"touchpoint", "token"},
+		Secrets:           []string{creds.Token},
+		DecodeError:       decodeError,
+		Jar:               jar,
+	}
+	if o.inQuery {
+		spec.Auth = func(r *http.Request) error {
+			q := r.URL.Query()
+			q.Set("touchpoint", creds.Touchpoint)
+			q.Set("token", creds.Token)
+			r.URL.RawQuery = q.Encode()
+			return nil
+		}
+	} else {
+		tp, tok := []string{creds.Touchpoint}, []string{creds.Token}
+		spec.Auth = func(r *http.Request) error {
+			r.Header[HeaderTouchpoint] = tp
+			r.Header[HeaderToken] = tok
+			return nil
+		}
+	}
+	c, err := core.New(spec, o.core)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{core: c}, nil
+}
+
+// BaseURL returns the instance URL the client calls.
+func (c *Client) BaseURL() string { return c.core.BaseURL() }
+
+// CloseIdleConnections closes idle connections of the client's own default
+// transport; a transport given with WithHTTPClient is left alone.
+func (c *Client) CloseIdleConnections() { c.core.CloseIdleConnections() }
+
+// AssignCase assigns a case to an operator (ToOperator) or to an operator
+// group (ToGroup): PUT {serverURL}/api/v4/cases/{caseInstanceID}/assignment.
+// Thalamus answers 201 with the session context and the case; any 2xx is a
+// success, and a body the SDK cannot type is kept raw in the result.
+func (c *Client) AssignCase(ctx context.Context, caseInstanceID int64, to Assignee) (*AssignmentResult, error) {
+	if err := validateCaseID("caseInstanceID", caseInstanceID); err != nil {
+		return nil, err
+	}
+	if err := to.validate(); err != nil {
+		return nil, err
+	}
+	return c.assign(ctx, caseInstanceID, to)
+}
+
+func (c *Client) assign(ctx context.Context, id int64, to Assignee) (*AssignmentResult, error) {
+	body, err := json.Marshal(to)
+	if err != nil {
+		return nil, invalid("to", err.Error())
+	}
+	resp, err := c.core.Do(ctx, &core.Request{
+		Method: http.MethodPut,
+		Path:   "/api/v4/cases/" + strconv.FormatInt(id, 10) + "/assignment",
+		Body:   body,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decodeResult(resp.Body), nil
+}
+
+// Outcome is the result of one case of AssignCases.
+type Outcome struct {
+	CaseInstanceID int64
+	Result         *AssignmentResult
+	Err            error
+}
+
+// AssignCases assigns many cases to one assignee through the shared bulk
+// runner, with opts.Concurrency requests in flight (default 8), and returns
+// one Outcome per case in input order. Every id and the assignee are checked
+// before anything is sent. The error result is non-nil only when nothing was
+// sent (invalid input) or the context ended; then the outcomes of the cases
+// not started carry the context's error.
+func (c *Client) AssignCases(ctx context.Context, caseInstanceIDs []int64, to Assignee, opts BulkOptions) ([]Outcome, error) {
+	for i, id := range caseInstanceIDs {
+		if err := validateCaseID("caseInstanceIDs["+strconv.Itoa(i)+"]", id); err != nil {
+			return nil, err
+		}
+	}
+	if err := to.validate(); err != nil {
+		return nil, err
+	}
+	out := make([]Outcome, len(caseInstanceIDs))
+	errs := core.RunBulk(ctx, len(caseInstanceIDs), opts, func(ctx context.Context, i int) error {
+		out[i].CaseInstanceID = caseInstanceIDs[i]
+		res, err := c.assign(ctx, caseInstanceIDs[i], to)
+		out[i].Result = res
+		return err
+	})
+	for i, err := range errs {
+		out[i].CaseInstanceID = caseInstanceIDs[i]
+		out[i].Err = err
+	}
+	return out, ctx.Err()
+}

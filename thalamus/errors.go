@@ -1,0 +1,169 @@
+package thalamus
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/caseassign/caseassign/internal/core"
+	"github.com/caseassign/caseassign/internal/jsonx"
+)
+
+// The shared sentinels; errors.Is matches an *APIError onto them by status.
+var (
+	ErrInvalidInput       = core.ErrInvalidInput       // rejected before sending: nothing went on the wire
+	ErrUnauthorized       = core.ErrUnauthorized       // 401: no valid session or credentials
+	ErrForbidden          = core.ErrForbidden          // 403
+	ErrNotFound           = core.ErrNotFound           // 404
+	ErrConflict           = core.ErrConflict           // 409 / 412
+	ErrRateLimited        = core.ErrRateLimited        // 429 after the retries, or Retry-After beyond the max wait
+	ErrServer             = core.ErrServer             // 5xx after the retries
+	ErrResponseTooLarge   = core.ErrResponseTooLarge   // body over the WithMaxResponseBytes cap
+	ErrUnexpectedResponse = core.ErrUnexpectedResponse // a 2xx answer that could not be read
+)
+
+// The error codes of the assignment service, each matched with errors.Is on
+// the returned error, whatever their casing in the answer. ErrBothTargets
+// and ErrNoTarget are also returned before sending, together with
+// ErrInvalidInput, when the Assignee is wrong.
+var (
+	ErrInvalidID        = errors.New("thalamus: invalid case instance id, or not authorized for it") // invalidId
+	ErrOperatorNotValid = errors.New("thalamus: operator does not exist or is invalid")              // operatorNotValid
+	ErrInvalidGroupName = errors.New("thalamus: operator group does not exist")                      // invalidName
+	ErrNotAuthorized    = errors.New("thalamus: operator not authorized for this case type")         // isNotAuthorized
+	ErrOperatorBlocked  = errors.New("thalamus: operator is blocked")                                // blocked
+	ErrBothTargets      = errors.New("thalamus: both email and groupName given")                     // invalid
+	ErrNoTarget         = errors.New("thalamus: neither email nor groupName given")                  // missing
+)
+
+var codeSentinels = map[string]error{
+	"invalidid":        ErrInvalidID,
+	"operatornotvalid": ErrOperatorNotValid,
+	"invalidname":      ErrInvalidGroupName,
+	"isnotauthorized":  ErrNotAuthorized,
+	"blocked":          ErrOperatorBlocked,
+	"invalid":          ErrBothTargets,
+	"missing":          ErrNoTarget,
+}
+
+// SentinelFor returns the sentinel of an error code (any casing), or nil.
+func SentinelFor(code string) error { return codeSentinels[strings.ToLower(code)] }
+
+// FieldError is one pair of an error answer's errors object.
+type FieldError struct{ Field, Code string }
+
+// FieldErrors is every pair of an error answer's errors object, in order,
+// duplicate fields included. errors.Is matches the sentinel of each code.
+// Reach it with errors.As on the error AssignCase returned.
+type FieldErrors []FieldError
+
+// Error lists the pairs.
+func (fe FieldErrors) Error() string {
+	parts := make([]string, len(fe))
+	for i, e := range fe {
+		parts[i] = e.Field + ": " + e.Code
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Is reports whether any code's sentinel is target.
+func (fe FieldErrors) Is(target error) bool {
+	for _, e := range fe {
+		if s := SentinelFor(e.Code); s != nil && s == target {
+			return true
+		}
+	}
+	return false
+}
+
+// APIError is returned for every non-2xx answer; Code holds the first error
+// code and the full list is reachable with errors.As(err, &FieldErrors{}).
+type APIError = core.APIError
+
+// ValidationError reports a call rejected before any I/O; it matches
+// ErrInvalidInput (and ErrBothTargets or ErrNoTarget where they apply).
+type ValidationError = core.ValidationError
+
+// RequestError reports a call that got no usable answer (connection failure
+// after the retries, cancelled context, oversized body).
+type RequestError = core.RequestError
+
+// BulkOptions controls AssignCases.
+type BulkOptions = core.BulkOptions
+
+func invalid(field, reason string) *ValidationError { return core.Invalid(pkg, field, reason) }
+
+func invalidAs(field, reason string, kind error) *ValidationError {
+	return core.InvalidAs(pkg, field, reason, kind)
+}
+
+func validateCaseID(field string, id int64) error {
+	if id <= 0 {
+		return invalid(field, "must be a positive case instance id")
+	}
+	return nil
+}
+
+// ParseFieldErrors reads {"errors": {"<field>": "<code>", ...}} keeping
+// every pair in order, duplicate keys included (a Go map would keep only the
+// last). A value that is a list of codes gives one pair per code; any other
+// value is kept as its JSON text.
+func ParseFieldErrors(body []byte) (FieldErrors, bool) {
+	raw, ok, err := jsonx.Member(body, "errors")
+	if err != nil || !ok {
+		return nil, false
+	}
+	var out FieldErrors
+	add := func(field string, v []byte) {
+		var code string
+		if json.Unmarshal(v, &code) == nil {
+			out = append(out, FieldError{Field: field, Code: code})
+			return
+		}
+		var codes []string
+		if json.Unmarshal(v, &codes) == nil {
+			for _, c := range codes {
+				out = append(out, FieldError{Field: field, Code: c})
+			}
+			return
+		}
+		out = append(out, FieldError{Field: field, Code: string(v)})
+	}
+	if err := jsonx.Members(raw, func(key, v []byte) {
+		var field string
+		_ = json.Unmarshal(key, &field)
+		add(field, v)
+	}); err != nil {
+		// A list form: ["code", ...] or [{"field": "...", "code": "..."}, ...].
+		_ = jsonx.Elements(raw, func(_ int, el []byte) {
+			var obj struct{ Field, Code string }
+			if json.Unmarshal(el, &obj) == nil && obj.Code != "" {
+				out = append(out, FieldError{Field: obj.Field, Code: obj.Code})
+				return
+			}
+			add("", el)
+		})
+	}
+	return out, len(out) > 0
+}
+
+func decodeError(e *APIError, body []byte) {
+	if fe, ok := ParseFieldErrors(body); ok {
+		e.Code = fe[0].Code
+		e.Message = fe.Error()
+		e.SetDetails(fe)
+		return
+	}
+	var b struct {
+		Message string `json:"message"`
+		Error   string `json:"error"`
+		Code    string `json:"code"`
+	}
+	if json.Unmarshal(body, &b) == nil {
+		e.Code = b.Code
+		e.Message = b.Message
+		if e.Message == "" {
+			e.Message = b.Error
+		}
+	}
+}

@@ -1,0 +1,335 @@
+// Package thalamustest is an in-memory Thalamus instance for tests, in the
+// spirit of net/http/httptest.
+//
+// NewServer starts it on loopback with operators (active, inactive, blocked,
+// not authorized for some case types), operator groups and cases. It serves
+// PUT /api/v4/cases/{id}/assignment with the service's rules and error codes
+// (invalidId, operatorNotValid, invalidName, isNotAuthorized, blocked,
+// invalid, missing) in {"errors": {...}} bodies, duplicate keys included when
+// two codes concern one field. It accepts the credentials as headers or as
+// query parameters, sets a session cookie, records every request and
+// injects faults on demand.
+package thalamustest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/caseassign/caseassign/internal/testsrv"
+)
+
+// The credentials NewServer accepts.
+const (
+	Touchpoint = "web-touchpoint"
+	Token      = "thalamus-test-token"
+)
+
+// SessionCookie is the name of the session cookie the server sets.
+const SessionCookie = "THALAMUS_SESSION"
+
+// Seeded operators, groups and cases.
+const (
+	ActiveOperator     = "ana.lima@example.com"
+	SecondOperator     = "raj.patel@example.com"
+	BlockedOperator    = "bo.berg@example.com"
+	RestrictedOperator = "cy.chen@example.com"  // not authorized for BILLING cases
+	BlockedRestricted  = "dee.diaz@example.com" // blocked and not authorized for BILLING cases
+	InactiveOperator   = "gone.away@example.com"
+	SupportGroup       = "Tier 2 Support"
+	BillingGroup       = "Billing"
+	ComplaintCase      = int64(1001) // type COMPLAINT
+	BillingCase        = int64(1002) // type BILLING
+	FirstCase          = int64(1001)
+	LastCase           = int64(1010)
+)
+
+// Fault is a scripted misbehaviour; see Server.Inject.
+type Fault = testsrv.Fault
+
+// Request is a recorded request.
+type Request = testsrv.Request
+
+// Operator is an operator of the instance.
+type Operator struct {
+	Email       string
+	Active      bool
+	Blocked     bool
+	DeniedTypes []string // case type codes the operator may not handle
+}
+
+// Case is a case of the instance.
+type Case struct {
+	ID           int64
+	CategoryCode string
+	TypeCode     string
+	Status       string
+	Resolution   string
+	Comments     string
+	// AssignedTo is the operator e-mail or group name the case is assigned to.
+	AssignedTo string
+}
+
+// Event is one assignment the server applied.
+type Event struct {
+	CaseID int64
+	To     string // operator e-mail or group name
+}
+
+// Server is the in-memory Thalamus instance.
+type Server struct {
+	*testsrv.Server
+	Touchpoint, Token string
+
+	mu        sync.Mutex
+	operators map[string]Operator // by lower-case e-mail
+	groups    map[string]bool
+	cases     map[int64]*Case
+	events    []Event
+	sessions  int
+}
+
+// NewServer starts a seeded instance; Close it when done.
+func NewServer() *Server {
+	s := &Server{
+		Touchpoint: Touchpoint,
+		Token:      Token,
+		operators:  map[string]Operator{},
+		groups:     map[string]bool{},
+		cases:      map[int64]*Case{},
+	}
+	for _, op := range []Operator{
+		{Email: ActiveOperator, Active: true},
+		{Email: SecondOperator, Active: true},
+		{Email: BlockedOperator, Active: true, Blocked: true},
+		{Email: RestrictedOperator, Active: true, DeniedTypes: []string{"BILLING"}},
+		{Email: BlockedRestricted, Active: true, Blocked: true, DeniedTypes: []string{"BILLING"}},
+		{Email: InactiveOperator},
+	} {
+		s.AddOperator(op)
+	}
+	s.AddGroup(SupportGroup)
+	s.AddGroup(BillingGroup)
+	for id := FirstCase; id <= LastCase; id++ {
+		typ := "COMPLAINT"
+		if id%2 == 0 {
+			typ = "BILLING"
+		}
+		s.AddCase(Case{ID: id, CategoryCode: "CUSTOMER_CARE", TypeCode: typ, Status: "OPEN", Comments: "Customer called about order #" + strconv.FormatInt(id*7, 10)})
+	}
+	s.Server = testsrv.New(http.HandlerFunc(s.route))
+	return s
+}
+
+// AddOperator adds or replaces an operator.
+func (s *Server) AddOperator(op Operator) {
+	s.mu.Lock()
+	s.operators[strings.ToLower(op.Email)] = op
+	s.mu.Unlock()
+}
+
+// AddGroup adds an operator group.
+func (s *Server) AddGroup(name string) {
+	s.mu.Lock()
+	s.groups[name] = true
+	s.mu.Unlock()
+}
+
+// AddCase adds or replaces a case.
+func (s *Server) AddCase(c Case) {
+	s.mu.Lock()
+	cp := c
+	s.cases[c.ID] = &cp
+	s.mu.Unlock()
+}
+
+// Case returns a copy of a case.
+func (s *Server) Case(id int64) (Case, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.cases[id]
+	if !ok {
+		return Case{}, false
+	}
+	return *c, true
+}
+
+// Events returns the assignments applied so far, oldest first.
+func (s *Server) Events() []Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.events)
+}
+
+// Sessions returns how many session cookies the server has handed out.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sessions
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	tp, tok := r.Header.Get("Thalamus-Touchpoint"), r.Header.Get("Thalamus-Token")
+	if tp == "" && tok == "" {
+		q := r.URL.Query()
+		tp, tok = q.Get("touchpoint"), q.Get("token")
+	}
+	return tp == s.Touchpoint && tok == s.Token
+}
+
+// pair is one member of an errors object; a slice of them can repeat a key.
+type pair struct{ field, code string }
+
+func writeErrors(w http.ResponseWriter, pairs ...pair) {
+	var b strings.Builder
+	b.WriteString(`{"errors":{`)
+	for i, p := range pairs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(p.field)
+		v, _ := json.Marshal(p.code)
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteString(`}}`)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadRequest)
+	_, _ = w.Write([]byte(b.String()))
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(r) {
+		testsrv.WriteJSON(w, http.StatusUnauthorized, map[string]string{"message": "no valid session"})
+		return
+	}
+	if _, err := r.Cookie(SessionCookie); err != nil {
+		s.mu.Lock()
+		s.sessions++
+		n := s.sessions
+		s.mu.Unlock()
+		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: fmt.Sprintf("session-%d", n), Path: "/", HttpOnly: true})
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/api/v4/cases/")
+	idText, ok2 := strings.CutSuffix(rest, "/assignment")
+	if !ok || !ok2 || strings.Contains(idText, "/") {
+		testsrv.WriteJSON(w, http.StatusNotFound, map[string]string{"message": "not found"})
+		return
+	}
+	if r.Method != http.MethodPut {
+		testsrv.WriteJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "method not allowed"})
+		return
+	}
+	s.assign(w, r, idText)
+}
+
+func (s *Server) assign(w http.ResponseWriter, r *http.Request, idText string) {
+	var body struct {
+		Email     string `json:"email"`
+		GroupName string `json:"groupName"`
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		testsrv.WriteJSON(w, http.StatusUnsupportedMediaType, map[string]string{"message": "Content-Type must be application/json"})
+		return
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		writeErrors(w, pair{"body", "invalid"})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, err := strconv.ParseInt(idText, 10, 64)
+	c := s.cases[id]
+	if err != nil || c == nil {
+		writeErrors(w, pair{"caseInstanceId", "invalidId"})
+		return
+	}
+	switch {
+	case body.Email != "" && body.GroupName != "":
+		writeErrors(w, pair{"assignment", "invalid"})
+		return
+	case body.Email == "" && body.GroupName == "":
+		writeErrors(w, pair{"assignment", "missing"})
+		return
+	case body.GroupName != "":
+		if !s.groups[body.GroupName] {
+			writeErrors(w, pair{"groupName", "invalidName"})
+			return
+		}
+		s.apply(c, body.GroupName)
+	default:
+		op, ok := s.operators[strings.ToLower(body.Email)]
+		if !ok || !op.Active {
+			writeErrors(w, pair{"email", "operatorNotValid"})
+			return
+		}
+		var pairs []pair
+		if op.Blocked {
+			pairs = append(pairs, pair{"email", "blocked"})
+		}
+		if slices.Contains(op.DeniedTypes, c.TypeCode) {
+			pairs = append(pairs, pair{"email", "isNotAuthorized"})
+		}
+		if len(pairs) > 0 {
+			writeErrors(w, pairs...)
+			return
+		}
+		s.apply(c, op.Email)
+	}
+	testsrv.WriteJSON(w, http.StatusCreated, map[string]any{
+		"context": map[string]any{
+			"touchpoint": s.Touchpoint,
+			"language":   "en",
+			"operator":   "api",
+			"channel":    "REST",
+		},
+		"case": map[string]any{
+			"id":           c.ID,
+			"categoryCode": c.CategoryCode,
+			"typeCode":     c.TypeCode,
+			"status":       c.Status,
+			"resolution":   c.Resolution,
+			"comments":     c.Comments,
+			"caseData":     map[string]any{"orderId": c.ID * 7, "channel": "phone"},
+			"assignedTo":   c.AssignedTo,
+			"priority":     2,
+		},
+	})
+}
+
+// apply assigns c to whom and records an event when the assignee changes.
+func (s *Server) apply(c *Case, whom string) {
+	if c.AssignedTo == whom {
+		return
+	}
+	c.AssignedTo = whom
+	s.events = append(s.events, Event{CaseID: c.ID, To: whom})
+}
+
+// Assignments returns case id → assignee for every assigned case.
+func (s *Server) Assignments() map[int64]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[int64]string{}
+	for id, c := range s.cases {
+		if c.AssignedTo != "" {
+			out[id] = c.AssignedTo
+		}
+	}
+	return out
+}
+
+// AddCases adds n open COMPLAINT cases with ids from first on and returns them.
+func (s *Server) AddCases(first int64, n int) []int64 {
+	ids := make([]int64, n)
+	for i := range n {
+		ids[i] = first + int64(i)
+		s.AddCase(Case{ID: ids[i], CategoryCode: "CUSTOMER_CARE", TypeCode: "COMPLAINT", Status: "OPEN"})
+	}
+	return ids
+}
