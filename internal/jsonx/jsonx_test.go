@@ -14,11 +14,12 @@ type inner struct {
 
 type sample struct {
 	inner
-	ID     int64  `json:"id"`
-	Name   string `json:"name,omitempty"`
-	Skip   string `json:"-"`
-	Plain  string
-	hidden string //nolint:unused
+	ID    int64  `json:"id"`
+	Name  string `json:"name,omitempty"`
+	Skip  string `json:"-"`
+	Plain string
+	//lint:ignore U1000 an unexported field, to check that Known skips it
+	hidden string
 }
 
 func TestKnown(t *testing.T) {
