@@ -1,0 +1,447 @@
+// Package actionmgmttest is an in-memory Forsta Action Management hub for
+// tests, in the spirit of net/http/httptest.
+//
+// NewServer starts it on loopback with hub 6435: the roles Case Manager
+// (3456) and Watcher (3457), End User List 201 with active and inactive
+// users, and the documentation's example case 2009631. Like the real
+// service it keeps the last write of a case (no version check), stores every
+// member a client sends (so unknown fields survive), refuses a role user
+// who is not an active member of the hub's End User List with a 400, and
+// answers 404 for an unknown hub or case. Its identity endpoint
+// (TokenURL) issues bearer tokens for grant_type=api-user with the client
+// id and secret in the form or as HTTP Basic. It records every request and
+// injects faults on demand.
+package actionmgmttest
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/caseassign/caseassign/internal/testsrv"
+)
+
+// SeedCase is the documentation's example case (with the stray "} ]" of the
+// printed sample fixed), as the server holds it at start.
+//
+//go:embed seed_case.json
+var SeedCase []byte
+
+// The seeded hub, list, roles, users and case.
+const (
+	Hub         = int64(6435)
+	List        = int64(201)
+	CaseManager = int64(3456)
+	Watcher     = int64(3457)
+	ExampleCase = int64(2009631)
+	UserAlice   = int64(8790) // in Case Manager on the example case
+	UserBob     = int64(8791)
+	// Users 8792 to 8830 are generated; every fifth (8795, 8800, ...) is inactive.
+	FirstGenerated = int64(8792)
+	LastGenerated  = int64(8830)
+	InactiveUser   = int64(8795)
+)
+
+// The credentials the identity endpoint accepts.
+const (
+	ClientID     = "api-user-client"
+	ClientSecret = "api-user-secret"
+)
+
+// TokenPath is the identity endpoint's path on the server.
+const TokenPath = "/identity/connect/token"
+
+// Fault is a scripted misbehaviour; see Server.Inject.
+type Fault = testsrv.Fault
+
+// Request is a recorded request.
+type Request = testsrv.Request
+
+// EndUser is a user of an End User List.
+type EndUser struct {
+	ID        int64  `json:"id"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+	UserName  string `json:"userName"`
+	Email     string `json:"email"`
+	Language  int    `json:"language"`
+	IsActive  bool   `json:"isActive"`
+}
+
+type hub struct {
+	roles []map[string]any
+	lists map[int64][]EndUser
+	cases map[int64][]byte // stored as sent: every member survives
+}
+
+// Server is the in-memory hub.
+type Server struct {
+	*testsrv.Server
+	ClientID, ClientSecret string
+
+	mu            sync.Mutex
+	hubs          map[int64]*hub
+	tokens        map[string]time.Time
+	tokenLifetime time.Duration
+	tokenRequests int
+	puts          int
+	now           func() time.Time
+}
+
+// NewServer starts a seeded hub; Close it when done.
+func NewServer() *Server {
+	s := &Server{
+		ClientID:      ClientID,
+		ClientSecret:  ClientSecret,
+		hubs:          map[int64]*hub{},
+		tokens:        map[string]time.Time{},
+		tokenLifetime: time.Hour,
+		now:           time.Now,
+	}
+	h := &hub{lists: map[int64][]EndUser{}, cases: map[int64][]byte{}}
+	h.roles = []map[string]any{
+		{"id": CaseManager, "name": "Case Manager", "lastUpdated": "2021-06-04 13:51:04.967-00:00", "links": map[string]any{}},
+		{"id": Watcher, "name": "Watcher", "lastUpdated": "2021-06-04 13:51:04.975-00:00", "links": map[string]any{}},
+	}
+	users := []EndUser{
+		{ID: UserAlice, FirstName: "first name 1", LastName: "last name 1", UserName: "exampleUser8790", Email: "exampleUser8790@example.com", Language: 9, IsActive: true},
+		{ID: UserBob, FirstName: "first name 2", LastName: "last name 2", UserName: "exampleUser8791", Email: "exampleUser8791@example.com", Language: 9, IsActive: true},
+	}
+	for id := FirstGenerated; id <= LastGenerated; id++ {
+		users = append(users, EndUser{
+			ID: id, FirstName: "User", LastName: strconv.FormatInt(id, 10), UserName: fmt.Sprintf("user%d", id),
+			Email: fmt.Sprintf("user%d@example.com", id), Language: 9, IsActive: id%5 != 0,
+		})
+	}
+	h.lists[List] = users
+	h.cases[ExampleCase] = compact(SeedCase)
+	s.hubs[Hub] = h
+	s.Server = testsrv.New(http.HandlerFunc(s.route))
+	return s
+}
+
+func compact(b []byte) []byte {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, b); err != nil {
+		panic("actionmgmttest: " + err.Error())
+	}
+	return buf.Bytes()
+}
+
+// TokenURL is the identity endpoint for APIUserTokenSource.
+func (s *Server) TokenURL() string { return s.URL + TokenPath }
+
+// SetTokenLifetime sets the expires_in of tokens issued from now on.
+func (s *Server) SetTokenLifetime(d time.Duration) {
+	s.mu.Lock()
+	s.tokenLifetime = d
+	s.mu.Unlock()
+}
+
+// TokenRequests returns how many tokens the identity endpoint issued.
+func (s *Server) TokenRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tokenRequests
+}
+
+// IssueToken returns a valid bearer token without going through the
+// identity endpoint, for tests that use oauth2.StaticTokenSource.
+func (s *Server) IssueToken() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.issueLocked()
+}
+
+func (s *Server) issueLocked() string {
+	s.tokenRequests++
+	tok := fmt.Sprintf("am-token-%d", s.tokenRequests)
+	s.tokens[tok] = s.now().Add(s.tokenLifetime)
+	return tok
+}
+
+// Puts returns how many case writes the server accepted.
+func (s *Server) Puts() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.puts
+}
+
+// AddCase stores a case (any JSON object with an "id") in a hub, creating
+// the hub with the seeded roles and list when it is new.
+func (s *Server) AddCase(hubID int64, raw []byte) error {
+	var probe struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.Unmarshal(raw, &probe); err != nil || probe.ID <= 0 {
+		return fmt.Errorf("actionmgmttest: a case needs a positive id: %v", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := s.hubs[hubID]
+	if h == nil {
+		seed := s.hubs[Hub]
+		h = &hub{roles: seed.roles, lists: seed.lists, cases: map[int64][]byte{}}
+		s.hubs[hubID] = h
+	}
+	h.cases[probe.ID] = compact(raw)
+	return nil
+}
+
+// CaseJSON returns a case as the server holds it.
+func (s *Server) CaseJSON(hubID, caseID int64) ([]byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if h := s.hubs[hubID]; h != nil {
+		if b, ok := h.cases[caseID]; ok {
+			return slices.Clone(b), true
+		}
+	}
+	return nil, false
+}
+
+// RoleUsers returns the user ids in a role of a case, in order.
+func (s *Server) RoleUsers(hubID, caseID, roleID int64) []int64 {
+	b, ok := s.CaseJSON(hubID, caseID)
+	if !ok {
+		return nil
+	}
+	var cs struct {
+		Roles []struct {
+			ID    int64 `json:"id"`
+			Users []struct {
+				ID int64 `json:"id"`
+			} `json:"users"`
+		} `json:"roles"`
+	}
+	if json.Unmarshal(b, &cs) != nil {
+		return nil
+	}
+	for _, r := range cs.Roles {
+		if r.ID == roleID {
+			ids := make([]int64, 0, len(r.Users))
+			for _, u := range r.Users {
+				ids = append(ids, u.ID)
+			}
+			return ids
+		}
+	}
+	return nil
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	testsrv.WriteJSON(w, status, map[string]any{"message": msg})
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == TokenPath {
+		s.token(w, r)
+		return
+	}
+	if !s.authorized(r) {
+		writeError(w, http.StatusUnauthorized, "Authorization has been denied for this request.")
+		return
+	}
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	switch {
+	case len(parts) == 5 && parts[0] == "v1" && parts[1] == "actionmanagement" && parts[2] == "hubs" && parts[4] == "roles" && r.Method == http.MethodGet:
+		s.withHub(w, parts[3], func(h *hub, _ int64) { s.roles(w, h) })
+	case len(parts) == 6 && parts[0] == "v1" && parts[1] == "actionmanagement" && parts[2] == "hubs" && parts[4] == "cases":
+		s.withHub(w, parts[3], func(h *hub, _ int64) { s.caseRoute(w, r, h, parts[5]) })
+	case len(parts) == 7 && parts[0] == "v1" && parts[1] == "hubs" && parts[3] == "enduserlists" && parts[5] == "users" && parts[6] == "query" && r.Method == http.MethodPost:
+		s.withHub(w, parts[2], func(h *hub, _ int64) { s.query(w, r, h, parts[4]) })
+	default:
+		writeError(w, http.StatusNotFound, "No HTTP resource was found that matches the request URI.")
+	}
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	tok, ok := testsrv.BearerToken(r)
+	if !ok {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	exp, ok := s.tokens[tok]
+	return ok && s.now().Before(exp)
+}
+
+func (s *Server) withHub(w http.ResponseWriter, idText string, fn func(h *hub, hubID int64)) {
+	id, err := strconv.ParseInt(idText, 10, 64)
+	s.mu.Lock()
+	h := s.hubs[id]
+	s.mu.Unlock()
+	if err != nil || h == nil {
+		writeError(w, http.StatusNotFound, "Hub not found, or it has no Action Management program.")
+		return
+	}
+	fn(h, id)
+}
+
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.ParseForm() != nil {
+		testsrv.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request"})
+		return
+	}
+	id, secret, basic := r.BasicAuth()
+	if !basic {
+		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	}
+	if id != s.ClientID || secret != s.ClientSecret {
+		testsrv.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client"})
+		return
+	}
+	if r.PostForm.Get("grant_type") != "api-user" {
+		testsrv.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "unsupported_grant_type"})
+		return
+	}
+	s.mu.Lock()
+	tok := s.issueLocked()
+	life := s.tokenLifetime
+	s.mu.Unlock()
+	testsrv.WriteJSON(w, http.StatusOK, map[string]any{"access_token": tok, "expires_in": int(life.Seconds()), "token_type": "Bearer"})
+}
+
+func (s *Server) roles(w http.ResponseWriter, h *hub) {
+	testsrv.WriteJSON(w, http.StatusOK, map[string]any{"itemType": "Role", "totalCount": len(h.roles), "itemCount": len(h.roles), "items": h.roles})
+}
+
+func (s *Server) query(w http.ResponseWriter, r *http.Request, h *hub, listText string) {
+	listID, _ := strconv.ParseInt(listText, 10, 64)
+	var q struct {
+		IsActive *bool  `json:"isActive"`
+		SortBy   string `json:"sortBy"`
+		Top      int    `json:"top"`
+		Skip     int    `json:"skip"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&q); err != nil || q.Top < 0 || q.Skip < 0 {
+		writeError(w, http.StatusBadRequest, "invalid query")
+		return
+	}
+	s.mu.Lock()
+	users, ok := h.lists[listID]
+	var match []EndUser
+	for _, u := range users {
+		if q.IsActive == nil || u.IsActive == *q.IsActive {
+			match = append(match, u)
+		}
+	}
+	s.mu.Unlock()
+	if !ok {
+		writeError(w, http.StatusNotFound, "End user list not found.")
+		return
+	}
+	if strings.EqualFold(q.SortBy, "UserName") {
+		sort.SliceStable(match, func(i, j int) bool { return match[i].UserName < match[j].UserName })
+	} else {
+		sort.SliceStable(match, func(i, j int) bool { return match[i].ID < match[j].ID })
+	}
+	top := q.Top
+	if top == 0 {
+		top = 100
+	}
+	page := []EndUser{}
+	if q.Skip < len(match) {
+		page = match[q.Skip:min(q.Skip+top, len(match))]
+	}
+	items := make([]map[string]any, len(page))
+	for i, u := range page {
+		items[i] = map[string]any{"id": u.ID, "firstName": u.FirstName, "lastName": u.LastName, "userName": u.UserName,
+			"email": u.Email, "language": u.Language, "isActive": u.IsActive, "links": map[string]any{}}
+	}
+	testsrv.WriteJSON(w, http.StatusOK, map[string]any{"itemType": "EndUser", "itemCount": len(page), "totalCount": len(match), "items": items})
+}
+
+func (s *Server) caseRoute(w http.ResponseWriter, r *http.Request, h *hub, idText string) {
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil {
+		writeError(w, http.StatusNotFound, "Case not found.")
+		return
+	}
+	switch r.Method {
+	case http.MethodGet:
+		s.mu.Lock()
+		b, ok := h.cases[id]
+		s.mu.Unlock()
+		if !ok {
+			writeError(w, http.StatusNotFound, "Case not found.")
+			return
+		}
+		writeRaw(w, b)
+	case http.MethodPut:
+		s.put(w, r, h, id)
+	default:
+		writeError(w, http.StatusMethodNotAllowed, "The requested resource does not support this method.")
+	}
+}
+
+func writeRaw(w http.ResponseWriter, b []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
+}
+
+func (s *Server) put(w http.ResponseWriter, r *http.Request, h *hub, id int64) {
+	var doc map[string]json.RawMessage
+	raw, err := io.ReadAll(r.Body)
+	if err == nil {
+		err = json.Unmarshal(raw, &doc)
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "The request is invalid: "+err.Error())
+		return
+	}
+	var body struct {
+		ID    int64 `json:"id"`
+		Roles []struct {
+			ID    int64 `json:"id"`
+			Users []struct {
+				ID int64 `json:"id"`
+			} `json:"users"`
+		} `json:"roles"`
+	}
+	if err := json.Unmarshal(raw, &body); err != nil {
+		writeError(w, http.StatusBadRequest, "The request is invalid: "+err.Error())
+		return
+	}
+	if body.ID != id {
+		writeError(w, http.StatusBadRequest, "The case id does not match the URL.")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := h.cases[id]; !ok {
+		writeError(w, http.StatusNotFound, "Case not found.")
+		return
+	}
+	active := map[int64]bool{}
+	for _, lst := range h.lists {
+		for _, u := range lst {
+			if u.IsActive {
+				active[u.ID] = true
+			}
+		}
+	}
+	for _, role := range body.Roles {
+		for _, u := range role.Users {
+			if !active[u.ID] {
+				writeError(w, http.StatusBadRequest, fmt.Sprintf("User %d is not an active user of the program's End User List.", u.ID))
+				return
+			}
+		}
+	}
+	doc["dateModified"], _ = json.Marshal(s.now().UTC().Truncate(time.Second).Format(time.RFC3339))
+	stored, _ := json.Marshal(doc)
+	h.cases[id] = stored
+	s.puts++
+	writeRaw(w, stored)
+}

@@ -1,0 +1,194 @@
+package actionmgmt_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/caseassign/caseassign/actionmgmt"
+	"github.com/caseassign/caseassign/actionmgmt/actionmgmttest"
+	"golang.org/x/oauth2"
+)
+
+// rawCase is what a hand-written client would decode a case into: the
+// documented fields, plain encoding/json. (It drops members it does not
+// know, which the SDK keeps.)
+type rawCase struct {
+	ID           int64     `json:"id"`
+	Name         string    `json:"name"`
+	WorkflowID   int64     `json:"workflowId"`
+	WorkflowName string    `json:"workflowName,omitempty"`
+	Cost         float64   `json:"cost"`
+	IsClosed     bool      `json:"isClosed"`
+	TriggerID    int64     `json:"triggerId"`
+	TriggerName  string    `json:"triggerName"`
+	DateCreated  time.Time `json:"dateCreated"`
+	DateModified time.Time `json:"dateModified"`
+	ListValues   []struct {
+		ListID int64  `json:"listId"`
+		ID     int64  `json:"id"`
+		Name   string `json:"name"`
+		Type   string `json:"type"`
+		IsOpen bool   `json:"isOpen,omitempty"`
+		IsHigh bool   `json:"isHigh,omitempty"`
+	} `json:"listValues"`
+	Roles []struct {
+		ID     int64  `json:"id"`
+		CaseID int64  `json:"caseId"`
+		Name   string `json:"name"`
+		Users  []struct {
+			ID       int64           `json:"id"`
+			UserName string          `json:"userName,omitempty"`
+			IsActive bool            `json:"isActive,omitempty"`
+			Links    json.RawMessage `json:"links,omitempty"`
+		} `json:"users"`
+	} `json:"roles"`
+	Source struct {
+		ResponseID string `json:"responseId"`
+		SurveyID   string `json:"surveyId"`
+		SourceID   string `json:"sourceId"`
+	} `json:"source"`
+	Links json.RawMessage `json:"links,omitempty"`
+}
+
+type rawClient struct {
+	hc    *http.Client
+	base  string
+	token string
+}
+
+func (r *rawClient) do(ctx context.Context, method, url string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+r.token)
+	req.Header.Set("Accept", "application/json")
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := r.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return nil
+}
+
+// changeRole is the hand-written read-modify-write.
+func (r *rawClient) changeRole(ctx context.Context, hub, id, role, user int64, add bool) error {
+	url := fmt.Sprintf("%s/v1/actionmanagement/hubs/%d/cases/%d", r.base, hub, id)
+	var cs rawCase
+	if err := r.do(ctx, http.MethodGet, url, nil, &cs); err != nil {
+		return err
+	}
+	for i := range cs.Roles {
+		if cs.Roles[i].ID != role {
+			continue
+		}
+		users := cs.Roles[i].Users[:0]
+		for _, u := range cs.Roles[i].Users {
+			if u.ID != user {
+				users = append(users, u)
+			}
+		}
+		if add {
+			users = append(users, cs.Roles[i].Users[:0:0]...)
+			users = append(users, struct {
+				ID       int64           `json:"id"`
+				UserName string          `json:"userName,omitempty"`
+				IsActive bool            `json:"isActive,omitempty"`
+				Links    json.RawMessage `json:"links,omitempty"`
+			}{ID: user})
+		}
+		cs.Roles[i].Users = users
+	}
+	var out rawCase
+	return r.do(ctx, http.MethodPut, url, &cs, &out)
+}
+
+// BenchmarkAssign runs one AssignUser and one UnassignUser (each a GET and
+// a PUT of the case) per iteration, through the SDK and through a
+// hand-written net/http + encoding/json client, against the same loopback
+// server. The pair keeps the case the same size from one iteration to the
+// next.
+func BenchmarkAssign(b *testing.B) {
+	srv := actionmgmttest.NewServer()
+	defer srv.Close()
+	srv.SetRecording(false)
+	ctx := context.Background()
+	tok := srv.IssueToken()
+	b.Run("sdk", func(b *testing.B) {
+		c, err := actionmgmt.NewClient(srv.URL, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: tok}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.CloseIdleConnections()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.AssignUser(ctx, hub, cse, watc, actionmgmttest.UserBob); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := c.UnassignUser(ctx, hub, cse, watc, actionmgmttest.UserBob); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("raw", func(b *testing.B) {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		defer tr.CloseIdleConnections()
+		r := &rawClient{hc: &http.Client{Transport: tr}, base: srv.URL, token: tok}
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := r.changeRole(ctx, hub, cse, watc, actionmgmttest.UserBob, true); err != nil {
+				b.Fatal(err)
+			}
+			if err := r.changeRole(ctx, hub, cse, watc, actionmgmttest.UserBob, false); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkDecode compares decoding the seed case with the SDK (typed and
+// loss-free) and with plain encoding/json into rawCase.
+func BenchmarkDecode(b *testing.B) {
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := actionmgmt.DecodeCase(actionmgmttest.SeedCase); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("raw", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var cs rawCase
+			if err := json.Unmarshal(actionmgmttest.SeedCase, &cs); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

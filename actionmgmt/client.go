@@ -1,0 +1,377 @@
+package actionmgmt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/caseassign/caseassign/internal/core"
+	"golang.org/x/oauth2"
+)
+
+const pkg = "actionmgmt"
+
+// The REST hosts of the Forsta Plus sites.
+const (
+	EuroURL      = "https://ws.euro.confirmit.com"
+	USURL        = "https://ws.us.confirmit.com"
+	NordicURL    = "https://ws.nordic.confirmit.com"
+	AustraliaURL = "https://ws.confirmit.com.au"
+	GermanyURL   = "https://ws.confirmit.de"
+)
+
+// Client calls the Action Management API of one site. It is safe for
+// concurrent use.
+type Client struct {
+	core   *core.Client
+	tokens oauth2.TokenSource
+	locks  caseLocks
+}
+
+// Option configures a Client.
+type Option func(*options)
+
+type options struct{ core core.Options }
+
+// WithBaseURL overrides baseURL: scheme, host and optional path prefix;
+// https only, except for loopback hosts.
+func WithBaseURL(rawURL string) Option { return func(o *options) { o.core.SetBaseURL(rawURL) } }
+
+// WithInsecureHTTP allows plain http to a non-loopback host, on purpose.
+func WithInsecureHTTP() Option { return func(o *options) { o.core.SetInsecureHTTP() } }
+
+// WithHTTPClient uses hc as the base for requests. hc is copied, never mutated;
+// its Transport, Jar, Timeout and CheckRedirect are honoured.
+func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.core.SetHTTPClient(hc) } }
+
+// WithRetryMax sets the retries after the first try (default 4); 0 disables.
+func WithRetryMax(n int) Option { return func(o *options) { o.core.SetRetryMax(n) } }
+
+// WithRetryWait sets the bounds of the jittered exponential backoff
+// (default 250ms to 30s). A Retry-After longer than max is not waited.
+func WithRetryWait(min, max time.Duration) Option {
+	return func(o *options) { o.core.SetRetryWait(min, max) }
+}
+
+// WithRateLimit limits the client to perSecond requests with the given burst;
+// 0 disables (the default).
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(o *options) { o.core.SetRateLimit(perSecond, burst) }
+}
+
+// WithLogger logs each try at debug level and each retry at warn level.
+// nil (the default) keeps the client silent. No secret is ever logged.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.core.SetLogger(l) } }
+
+// WithUserAgent appends ua to the SDK's User-Agent.
+func WithUserAgent(ua string) Option { return func(o *options) { o.core.SetUserAgent(ua) } }
+
+// WithMaxResponseBytes caps response bodies (default 32 MiB); a larger body
+// is an error matching ErrResponseTooLarge.
+func WithMaxResponseBytes(n int64) Option { return func(o *options) { o.core.SetMaxResponseBytes(n) } }
+
+// NewClient returns a client for the site at baseURL (EuroURL, USURL, ...)
+// that takes a bearer token from tokens on every try, so a refreshed token
+// is used as soon as there is one; use APIUserTokenSource for the Forsta
+// identity server. An error from tokens is returned as is. NewClient makes
+// no network call.
+func NewClient(baseURL string, tokens oauth2.TokenSource, opts ...Option) (*Client, error) {
+	if tokens == nil {
+		return nil, invalid("tokens", "a token source is required")
+	}
+	var o options
+	o.core.SetBaseURL(baseURL)
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	c, err := core.New(core.Spec{
+		Package: pkg,
+		Auth: func(r *http.Request) error {
+			tok, err := tokens.Token()
+			if err != nil {
+				return err
+			}
+			if tok == nil || tok.AccessToken == "" {
+				return errEmptyToken
+			}
+			r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+			return nil
+		},
+		DecodeError: decodeError,
+	}, o.core)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{core: c, tokens: tokens}, nil
+}
+
+// BaseURL returns the site URL the client calls.
+func (c *Client) BaseURL() string { return c.core.BaseURL() }
+
+// CloseIdleConnections closes idle connections of the client's own default
+// transport; a transport given with WithHTTPClient is left alone.
+func (c *Client) CloseIdleConnections() { c.core.CloseIdleConnections() }
+
+func hubPath(hubID int64, rest ...string) string {
+	p := "/v1/actionmanagement/hubs/" + strconv.FormatInt(hubID, 10)
+	for _, r := range rest {
+		p += "/" + r
+	}
+	return p
+}
+
+// ListRoles returns the case roles of a hub's Action Management program:
+// GET /v1/actionmanagement/hubs/{hubID}/roles.
+func (c *Client) ListRoles(ctx context.Context, hubID int64) ([]Role, error) {
+	if err := positive("hubID", hubID); err != nil {
+		return nil, err
+	}
+	var out roleList
+	if err := c.core.JSON(ctx, http.MethodGet, hubPath(hubID, "roles"), nil, &out); err != nil {
+		return nil, err
+	}
+	return out.Items, nil
+}
+
+// QueryEndUsers returns one page of a hub's End User List:
+// POST /v1/hubs/{hubID}/enduserlists/{listID}/users/query. A zero Top asks
+// for DefaultPageSize users.
+func (c *Client) QueryEndUsers(ctx context.Context, hubID, listID int64, q EndUserQuery) (*EndUserPage, error) {
+	if err := positive("hubID", hubID); err != nil {
+		return nil, err
+	}
+	if err := positive("listID", listID); err != nil {
+		return nil, err
+	}
+	if q.Top < 0 || q.Skip < 0 {
+		return nil, invalid("q", "top and skip must not be negative")
+	}
+	if q.Top == 0 {
+		q.Top = DefaultPageSize
+	}
+	var out EndUserPage
+	p := "/v1/hubs/" + strconv.FormatInt(hubID, 10) + "/enduserlists/" + strconv.FormatInt(listID, 10) + "/users/query"
+	if err := c.core.JSON(ctx, http.MethodPost, p, q, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AllEndUsers iterates over every user the query selects, page after page
+// (top/skip), until totalCount users were seen or a page comes back short.
+// It copies q and stops requesting as soon as the loop stops. An error ends
+// the iteration after being yielded once.
+func (c *Client) AllEndUsers(ctx context.Context, hubID, listID int64, q EndUserQuery) iter.Seq2[EndUser, error] {
+	return func(yield func(EndUser, error) bool) {
+		page := q
+		if page.Top == 0 {
+			page.Top = DefaultPageSize
+		}
+		for {
+			p, err := c.QueryEndUsers(ctx, hubID, listID, page)
+			if err != nil {
+				yield(EndUser{}, err)
+				return
+			}
+			for _, u := range p.Items {
+				if !yield(u, nil) {
+					return
+				}
+			}
+			if len(p.Items) < page.Top || (p.TotalCount > 0 && page.Skip+len(p.Items) >= p.TotalCount) {
+				return
+			}
+			page.Skip += len(p.Items)
+		}
+	}
+}
+
+// GetCase reads a case: GET /v1/actionmanagement/hubs/{hubID}/cases/{caseID}.
+func (c *Client) GetCase(ctx context.Context, hubID, caseID int64) (*Case, error) {
+	if err := positive("hubID", hubID); err != nil {
+		return nil, err
+	}
+	if err := positive("caseID", caseID); err != nil {
+		return nil, err
+	}
+	return c.caseCall(ctx, &core.Request{Method: http.MethodGet, Path: hubPath(hubID, "cases", strconv.FormatInt(caseID, 10))})
+}
+
+// caseCall sends r and decodes the case in the answer.
+func (c *Client) caseCall(ctx context.Context, r *core.Request) (*Case, error) {
+	resp, err := c.core.Do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := decodeCaseBody(resp.Body)
+	if err != nil {
+		return nil, resp.Unexpected(err)
+	}
+	return cs, nil
+}
+
+// UpdateCase writes the whole case: PUT /v1/actionmanagement/hubs/{hubID}/cases/{cs.ID},
+// and returns the case the server answers with. The server keeps the last
+// write and offers no version check: a writer outside this client that
+// writes between your read and this write loses its change, or you lose
+// yours. AssignUser and UnassignUser serialize their own read-modify-writes.
+func (c *Client) UpdateCase(ctx context.Context, hubID int64, cs *Case) (*Case, error) {
+	if err := positive("hubID", hubID); err != nil {
+		return nil, err
+	}
+	if cs == nil {
+		return nil, invalid("cs", "a case is required")
+	}
+	if err := positive("cs.ID", cs.ID); err != nil {
+		return nil, err
+	}
+	for i, r := range cs.Roles {
+		for j, u := range r.Users {
+			if err := positive(fmt.Sprintf("cs.Roles[%d].Users[%d].ID", i, j), u.ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	body, err := cs.appendJSON(nil) // not json.Marshal: it would re-validate the output
+	if err != nil {
+		return nil, invalid("cs", err.Error())
+	}
+	return c.caseCall(ctx, &core.Request{Method: http.MethodPut, Path: hubPath(hubID, "cases", strconv.FormatInt(cs.ID, 10)), Body: body})
+}
+
+// AssignUser adds a user (from the program's End User List; only active
+// users are accepted) to a role of a case: it reads the case, adds the user
+// to the role and writes the case back, in one step. When the user is
+// already in the role no PUT is sent and the case as read is returned. A
+// role the case lacks is an error matching ErrNotFound, and nothing is
+// written.
+//
+// Calls on the same case through one Client never interleave, so none of
+// their changes is lost; calls on different cases run in parallel. Writers
+// outside this Client can still race with it: the API has no version check.
+func (c *Client) AssignUser(ctx context.Context, hubID, caseID, roleID, userID int64) (*Case, error) {
+	return c.changeRole(ctx, hubID, caseID, roleID, userID, true)
+}
+
+// UnassignUser removes a user from a role of a case, like AssignUser in
+// reverse. When the user is not in the role no PUT is sent.
+func (c *Client) UnassignUser(ctx context.Context, hubID, caseID, roleID, userID int64) (*Case, error) {
+	return c.changeRole(ctx, hubID, caseID, roleID, userID, false)
+}
+
+func (c *Client) changeRole(ctx context.Context, hubID, caseID, roleID, userID int64, add bool) (*Case, error) {
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{{"hubID", hubID}, {"caseID", caseID}, {"roleID", roleID}, {"userID", userID}} {
+		if err := positive(f.name, f.v); err != nil {
+			return nil, err
+		}
+	}
+	unlock, err := c.locks.lock(ctx, caseKey{hubID, caseID})
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	cs, err := c.GetCase(ctx, hubID, caseID)
+	if err != nil {
+		return nil, err
+	}
+	role := cs.Role(roleID)
+	if role == nil {
+		return nil, fmt.Errorf("%s: case %d has no role %d: %w", pkg, caseID, roleID, ErrNotFound)
+	}
+	if add {
+		if role.HasUser(userID) {
+			return cs, nil
+		}
+		role.Users = append(role.Users, RoleUser{ID: userID})
+	} else {
+		kept := role.Users[:0]
+		for _, u := range role.Users {
+			if u.ID != userID {
+				kept = append(kept, u)
+			}
+		}
+		if len(kept) == len(role.Users) {
+			return cs, nil
+		}
+		role.Users = kept
+	}
+	return c.UpdateCase(ctx, hubID, cs)
+}
+
+type caseKey struct{ hub, id int64 }
+
+// caseLocks serializes read-modify-writes per case. An entry lives only
+// while someone holds or waits for it, so the map does not grow with the
+// number of cases ever touched.
+type caseLocks struct {
+	mu sync.Mutex
+	m  map[caseKey]*caseLock
+}
+
+type caseLock struct {
+	ch   chan struct{} // a one-slot semaphore, so waiting can honour ctx
+	refs int
+}
+
+func (l *caseLocks) lock(ctx context.Context, k caseKey) (func(), error) {
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = map[caseKey]*caseLock{}
+	}
+	e := l.m[k]
+	if e == nil {
+		e = &caseLock{ch: make(chan struct{}, 1)}
+		l.m[k] = e
+	}
+	e.refs++
+	l.mu.Unlock()
+
+	release := func() {
+		l.mu.Lock()
+		e.refs--
+		if e.refs == 0 {
+			delete(l.m, k)
+		}
+		l.mu.Unlock()
+	}
+	select {
+	case e.ch <- struct{}{}:
+		return func() { <-e.ch; release() }, nil
+	case <-ctx.Done():
+		release()
+		return nil, ctx.Err()
+	}
+}
+
+// lockedCases reports how many cases have a lock entry (for tests).
+func (l *caseLocks) lockedCases() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.m)
+}
+
+// decodeCaseBody decodes a case answer. It calls Case.UnmarshalJSON
+// directly: going through json.Unmarshal would validate the body once more
+// before handing it over. An empty body is an error.
+func decodeCaseBody(body []byte) (*Case, error) {
+	if len(body) == 0 {
+		return nil, errors.New("empty body")
+	}
+	var cs Case
+	if err := cs.UnmarshalJSON(body); err != nil {
+		return nil, err
+	}
+	return &cs, nil
+}

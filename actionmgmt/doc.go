@@ -1,0 +1,67 @@
+// Package actionmgmt assigns and unassigns users in the roles of Forsta
+// Plus (formerly Confirmit) Action Management cases.
+//
+// # Getting started
+//
+// API users get bearer tokens from the Forsta identity server with
+// grant_type=api-user. APIUserTokenSource fetches them, caches them and
+// replaces them a minute before they expire; the client takes a token from
+// the source on every try:
+//
+//	tokens := actionmgmt.APIUserTokenSource(ctx, actionmgmt.TokenConfig{
+//		TokenURL:     actionmgmt.EuroTokenURL,
+//		ClientID:     os.Getenv("FORSTA_CLIENT_ID"),
+//		ClientSecret: os.Getenv("FORSTA_CLIENT_SECRET"),
+//		Scopes:       []string{"pub.hubs"},
+//	})
+//	client, err := actionmgmt.NewClient(actionmgmt.EuroURL, tokens)
+//	cs, err := client.AssignUser(ctx, hubID, caseID, roleID, userID)
+//
+// Any oauth2.TokenSource works; an error from it is returned as is.
+//
+// # Assigning
+//
+// Action Management has no assignment endpoint: a user is put in a role by
+// reading the case, changing the role's users and writing the whole case
+// back. AssignUser and UnassignUser do that in one step and are idempotent:
+// when the user is already in the role (or already gone) no PUT is sent. A
+// role the case does not have is an error matching ErrNotFound, and nothing
+// is written. Only active users of the program's End User List can be put
+// in a role; the server refuses others with a 400. ListRoles and
+// QueryEndUsers / AllEndUsers find the ids.
+//
+// # Nothing is lost
+//
+// Case, CaseRole, RoleUser, ListValue and Source type the fields the API
+// documents and keep every other member the server sent, at every level, so
+// UpdateCase writes back exactly what GetCase read plus your change. Members
+// that were present are written back even when zero (isClosed: false,
+// cost: 0) or null; members that were absent are not invented.
+//
+// # Concurrent writers
+//
+// The server keeps the last write: it offers no ETag, If-Match or version
+// check. Calls on the same case through one Client are serialized by a
+// per-case lock (held only for that case, released and dropped when done),
+// so 25 concurrent AssignUser calls on one case end with all 25 users there,
+// while calls on different cases run in parallel. Writers outside this
+// Client (another process, the web UI) can still interleave with it, and
+// then one change is lost: use a single Client per process, and avoid
+// editing a case elsewhere while a bulk job runs on it.
+//
+// # Retries, limits and errors
+//
+// Defaults: 4 retries on 429, 502, 503, 504 and connection errors, jittered
+// exponential backoff from 250ms to 30s, Retry-After honoured (one longer
+// than the maximum wait ends the call with ErrRateLimited), a 32 MiB body
+// cap. A replayed PUT writes the same whole case, so retrying it is safe.
+// A 408 (the server timed the request out) is not retried. Forsta
+// publishes no rate limits; WithRateLimit adds a client-side one. The shape
+// of 400 bodies is not documented: the message is read from the usual
+// members and the whole body is in APIError.Body.
+//
+// # Testing
+//
+// Package actionmgmttest is an in-memory hub with roles, end-user lists,
+// cases and a token endpoint, for your own tests.
+package actionmgmt

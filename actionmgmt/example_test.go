@@ -1,0 +1,87 @@
+package actionmgmt_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+
+	"github.com/caseassign/caseassign/actionmgmt"
+	"github.com/caseassign/caseassign/actionmgmt/actionmgmttest"
+)
+
+func Example() {
+	srv := actionmgmttest.NewServer() // in production: actionmgmt.EuroURL and actionmgmt.EuroTokenURL
+	defer srv.Close()
+
+	ctx := context.Background()
+	tokens := actionmgmt.APIUserTokenSource(ctx, actionmgmt.TokenConfig{
+		TokenURL:     srv.TokenURL(),
+		ClientID:     actionmgmttest.ClientID,
+		ClientSecret: actionmgmttest.ClientSecret,
+		Scopes:       []string{"pub.hubs"},
+	})
+	client, err := actionmgmt.NewClient(srv.URL, tokens)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Add user 8791 to the Watcher role (3457) of case 2009631 on hub 6435.
+	cs, err := client.AssignUser(ctx, 6435, 2009631, 3457, 8791)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range cs.Roles {
+		fmt.Print(r.Name, ":")
+		for _, u := range r.Users {
+			fmt.Print(" ", u.ID)
+		}
+		fmt.Println()
+	}
+	// Output:
+	// Case Manager: 8790
+	// Watcher: 8791
+}
+
+func ExampleClient_AllEndUsers() {
+	srv := actionmgmttest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	client, err := actionmgmt.NewClient(srv.URL, actionmgmt.APIUserTokenSource(ctx, actionmgmt.TokenConfig{
+		TokenURL: srv.TokenURL(), ClientID: actionmgmttest.ClientID, ClientSecret: actionmgmttest.ClientSecret,
+	}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	active := true
+	n := 0
+	for u, err := range client.AllEndUsers(ctx, 6435, 201, actionmgmt.EndUserQuery{IsActive: &active, SortBy: "UserId", Top: 10}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if n < 2 {
+			fmt.Println(u.ID, u.UserName)
+		}
+		n++
+	}
+	fmt.Println("active users:", n)
+	// Output:
+	// 8790 exampleUser8790
+	// 8791 exampleUser8791
+	// active users: 33
+}
+
+func ExampleClient_AssignUser_missingRole() {
+	srv := actionmgmttest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	client, err := actionmgmt.NewClient(srv.URL, actionmgmt.APIUserTokenSource(ctx, actionmgmt.TokenConfig{
+		TokenURL: srv.TokenURL(), ClientID: actionmgmttest.ClientID, ClientSecret: actionmgmttest.ClientSecret,
+	}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = client.AssignUser(ctx, 6435, 2009631, 9999, 8791)
+	fmt.Println(errors.Is(err, actionmgmt.ErrNotFound), "- PUTs sent:", srv.Puts())
+	// Output:
+	// true - PUTs sent: 0
+}

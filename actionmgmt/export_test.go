@@ -1,0 +1,7 @@
+package actionmgmt
+
+// LockedCases reports how many cases hold a lock entry.
+func (c *Client) LockedCases() int { return c.locks.lockedCases() }
+
+// DecodeCase exposes the SDK's case decoding to the benchmarks.
+var DecodeCase = decodeCaseBody
