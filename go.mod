@@ -10,6 +10,8 @@ require (
 )
 
 require (
+	github.com/google/go-querystring v1.2.0 // indirect
+	github.com/google/jsonapi v1.0.0 // indirect
 	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/oauth2 v0.35.0 // indirect

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -68,6 +69,10 @@ type Client struct {
 	redactor *strings.Replacer
 	now      func() time.Time
 	own      *http.Transport // the default transport, when the caller gave none
+
+	// pauseUntil (Unix nanoseconds) is when the server's rate-limit window
+	// resets, after an answer said no requests remain in it.
+	pauseUntil atomic.Int64
 }
 
 // New builds a Client from a package's Spec and the caller's options. It

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -625,6 +626,43 @@ func TestClientSideRateLimit(t *testing.T) {
 	require.NoError(t, err)
 	_, err = slow.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"})
 	require.Error(t, err, "the limiter refuses a wait past the deadline")
+}
+
+func TestRateLimitHeadersPauseTheNextTry(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	srv := testsrv.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("X-RateLimit-Limit", "3000")
+			w.Header().Set("X-RateLimit-Remaining", "0")
+			w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(100*time.Second).Unix(), 10))
+		}
+		testsrv.WriteJSON(w, http.StatusOK, map[string]string{"ok": "yes"})
+	}))
+	defer srv.Close()
+	o := fastOptions(srv.URL)
+	o.SetRetryWait(time.Millisecond, 60*time.Millisecond)
+	c := newTestClient(t, testSpec(), o)
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+	require.NoError(t, err)
+	start := time.Now()
+	_, err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+	require.NoError(t, err)
+	waited := time.Since(start)
+	assert.GreaterOrEqual(t, waited, 55*time.Millisecond, "the next try waits for the window (capped at the max wait)")
+	assert.Less(t, waited, time.Second)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	c.pauseUntil.Store(time.Now().Add(time.Hour).UnixNano())
+	_, err = c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"})
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "the wait honours the context")
+
+	c.pauseUntil.Store(time.Now().Add(-time.Second).UnixNano())
+	start = time.Now()
+	_, err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+	require.NoError(t, err)
+	assert.Less(t, time.Since(start), 50*time.Millisecond, "a past reset does not wait")
 }
 
 func TestUserAgentOption(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -46,6 +47,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, &limitError{err}
 		}
 	}
+	if err := c.waitRateLimitReset(ctx); err != nil {
+		closeBody(req)
+		return nil, err
+	}
 	out := req
 	if c.spec.Auth != nil && sameOrigin(req.URL, c.base) {
 		r2 := new(http.Request)
@@ -71,11 +76,54 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		c.logTry(ctx, st, req, resp.StatusCode, time.Since(start), err)
 		return nil, err
 	}
+	c.noteRateLimit(resp.Header)
 	resp.Body = &bufBody{b: data}
 	resp.ContentLength = int64(len(data))
 	resp.Request = req // never the copy that carries credentials
 	c.logTry(ctx, st, req, resp.StatusCode, time.Since(start), nil)
 	return resp, nil
+}
+
+// noteRateLimit remembers the reset time when the server says no request
+// remains in its window (X-RateLimit-Remaining: 0 with X-RateLimit-Reset).
+func (c *Client) noteRateLimit(h http.Header) {
+	if strings.TrimSpace(h.Get("X-RateLimit-Remaining")) != "0" {
+		return
+	}
+	now := c.now()
+	d, ok := retryAfter(http.Header{"X-Ratelimit-Reset": h.Values("X-RateLimit-Reset")}, http.StatusTooManyRequests, now)
+	if !ok || d <= 0 {
+		return
+	}
+	until := now.Add(d).UnixNano()
+	for {
+		cur := c.pauseUntil.Load()
+		if cur >= until || c.pauseUntil.CompareAndSwap(cur, until) {
+			return
+		}
+	}
+}
+
+// waitRateLimitReset waits, before a try, for the reset of a rate-limit
+// window the server said was used up, at most the maximum retry wait.
+func (c *Client) waitRateLimitReset(ctx context.Context) error {
+	until := c.pauseUntil.Load()
+	if until == 0 {
+		return nil
+	}
+	d := time.Until(time.Unix(0, until))
+	if d <= 0 {
+		c.pauseUntil.CompareAndSwap(until, 0)
+		return nil
+	}
+	t := time.NewTimer(min(d, c.waitMax))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func closeBody(req *http.Request) {

@@ -1,0 +1,130 @@
+package rootly
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// AssignRoleByEmail assigns the user with this e-mail address to the
+// incident role with this slug. People know each other by e-mail and roles
+// by slug; Rootly needs ids. The user is looked up with filter[email]
+// (exact match, ignoring case) and the role with filter[slug]; both are
+// remembered by the Client for a bounded time (WithLookupCacheTTL). An
+// unknown e-mail or slug is an error matching ErrNotFound, and nothing is
+// assigned.
+func (c *Client) AssignRoleByEmail(ctx context.Context, incidentID, email, roleSlug string) (*Incident, error) {
+	if err := validateIncidentID("incidentID", incidentID); err != nil {
+		return nil, err
+	}
+	email = strings.TrimSpace(email)
+	if email == "" || !strings.Contains(email, "@") || strings.ContainsFunc(email, isSpaceOrControl) {
+		return nil, invalid("email", "must be an e-mail address")
+	}
+	roleSlug = strings.TrimSpace(roleSlug)
+	if roleSlug == "" || strings.ContainsFunc(roleSlug, isSpaceOrControl) {
+		return nil, invalid("roleSlug", "must be a role slug such as \"commander\"")
+	}
+	userID, err := c.userIDByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	roleID, err := c.roleIDBySlug(ctx, roleSlug)
+	if err != nil {
+		return nil, err
+	}
+	return c.sendRole(ctx, "assign_role_to_user", http.MethodPost, incidentID, AssignRoleRequest{UserID: userID, IncidentRoleID: roleID})
+}
+
+func (c *Client) userIDByEmail(ctx context.Context, email string) (string, error) {
+	key := "user:" + strings.ToLower(email)
+	if id, ok := c.cache.get(key); ok {
+		return id, nil
+	}
+	for u, err := range c.AllUsers(ctx, &ListUsersOptions{Email: email}) {
+		if err != nil {
+			return "", err
+		}
+		if strings.EqualFold(u.Email, email) {
+			c.cache.put(key, u.ID)
+			return u.ID, nil
+		}
+	}
+	return "", fmt.Errorf("%s: no user with e-mail %q: %w", pkg, email, ErrNotFound)
+}
+
+func (c *Client) roleIDBySlug(ctx context.Context, slug string) (string, error) {
+	key := "role:" + slug
+	if id, ok := c.cache.get(key); ok {
+		return id, nil
+	}
+	for r, err := range c.AllIncidentRoles(ctx, &ListIncidentRolesOptions{Slug: slug}) {
+		if err != nil {
+			return "", err
+		}
+		if r.Slug == slug {
+			c.cache.put(key, r.ID)
+			return r.ID, nil
+		}
+	}
+	return "", fmt.Errorf("%s: no incident role with slug %q: %w", pkg, slug, ErrNotFound)
+}
+
+// lookupCache remembers resolved ids for a bounded time and size.
+type lookupCache struct {
+	ttl time.Duration
+	now func() time.Time
+
+	mu sync.Mutex
+	m  map[string]cacheEntry
+}
+
+type cacheEntry struct {
+	id      string
+	expires time.Time
+}
+
+// maxCacheEntries bounds the cache; past it, expired entries are dropped,
+// and if that is not enough the cache starts over.
+const maxCacheEntries = 4096
+
+func newLookupCache(ttl time.Duration) *lookupCache {
+	return &lookupCache{ttl: ttl, now: time.Now, m: map[string]cacheEntry{}}
+}
+
+func (c *lookupCache) get(key string) (string, bool) {
+	if c.ttl <= 0 {
+		return "", false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	if !ok || !c.now().Before(e.expires) {
+		delete(c.m, key)
+		return "", false
+	}
+	return e.id, true
+}
+
+func (c *lookupCache) put(key, id string) {
+	if c.ttl <= 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	if len(c.m) >= maxCacheEntries {
+		for k, e := range c.m {
+			if !now.Before(e.expires) {
+				delete(c.m, k)
+			}
+		}
+		if len(c.m) >= maxCacheEntries {
+			c.m = map[string]cacheEntry{}
+		}
+	}
+	c.m[key] = cacheEntry{id: id, expires: now.Add(c.ttl)}
+}

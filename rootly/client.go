@@ -1,0 +1,363 @@
+package rootly
+
+import (
+	"context"
+	"iter"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caseassign/caseassign/internal/core"
+	"github.com/google/go-querystring/query"
+)
+
+const pkg = "rootly"
+
+// DefaultBaseURL is Rootly's API origin.
+const DefaultBaseURL = "https://api.rootly.com"
+
+// MediaType is the JSON:API media type of requests and answers.
+const MediaType = "application/vnd.api+json"
+
+// Client calls the Rootly API. It is safe for concurrent use.
+type Client struct {
+	core  *core.Client
+	cache *lookupCache
+}
+
+// Option configures a Client.
+type Option func(*options)
+
+type options struct {
+	core     core.Options
+	cacheTTL time.Duration
+}
+
+// WithBaseURL sets the API origin (default https://api.rootly.com), with an
+// optional path prefix; https only, except for loopback hosts.
+func WithBaseURL(rawURL string) Option { return func(o *options) { o.core.SetBaseURL(rawURL) } }
+
+// WithInsecureHTTP allows plain http to a non-loopback host, on purpose.
+func WithInsecureHTTP() Option { return func(o *options) { o.core.SetInsecureHTTP() } }
+
+// WithHTTPClient uses hc as the base for requests. hc is copied, never mutated;
+// its Transport, Jar, Timeout and CheckRedirect are honoured.
+func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.core.SetHTTPClient(hc) } }
+
+// WithRetryMax sets the retries after the first try (default 4); 0 disables.
+func WithRetryMax(n int) Option { return func(o *options) { o.core.SetRetryMax(n) } }
+
+// WithRetryWait sets the bounds of the jittered exponential backoff
+// (default 250ms to 30s). A Retry-After longer than max is not waited.
+func WithRetryWait(min, max time.Duration) Option {
+	return func(o *options) { o.core.SetRetryWait(min, max) }
+}
+
+// WithRateLimit limits the client to perSecond requests with the given
+// burst; 0 disables (the default). Rootly allows about 3000 writes a minute
+// per API key: WithRateLimit(45, 10) keeps a bulk job under it with room for
+// other clients of the same key.
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(o *options) { o.core.SetRateLimit(perSecond, burst) }
+}
+
+// WithLogger logs each try at debug level and each retry at warn level.
+// nil (the default) keeps the client silent. No secret is ever logged.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.core.SetLogger(l) } }
+
+// WithUserAgent appends ua to the SDK's User-Agent.
+func WithUserAgent(ua string) Option { return func(o *options) { o.core.SetUserAgent(ua) } }
+
+// WithMaxResponseBytes caps response bodies (default 32 MiB); a larger body
+// is an error matching ErrResponseTooLarge.
+func WithMaxResponseBytes(n int64) Option { return func(o *options) { o.core.SetMaxResponseBytes(n) } }
+
+// WithLookupCacheTTL sets how long AssignRoleByEmail remembers a resolved
+// user or role (default 5 minutes); 0 or less disables the cache.
+func WithLookupCacheTTL(d time.Duration) Option { return func(o *options) { o.cacheTTL = d } }
+
+// DefaultLookupCacheTTL is how long AssignRoleByEmail remembers a lookup.
+const DefaultLookupCacheTTL = 5 * time.Minute
+
+// NewClient returns a client that authenticates with an API token as
+// "Authorization: Bearer <token>". It makes no network call.
+func NewClient(token string, opts ...Option) (*Client, error) {
+	token = strings.TrimSpace(token)
+	if token == "" {
+		return nil, invalid("token", "is empty")
+	}
+	if strings.ContainsAny(token, "\r\n\x00") {
+		return nil, invalid("token", "contains control characters")
+	}
+	o := options{cacheTTL: DefaultLookupCacheTTL}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	auth := []string{"Bearer " + token}
+	c, err := core.New(core.Spec{
+		Package:        pkg,
+		DefaultBaseURL: DefaultBaseURL,
+		Auth: func(r *http.Request) error {
+			r.Header["Authorization"] = auth
+			return nil
+		},
+		Secrets:     []string{token},
+		DecodeError: decodeError,
+	}, o.core)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{core: c, cache: newLookupCache(o.cacheTTL)}, nil
+}
+
+// BaseURL returns the API origin the client calls.
+func (c *Client) BaseURL() string { return c.core.BaseURL() }
+
+// CloseIdleConnections closes idle connections of the client's own default
+// transport; a transport given with WithHTTPClient is left alone.
+func (c *Client) CloseIdleConnections() { c.core.CloseIdleConnections() }
+
+// do sends a JSON:API request and returns the 2xx body.
+func (c *Client) do(ctx context.Context, method, path, query string, body []byte) (core.Response, error) {
+	r := core.Request{Method: method, Path: path, Query: query, Body: body, Accept: MediaType}
+	if body != nil {
+		r.ContentType = MediaType
+	}
+	return c.core.Do(ctx, &r)
+}
+
+// AssignRoleToUser puts a user in an incident role:
+// POST /v1/incidents/{id}/assign_role_to_user. It returns the incident with
+// its role assignments.
+func (c *Client) AssignRoleToUser(ctx context.Context, incidentID string, req AssignRoleRequest) (*Incident, error) {
+	return c.changeRole(ctx, "assign_role_to_user", http.MethodPost, incidentID, req)
+}
+
+// UnassignRoleFromUser takes a user out of an incident role:
+// DELETE /v1/incidents/{id}/unassign_role_from_user, with the same document
+// body as AssignRoleToUser.
+func (c *Client) UnassignRoleFromUser(ctx context.Context, incidentID string, req AssignRoleRequest) (*Incident, error) {
+	return c.changeRole(ctx, "unassign_role_from_user", http.MethodDelete, incidentID, req)
+}
+
+func (c *Client) changeRole(ctx context.Context, op, method, incidentID string, req AssignRoleRequest) (*Incident, error) {
+	if err := validateIncidentID("incidentID", incidentID); err != nil {
+		return nil, err
+	}
+	if err := req.validate(""); err != nil {
+		return nil, err
+	}
+	return c.sendRole(ctx, op, method, incidentID, req)
+}
+
+func (c *Client) sendRole(ctx context.Context, op, method, incidentID string, req AssignRoleRequest) (*Incident, error) {
+	path, err := core.Path("/v1/incidents", incidentID, op)
+	if err != nil {
+		return nil, invalid("incidentID", err.Error())
+	}
+	body, err := encodeAssign(req)
+	if err != nil {
+		return nil, invalid("req", err.Error())
+	}
+	return c.incident(ctx, method, path, "", body)
+}
+
+// GetIncident reads an incident with its role assignments:
+// GET /v1/incidents/{id}?include=roles.
+func (c *Client) GetIncident(ctx context.Context, incidentID string) (*Incident, error) {
+	if err := validateIncidentID("incidentID", incidentID); err != nil {
+		return nil, err
+	}
+	path, err := core.Path("/v1/incidents", incidentID)
+	if err != nil {
+		return nil, invalid("incidentID", err.Error())
+	}
+	return c.incident(ctx, http.MethodGet, path, "include=roles", nil)
+}
+
+func (c *Client) incident(ctx context.Context, method, path, q string, body []byte) (*Incident, error) {
+	resp, err := c.do(ctx, method, path, q, body)
+	if err != nil {
+		return nil, err
+	}
+	inc, err := decodeIncident(resp.Body)
+	if err != nil {
+		return nil, resp.Unexpected(err)
+	}
+	return inc, nil
+}
+
+// ListIncidentRoles returns one page of incident roles: GET /v1/incident_roles
+// with page[...] and filter[...] parameters. opts may be nil.
+func (c *Client) ListIncidentRoles(ctx context.Context, opts *ListIncidentRolesOptions) (*IncidentRoleList, error) {
+	if opts == nil {
+		opts = &ListIncidentRolesOptions{}
+	}
+	if err := opts.ListOptions.validate(); err != nil {
+		return nil, err
+	}
+	resp, err := c.list(ctx, "/v1/incident_roles", opts)
+	if err != nil {
+		return nil, err
+	}
+	out, err := decodeRoleList(resp.Body)
+	if err != nil {
+		return nil, resp.Unexpected(err)
+	}
+	return out, nil
+}
+
+// ListUsers returns one page of users: GET /v1/users with page[...] and
+// filter[...] parameters. opts may be nil.
+func (c *Client) ListUsers(ctx context.Context, opts *ListUsersOptions) (*UserList, error) {
+	if opts == nil {
+		opts = &ListUsersOptions{}
+	}
+	if err := opts.ListOptions.validate(); err != nil {
+		return nil, err
+	}
+	resp, err := c.list(ctx, "/v1/users", opts)
+	if err != nil {
+		return nil, err
+	}
+	out, err := decodeUserList(resp.Body)
+	if err != nil {
+		return nil, resp.Unexpected(err)
+	}
+	return out, nil
+}
+
+func (c *Client) list(ctx context.Context, path string, opts any) (core.Response, error) {
+	v, err := query.Values(opts)
+	if err != nil {
+		return core.Response{}, invalid("opts", err.Error())
+	}
+	return c.do(ctx, http.MethodGet, path, v.Encode(), nil)
+}
+
+func (o ListOptions) validate() error {
+	if o.PageNumber < 0 {
+		return invalid("opts.PageNumber", "must not be negative")
+	}
+	if o.PageSize < 0 {
+		return invalid("opts.PageSize", "must not be negative")
+	}
+	return nil
+}
+
+// AllIncidentRoles iterates over every incident role of every page. It
+// copies opts, stops requesting when the loop stops, and pages by number:
+// it reads the next page number from meta or from the next link but never
+// requests a link itself, so no request can go to another host.
+func (c *Client) AllIncidentRoles(ctx context.Context, opts *ListIncidentRolesOptions) iter.Seq2[*IncidentRole, error] {
+	o := ListIncidentRolesOptions{}
+	if opts != nil {
+		o = *opts
+	}
+	return pages(ctx, &o.ListOptions, func(ctx context.Context) ([]*IncidentRole, Links, *ListMeta, error) {
+		l, err := c.ListIncidentRoles(ctx, &o)
+		if err != nil {
+			return nil, Links{}, nil, err
+		}
+		return l.Roles, l.Links, l.Meta, nil
+	})
+}
+
+// AllUsers iterates over every user of every page, like AllIncidentRoles.
+func (c *Client) AllUsers(ctx context.Context, opts *ListUsersOptions) iter.Seq2[*User, error] {
+	o := ListUsersOptions{}
+	if opts != nil {
+		o = *opts
+	}
+	return pages(ctx, &o.ListOptions, func(ctx context.Context) ([]*User, Links, *ListMeta, error) {
+		l, err := c.ListUsers(ctx, &o)
+		if err != nil {
+			return nil, Links{}, nil, err
+		}
+		return l.Users, l.Links, l.Meta, nil
+	})
+}
+
+// pages drives a paged list: fetch reads the page lo points at.
+func pages[T any](ctx context.Context, lo *ListOptions, fetch func(context.Context) ([]T, Links, *ListMeta, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		if lo.PageNumber == 0 {
+			lo.PageNumber = 1
+		}
+		for {
+			items, links, meta, err := fetch(ctx)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			next := nextPage(lo.PageNumber, links, meta)
+			if len(items) == 0 || next <= lo.PageNumber {
+				return
+			}
+			lo.PageNumber = next
+		}
+	}
+}
+
+// nextPage returns the number of the next page, or 0 when there is none.
+func nextPage(cur int, links Links, meta *ListMeta) int {
+	if meta != nil && meta.NextPage != nil {
+		return *meta.NextPage
+	}
+	if meta != nil && meta.TotalPages > 0 && links.Next == "" {
+		if cur < meta.TotalPages {
+			return cur + 1
+		}
+		return 0
+	}
+	if links.Next == "" {
+		return 0
+	}
+	u, err := url.Parse(links.Next)
+	if err != nil {
+		return 0
+	}
+	if n, err := strconv.Atoi(u.Query().Get("page[number]")); err == nil {
+		return n
+	}
+	return cur + 1
+}
+
+// AssignRoles makes many assignments through the shared bulk runner, with
+// opts.Concurrency requests in flight (default 8), and returns one Outcome
+// per item in input order. Every item is checked before anything is sent.
+// The error result is non-nil only when nothing was sent (invalid input) or
+// the context ended; then the items not started carry the context's error.
+func (c *Client) AssignRoles(ctx context.Context, items []Assignment, opts BulkOptions) ([]Outcome, error) {
+	for i, it := range items {
+		field := "items[" + strconv.Itoa(i) + "]"
+		if err := validateIncidentID(field+".IncidentID", it.IncidentID); err != nil {
+			return nil, err
+		}
+		if err := it.validate(field + "."); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]Outcome, len(items))
+	errs := core.RunBulk(ctx, len(items), opts, func(ctx context.Context, i int) error {
+		inc, err := c.sendRole(ctx, "assign_role_to_user", http.MethodPost, items[i].IncidentID, items[i].AssignRoleRequest)
+		out[i].Incident = inc
+		return err
+	})
+	for i, err := range errs {
+		out[i].Assignment = items[i]
+		out[i].Err = err
+	}
+	return out, ctx.Err()
+}

@@ -1,0 +1,70 @@
+// Package rootly assigns and unassigns people in Rootly incident roles.
+//
+// # Getting started
+//
+//	client, err := rootly.NewClient(os.Getenv("ROOTLY_API_TOKEN"))
+//	inc, err := client.AssignRoleToUser(ctx, incidentID, rootly.AssignRoleRequest{
+//		UserID:         "317",                                  // a numeric string
+//		IncidentRoleID: "f8e941d9-1172-4544-afdc-b40f4eb20c77", // a UUID
+//	})
+//
+// The token is sent as "Authorization: Bearer <token>" to
+// https://api.rootly.com (WithBaseURL for another origin). Requests and
+// answers are JSON:API documents (application/vnd.api+json).
+//
+// People know each other by e-mail and roles by slug, while the API wants
+// ids: AssignRoleByEmail resolves both (filter[email], exact and
+// case-insensitive; filter[slug], exact), remembers them for five minutes
+// (WithLookupCacheTTL), and returns ErrNotFound without assigning anything
+// when either is unknown.
+//
+// # Incidents
+//
+// Assign, unassign and GetIncident return the incident typed: its
+// attributes, the nested creator, status-change users and severity, and
+// Roles, each role assignment with its role and user resolved from the
+// document's included resources. Times keep their fractional seconds and
+// offsets; attributes that are null or absent both stay zero (nil for
+// optional times and users); attributes the package does not know are
+// ignored. A resource of the wrong type is reported as a *TypeMismatchError
+// (matching ErrUnexpectedResponse), naming what was expected and found.
+//
+// A role that does not allow several users replaces its holder when you
+// assign someone else; unassigning someone who does not hold the role
+// changes nothing. Both are idempotent, which makes retrying the POST and
+// the DELETE safe.
+//
+// # Lists
+//
+// ListIncidentRoles and ListUsers take go-querystring options (page[number],
+// page[size], filter[...]) and keep the list's links and meta. AllIncidentRoles
+// and AllUsers iterate over every page; they read the next page number from
+// meta or the next link and request it from the client's own base URL, so a
+// link naming another host is never followed.
+//
+// # Bulk and rate limits
+//
+// AssignRoles makes many assignments with BulkOptions.Concurrency requests
+// in flight (default 8) and one Outcome per item, in input order. Rootly
+// allows about 3000 writes a minute per API key (sliding window). The client
+// honours Retry-After and, when an answer says X-RateLimit-Remaining: 0,
+// waits for X-RateLimit-Reset (a Unix time) before its next request, at most
+// the maximum retry wait. For bulk jobs, WithRateLimit(45, 10) stays under
+// the limit with room for other clients of the same key.
+//
+// # Errors
+//
+// Error answers are JSON:API errors documents ({"errors": [{"title",
+// "status", "code", "detail"}]}): APIError.Message is the first title,
+// APIError.Code its code, and every error object is reachable with
+// errors.As(err, &rootly.ErrorObjects{}). A 404 reads "Not found or
+// unauthorized": Rootly does not say which. A few endpoints answer
+// Rails-style {"field": ["message"]}; those become ErrorObjects with Field
+// set. Defaults: 4 retries on 429, 502, 503, 504 and connection errors,
+// jittered backoff from 250ms to 30s, a 32 MiB body cap.
+//
+// # Testing
+//
+// Package rootlytest is an in-memory Rootly API with incidents, roles, users,
+// paging, rate-limit headers and the same error documents, for your own tests.
+package rootly

@@ -1,0 +1,168 @@
+package rootly
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"unicode"
+
+	"github.com/caseassign/caseassign/internal/core"
+	"github.com/caseassign/caseassign/internal/jsonx"
+)
+
+// The shared sentinels; errors.Is matches an *APIError onto them by status.
+var (
+	ErrInvalidInput       = core.ErrInvalidInput       // rejected before sending: nothing went on the wire
+	ErrUnauthorized       = core.ErrUnauthorized       // 401: "Invalid token"
+	ErrForbidden          = core.ErrForbidden          // 403
+	ErrNotFound           = core.ErrNotFound           // 404: "Not found or unauthorized"; also an unknown e-mail or slug
+	ErrConflict           = core.ErrConflict           // 409 / 412
+	ErrRateLimited        = core.ErrRateLimited        // 429 after the retries, or Retry-After beyond the max wait
+	ErrServer             = core.ErrServer             // 5xx after the retries
+	ErrResponseTooLarge   = core.ErrResponseTooLarge   // body over the WithMaxResponseBytes cap
+	ErrUnexpectedResponse = core.ErrUnexpectedResponse // 2xx whose document could not be read (including a type mismatch)
+)
+
+// APIError is returned for every non-2xx answer: Message is the first
+// error's title and Code its code; every error object is reachable with
+// errors.As(err, &ErrorObjects{}).
+type APIError = core.APIError
+
+// ValidationError reports a call rejected before any I/O; it matches
+// ErrInvalidInput.
+type ValidationError = core.ValidationError
+
+// RequestError reports a call that got no usable answer (connection failure
+// after the retries, cancelled context, oversized or undecodable body).
+type RequestError = core.RequestError
+
+// BulkOptions controls AssignRoles.
+type BulkOptions = core.BulkOptions
+
+// ErrorObject is one error of a JSON:API errors document, or one message of
+// a Rails-style {"field": ["message"]} body (with Field set).
+type ErrorObject struct {
+	Title  string `json:"title"`
+	Status string `json:"status"`
+	Code   string `json:"code"`
+	Detail string `json:"detail"`
+	Field  string `json:"-"`
+}
+
+// ErrorObjects is every error of an error answer, in order.
+type ErrorObjects []ErrorObject
+
+// Error joins the titles (and details).
+func (e ErrorObjects) Error() string {
+	parts := make([]string, len(e))
+	for i, o := range e {
+		s := o.Title
+		if o.Field != "" {
+			s = o.Field + " " + s
+		}
+		if o.Detail != "" && o.Detail != o.Title {
+			s += ": " + o.Detail
+		}
+		parts[i] = s
+	}
+	return strings.Join(parts, "; ")
+}
+
+func invalid(field, reason string) *ValidationError { return core.Invalid(pkg, field, reason) }
+
+// decodeError reads the JSON:API errors document, or the Rails-style body
+// some endpoints send instead.
+func decodeError(e *APIError, body []byte) {
+	var doc struct {
+		Errors []struct {
+			Title  string          `json:"title"`
+			Status json.RawMessage `json:"status"`
+			Code   string          `json:"code"`
+			Detail string          `json:"detail"`
+		} `json:"errors"`
+	}
+	if json.Unmarshal(body, &doc) == nil && len(doc.Errors) > 0 {
+		objs := make(ErrorObjects, len(doc.Errors))
+		for i, d := range doc.Errors {
+			objs[i] = ErrorObject{Title: d.Title, Status: strings.Trim(string(d.Status), `"`), Code: d.Code, Detail: d.Detail}
+		}
+		e.Message, e.Code = objs[0].Title, objs[0].Code
+		if e.Message == "" {
+			e.Message = objs[0].Detail
+		}
+		e.SetDetails(objs)
+		return
+	}
+	var objs ErrorObjects
+	_ = jsonx.Members(bytes.TrimSpace(body), func(key, raw []byte) {
+		field, _ := jsonx.String(key)
+		var msgs []string
+		if json.Unmarshal(raw, &msgs) != nil {
+			var one string
+			if json.Unmarshal(raw, &one) != nil {
+				return
+			}
+			msgs = []string{one}
+		}
+		for _, m := range msgs {
+			objs = append(objs, ErrorObject{Title: m, Field: field})
+		}
+	})
+	if len(objs) > 0 {
+		e.Message = objs.Error()
+		e.SetDetails(objs)
+	}
+}
+
+func isSpaceOrControl(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
+
+func validateIncidentID(field, id string) error {
+	if id == "" {
+		return invalid(field, "is empty")
+	}
+	if len(id) > 256 {
+		return invalid(field, "is longer than 256 bytes")
+	}
+	if strings.ContainsFunc(id, isSpaceOrControl) {
+		return invalid(field, "contains whitespace or control characters")
+	}
+	if id == "." || id == ".." {
+		return invalid(field, "is not an incident id")
+	}
+	return nil
+}
+
+func (r AssignRoleRequest) validate(prefix string) error {
+	switch {
+	case r.UserID == "":
+		return invalid(prefix+"UserID", "is empty")
+	case strings.Contains(r.UserID, "@"):
+		return invalid(prefix+"UserID", "is an e-mail address, not a user id: use AssignRoleByEmail")
+	case strings.ContainsFunc(r.UserID, isSpaceOrControl) || len(r.UserID) > 64:
+		return invalid(prefix+"UserID", "is not a user id")
+	case !isUUID(r.IncidentRoleID):
+		return invalid(prefix+"IncidentRoleID", "must be a UUID")
+	}
+	return nil
+}
+
+// isUUID matches 8-4-4-4-12 hexadecimal digits, either case.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,102 @@
+package rootly_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+
+	"github.com/caseassign/caseassign/rootly"
+	"github.com/caseassign/caseassign/rootly/rootlytest"
+)
+
+func Example() {
+	srv := rootlytest.NewServer() // in production: rootly.NewClient(os.Getenv("ROOTLY_API_TOKEN"))
+	defer srv.Close()
+
+	client, err := rootly.NewClient(srv.Token, rootly.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	inc, err := client.AssignRoleToUser(context.Background(), "1f000000-0000-4000-8000-000000000001", rootly.AssignRoleRequest{
+		UserID:         "317",
+		IncidentRoleID: "0c0ffee0-0000-4000-8000-000000000001",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, ra := range inc.Roles {
+		fmt.Println(inc.Title+":", ra.Role.Name, "=", ra.User.Name)
+	}
+	// Output:
+	// Checkout errors 1: Incident Commander = Mario Casper
+}
+
+func ExampleClient_AssignRoleByEmail() {
+	srv := rootlytest.NewServer()
+	defer srv.Close()
+	client, err := rootly.NewClient(srv.Token, rootly.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	inc, err := client.AssignRoleByEmail(ctx, "1f000000-0000-4000-8000-000000000002", "emmett.daugherty@wehner-turner.test", "commander")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(inc.Roles[0].Role.Slug, "->", inc.Roles[0].User.Email)
+
+	_, err = client.AssignRoleByEmail(ctx, "1f000000-0000-4000-8000-000000000002", "nobody@example.com", "commander")
+	fmt.Println(errors.Is(err, rootly.ErrNotFound))
+	// Output:
+	// commander -> emmett.daugherty@wehner-turner.test
+	// true
+}
+
+func ExampleClient_AllIncidentRoles() {
+	srv := rootlytest.NewServer()
+	defer srv.Close()
+	client, err := rootly.NewClient(srv.Token, rootly.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	enabled := false
+	for role, err := range client.AllIncidentRoles(context.Background(), &rootly.ListIncidentRolesOptions{Enabled: &enabled}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(role.Slug, role.Enabled)
+	}
+	// Output:
+	// retired-role false
+}
+
+func ExampleClient_AssignRoles() {
+	srv := rootlytest.NewServer()
+	defer srv.Close()
+	client, err := rootly.NewClient(srv.Token, rootly.WithBaseURL(srv.URL), rootly.WithRateLimit(45, 10))
+	if err != nil {
+		log.Fatal(err)
+	}
+	scribe := "0c0ffee0-0000-4000-8000-000000000002"
+	items := []rootly.Assignment{
+		{IncidentID: "1f000000-0000-4000-8000-000000000003", AssignRoleRequest: rootly.AssignRoleRequest{UserID: "318", IncidentRoleID: scribe}},
+		{IncidentID: "1f000000-0000-4000-8000-000000000003", AssignRoleRequest: rootly.AssignRoleRequest{UserID: "319", IncidentRoleID: scribe}},
+		{IncidentID: "no-such-incident", AssignRoleRequest: rootly.AssignRoleRequest{UserID: "318", IncidentRoleID: scribe}},
+	}
+	outcomes, err := client.AssignRoles(context.Background(), items, rootly.BulkOptions{Concurrency: 1})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, o := range outcomes {
+		if o.Err != nil {
+			fmt.Println(o.Assignment.IncidentID, "failed, not found:", errors.Is(o.Err, rootly.ErrNotFound))
+			continue
+		}
+		fmt.Println(o.Assignment.UserID, "assigned; scribes now:", len(o.Incident.Roles))
+	}
+	// Output:
+	// 318 assigned; scribes now: 1
+	// 319 assigned; scribes now: 2
+	// no-such-incident failed, not found: true
+}

@@ -1,0 +1,10 @@
+package rootly
+
+// NextPage exposes the page-number logic of the iterators.
+var NextPage = nextPage
+
+// DecodeIncident exposes the SDK's document decoding to tests and benchmarks.
+var DecodeIncident = decodeIncident
+
+// EncodeAssign exposes the request encoding.
+var EncodeAssign = encodeAssign

@@ -1,0 +1,555 @@
+// Package rootlytest is an in-memory Rootly API for tests, in the spirit of
+// net/http/httptest.
+//
+// NewServer starts it on loopback with the incident, role and users of
+// Rootly's documented assign sample plus more roles, users and incidents.
+// It serves POST /v1/incidents/{id}/assign_role_to_user, DELETE
+// /v1/incidents/{id}/unassign_role_from_user, GET /v1/incidents/{id},
+// GET /v1/incident_roles and GET /v1/users as JSON:API documents, with
+// Bearer authentication, paging (page[number], page[size], links and meta),
+// filters, the errors document ("Not found or unauthorized", "Invalid
+// token") and, for a body without its attributes, a Rails-style
+// {"field": ["can't be blank"]} answer. A role that does not allow several
+// users replaces its holder. Every answer carries X-RateLimit-Limit,
+// -Remaining, -Used and -Reset (a Unix time) for a fixed one-minute window;
+// past the limit the server answers 429 with Retry-After. It records every
+// request and injects faults on demand.
+package rootlytest
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/caseassign/caseassign/internal/testsrv"
+)
+
+// SeedAssignResponse is the documented response of assign_role_to_user,
+// byte for byte what the server answers while the seeded incident is as
+// seeded.
+//
+//go:embed seed_assign_response.json
+var SeedAssignResponse []byte
+
+// Token is the API token NewServer accepts.
+const Token = "rootly-test-token"
+
+// MediaType is the JSON:API media type.
+const MediaType = "application/vnd.api+json"
+
+// Seeded ids.
+const (
+	SeedIncident   = "af96c85d-324d-4189-9138-d393d9a12fb9"
+	SeedAssignment = "87522fe6-f3b2-4c81-810f-89e43999758b"
+	SeedRole       = "f8e941d9-1172-4544-afdc-b40f4eb20c77" // slug error-accusantium-eligendi-esse, single user
+	SeedRoleSlug   = "error-accusantium-eligendi-esse"
+	SeedUser       = "315" // Merlene Hoppe, delbert@douglas-raynor.test
+	SeedUserEmail  = "delbert@douglas-raynor.test"
+	Creator        = "317" // Mario Casper, emmett.daugherty@wehner-turner.test
+	CreatorEmail   = "emmett.daugherty@wehner-turner.test"
+
+	CommanderRole = "0c0ffee0-0000-4000-8000-000000000001" // slug commander, single user
+	ScribeRole    = "0c0ffee0-0000-4000-8000-000000000002" // slug scribe, several users
+	CommsRole     = "0c0ffee0-0000-4000-8000-000000000003" // slug comms-lead, single user
+	DisabledRole  = "0c0ffee0-0000-4000-8000-000000000004" // slug retired-role, disabled
+
+	// Incidents "1f000000-0000-4000-8000-000000000001" to ...0020 exist too.
+	FirstExtraIncident = "1f000000-0000-4000-8000-000000000001"
+)
+
+// Fault is a scripted misbehaviour; see Server.Inject.
+type Fault = testsrv.Fault
+
+// Request is a recorded request.
+type Request = testsrv.Request
+
+// User is a user of the server.
+type User struct {
+	ID, Name, Email, TimeZone string
+}
+
+// Role is an incident role of the server.
+type Role struct {
+	ID, Name, Slug string
+	Position       int
+	Enabled        bool
+	Multi          bool // allow_multi_user_assignment
+}
+
+// Assignment is one user in one role of an incident.
+type Assignment struct {
+	ID, RoleID, UserID string
+}
+
+// Event is one assignment change the server applied.
+type Event struct {
+	Op, IncidentID, RoleID, UserID string
+}
+
+type incident struct {
+	id          string
+	attrs       json.RawMessage // every attribute but the assignments
+	assignments []Assignment
+	seeded      bool // still as in SeedAssignResponse
+}
+
+// Server is the in-memory Rootly API.
+type Server struct {
+	*testsrv.Server
+	Token string
+
+	mu        sync.Mutex
+	users     []User
+	roles     []Role
+	incidents map[string]*incident
+	events    []Event
+	nextID    int
+	linkBase  string
+
+	windowLimit int
+	window      time.Duration
+	windowStart time.Time
+	windowUsed  int
+	now         func() time.Time
+}
+
+const stamp = "2025-03-20T17:52:08.420-07:00"
+
+// NewServer starts a seeded server; Close it when done.
+func NewServer() *Server {
+	s := &Server{
+		Token:       Token,
+		incidents:   map[string]*incident{},
+		windowLimit: 3000,
+		window:      time.Minute,
+		now:         time.Now,
+	}
+	s.users = []User{
+		{ID: SeedUser, Name: "Merlene Hoppe", Email: SeedUserEmail, TimeZone: "UTC"},
+		{ID: Creator, Name: "Mario Casper", Email: CreatorEmail, TimeZone: "UTC"},
+	}
+	for i := 318; i <= 360; i++ {
+		s.users = append(s.users, User{ID: strconv.Itoa(i), Name: fmt.Sprintf("Responder %d", i), Email: fmt.Sprintf("responder%d@example.com", i), TimeZone: "Europe/Berlin"})
+	}
+	s.roles = []Role{
+		{ID: SeedRole, Name: "Error accusantium eligendi esse.", Slug: SeedRoleSlug, Position: 1, Enabled: true},
+		{ID: CommanderRole, Name: "Incident Commander", Slug: "commander", Position: 2, Enabled: true},
+		{ID: ScribeRole, Name: "Scribe", Slug: "scribe", Position: 3, Enabled: true, Multi: true},
+		{ID: CommsRole, Name: "Communications Lead", Slug: "comms-lead", Position: 4, Enabled: true},
+		{ID: DisabledRole, Name: "Retired role", Slug: "retired-role", Position: 5},
+	}
+	for i := 1; i <= 25; i++ {
+		s.roles = append(s.roles, Role{ID: fmt.Sprintf("0c0ffee0-0000-4000-8000-%012d", 100+i), Name: fmt.Sprintf("Specialist %d", i), Slug: fmt.Sprintf("specialist-%d", i), Position: 5 + i, Enabled: true, Multi: true})
+	}
+	var seed struct {
+		Data struct {
+			Attributes json.RawMessage `json:"attributes"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(SeedAssignResponse, &seed); err != nil {
+		panic("rootlytest: bad embedded seed: " + err.Error())
+	}
+	s.incidents[SeedIncident] = &incident{
+		id: SeedIncident, attrs: seed.Data.Attributes, seeded: true,
+		assignments: []Assignment{{ID: SeedAssignment, RoleID: SeedRole, UserID: SeedUser}},
+	}
+	for i := 1; i <= 20; i++ {
+		s.AddIncident(fmt.Sprintf("1f000000-0000-4000-8000-%012d", i), fmt.Sprintf("Checkout errors %d", i))
+	}
+	s.Server = testsrv.New(http.HandlerFunc(s.route))
+	return s
+}
+
+// AddIncident adds a started incident with no role assignments.
+func (s *Server) AddIncident(id, title string) {
+	attrs, _ := json.Marshal(map[string]any{
+		"sequential_id": len(s.incidents) + 1, "title": title, "slug": strings.ToLower(strings.ReplaceAll(title, " ", "-")),
+		"kind": "normal", "private": false, "status": "started", "source": "api", "summary": nil, "labels": map[string]any{},
+		"severity": nil, "user": nil, "started_at": stamp, "created_at": stamp, "updated_at": stamp,
+	})
+	s.mu.Lock()
+	s.incidents[id] = &incident{id: id, attrs: attrs}
+	s.mu.Unlock()
+}
+
+// AddIncidents adds n incidents with generated ids and returns the ids.
+func (s *Server) AddIncidents(n int) []string {
+	ids := make([]string, n)
+	for i := range n {
+		s.mu.Lock()
+		s.nextID++
+		id := fmt.Sprintf("2f000000-0000-4000-8000-%012d", s.nextID)
+		s.mu.Unlock()
+		s.AddIncident(id, "Generated incident "+id[len(id)-4:])
+		ids[i] = id
+	}
+	return ids
+}
+
+// Assignments returns the role assignments of an incident, in order.
+func (s *Server) Assignments(incidentID string) []Assignment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if inc := s.incidents[incidentID]; inc != nil {
+		return slices.Clone(inc.assignments)
+	}
+	return nil
+}
+
+// Events returns the assignment changes applied so far, oldest first.
+func (s *Server) Events() []Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.events)
+}
+
+// SetLinkBase makes list links point at base instead of the server itself,
+// to check that clients never follow a link to another host.
+func (s *Server) SetLinkBase(base string) {
+	s.mu.Lock()
+	s.linkBase = base
+	s.mu.Unlock()
+}
+
+// SetWindowLimit sets the requests allowed per window (default 3000 a
+// minute); a limit of 0 or less turns the window and its headers off.
+func (s *Server) SetWindowLimit(limit int, window time.Duration) {
+	s.mu.Lock()
+	s.windowLimit, s.window, s.windowStart, s.windowUsed = limit, window, time.Time{}, 0
+	s.mu.Unlock()
+}
+
+func writeErrors(w http.ResponseWriter, status int, title, code, detail string) {
+	e := map[string]any{"title": title, "status": strconv.Itoa(status)}
+	if code != "" {
+		e["code"] = code
+	}
+	if detail != "" {
+		e["detail"] = detail
+	}
+	testsrv.WriteJSONType(w, status, MediaType, map[string]any{"errors": []any{e}})
+}
+
+func (s *Server) rateLimit(w http.ResponseWriter) bool {
+	s.mu.Lock()
+	if s.windowLimit <= 0 {
+		s.mu.Unlock()
+		return true
+	}
+	now := s.now()
+	if s.windowStart.IsZero() || now.Sub(s.windowStart) >= s.window {
+		s.windowStart, s.windowUsed = now, 0
+	}
+	s.windowUsed++
+	used, limit := s.windowUsed, s.windowLimit
+	reset := s.windowStart.Add(s.window)
+	s.mu.Unlock()
+	h := w.Header()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
+	h.Set("X-RateLimit-Used", strconv.Itoa(min(used, limit)))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(limit-used, 0)))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
+	if used > limit {
+		h.Set("Retry-After", strconv.Itoa(int(max(reset.Sub(now).Seconds()+0.999, 1))))
+		writeErrors(w, http.StatusTooManyRequests, "Rate limit exceeded", "", "")
+		return false
+	}
+	return true
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if tok, ok := testsrv.BearerToken(r); !ok || tok != s.Token {
+		writeErrors(w, http.StatusUnauthorized, "Invalid token", "", "")
+		return
+	}
+	if !s.rateLimit(w) {
+		return
+	}
+	p := r.URL.Path
+	switch {
+	case p == "/v1/incident_roles" && r.Method == http.MethodGet:
+		s.listRoles(w, r)
+	case p == "/v1/users" && r.Method == http.MethodGet:
+		s.listUsers(w, r)
+	case strings.HasPrefix(p, "/v1/incidents/"):
+		rest := strings.TrimPrefix(p, "/v1/incidents/")
+		id, op, _ := strings.Cut(rest, "/")
+		switch {
+		case op == "" && r.Method == http.MethodGet:
+			s.getIncident(w, id)
+		case op == "assign_role_to_user" && r.Method == http.MethodPost:
+			s.changeRole(w, r, id, true)
+		case op == "unassign_role_from_user" && r.Method == http.MethodDelete:
+			s.changeRole(w, r, id, false)
+		default:
+			writeErrors(w, http.StatusNotFound, "Not found or unauthorized", "", "")
+		}
+	default:
+		writeErrors(w, http.StatusNotFound, "Not found or unauthorized", "", "")
+	}
+}
+
+func (s *Server) getIncident(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	inc := s.incidents[id]
+	if inc == nil {
+		writeErrors(w, http.StatusNotFound, "Not found or unauthorized", "", "")
+		return
+	}
+	s.writeIncident(w, inc)
+}
+
+func (s *Server) changeRole(w http.ResponseWriter, r *http.Request, id string, assign bool) {
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, MediaType) {
+		writeErrors(w, http.StatusUnsupportedMediaType, "Unsupported media type", "", "Content-Type must be "+MediaType)
+		return
+	}
+	var doc struct {
+		Data *struct {
+			ID         *string `json:"id"`
+			Type       string  `json:"type"`
+			Attributes struct {
+				UserID         string `json:"user_id"`
+				IncidentRoleID string `json:"incident_role_id"`
+			} `json:"attributes"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&doc); err != nil || doc.Data == nil {
+		writeErrors(w, http.StatusBadRequest, "Bad request", "", "the body is not a JSON:API document")
+		return
+	}
+	if doc.Data.Type != "incidents" {
+		writeErrors(w, http.StatusConflict, "Type mismatch", "", "data.type must be incidents")
+		return
+	}
+	a := doc.Data.Attributes
+	if a.UserID == "" || a.IncidentRoleID == "" {
+		blank := map[string][]string{}
+		if a.UserID == "" {
+			blank["user_id"] = []string{"can't be blank"}
+		}
+		if a.IncidentRoleID == "" {
+			blank["incident_role_id"] = []string{"can't be blank"}
+		}
+		testsrv.WriteJSON(w, http.StatusUnprocessableEntity, blank)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	inc := s.incidents[id]
+	if inc == nil {
+		writeErrors(w, http.StatusNotFound, "Not found or unauthorized", "", "")
+		return
+	}
+	role := s.role(a.IncidentRoleID)
+	if role == nil {
+		writeErrors(w, http.StatusNotFound, "Not found or unauthorized", "", "incident role "+a.IncidentRoleID)
+		return
+	}
+	if s.user(a.UserID) == nil {
+		writeErrors(w, http.StatusUnprocessableEntity, "Validation failed", "invalid_user", "User "+a.UserID+" does not exist")
+		return
+	}
+	if assign {
+		s.assign(inc, role, a.UserID)
+	} else {
+		s.unassign(inc, role.ID, a.UserID)
+	}
+	s.writeIncident(w, inc)
+}
+
+func (s *Server) assign(inc *incident, role *Role, userID string) {
+	for _, as := range inc.assignments {
+		if as.RoleID == role.ID && as.UserID == userID {
+			return
+		}
+	}
+	if !role.Multi {
+		s.unassign(inc, role.ID, "")
+	}
+	s.nextID++
+	inc.assignments = append(inc.assignments, Assignment{ID: fmt.Sprintf("a55a0000-0000-4000-8000-%012d", s.nextID), RoleID: role.ID, UserID: userID})
+	inc.seeded = false
+	s.events = append(s.events, Event{Op: "assign", IncidentID: inc.id, RoleID: role.ID, UserID: userID})
+}
+
+// unassign removes the user (any user when userID is "") from the role.
+func (s *Server) unassign(inc *incident, roleID, userID string) {
+	kept := inc.assignments[:0]
+	for _, as := range inc.assignments {
+		if as.RoleID == roleID && (userID == "" || as.UserID == userID) {
+			s.events = append(s.events, Event{Op: "unassign", IncidentID: inc.id, RoleID: roleID, UserID: as.UserID})
+			inc.seeded = false
+			continue
+		}
+		kept = append(kept, as)
+	}
+	inc.assignments = kept
+}
+
+func (s *Server) role(id string) *Role {
+	for i := range s.roles {
+		if s.roles[i].ID == id {
+			return &s.roles[i]
+		}
+	}
+	return nil
+}
+
+func (s *Server) user(id string) *User {
+	for i := range s.users {
+		if s.users[i].ID == id {
+			return &s.users[i]
+		}
+	}
+	return nil
+}
+
+func userResource(u *User) map[string]any {
+	return map[string]any{
+		"id": u.ID, "type": "users",
+		"attributes": map[string]any{
+			"name": u.Name, "email": u.Email, "phone": nil, "phone_2": nil, "full_name": u.Name,
+			"full_name_with_team": "[Goyette Group] " + u.Name, "slack_id": nil, "time_zone": u.TimeZone,
+			"updated_at": stamp, "created_at": stamp,
+		},
+		"relationships": map[string]any{"email_addresses": map[string]any{"data": []any{}}},
+	}
+}
+
+func roleResource(r *Role) map[string]any {
+	return map[string]any{
+		"id": r.ID, "type": "incident_roles",
+		"attributes": map[string]any{
+			"slug": r.Slug, "name": r.Name, "summary": nil, "description": nil, "position": r.Position,
+			"optional": false, "enabled": r.Enabled, "allow_multi_user_assignment": r.Multi,
+			"created_at": stamp, "updated_at": stamp,
+		},
+	}
+}
+
+// writeIncident answers with the incident document; s.mu is held.
+func (s *Server) writeIncident(w http.ResponseWriter, inc *incident) {
+	if inc.seeded {
+		w.Header().Set("Content-Type", MediaType)
+		w.Header().Set("Content-Length", strconv.Itoa(len(SeedAssignResponse)))
+		_, _ = w.Write(SeedAssignResponse)
+		return
+	}
+	refs := make([]any, 0, len(inc.assignments))
+	incl := make([]any, 0, len(inc.assignments))
+	for _, as := range inc.assignments {
+		refs = append(refs, map[string]any{"id": as.ID, "type": "incident_role_assignments"})
+		attrs := map[string]any{"incident_role": map[string]any{"data": nil}, "user": map[string]any{"data": nil}}
+		if r := s.role(as.RoleID); r != nil {
+			attrs["incident_role"] = map[string]any{"data": roleResource(r)}
+		}
+		if u := s.user(as.UserID); u != nil {
+			attrs["user"] = map[string]any{"data": userResource(u)}
+		}
+		incl = append(incl, map[string]any{"id": as.ID, "type": "incident_role_assignments", "attributes": attrs})
+	}
+	testsrv.WriteJSONType(w, http.StatusOK, MediaType, map[string]any{
+		"data": map[string]any{
+			"id": inc.id, "type": "incidents", "attributes": inc.attrs,
+			"relationships": map[string]any{"roles": map[string]any{"data": refs}, "events": map[string]any{"data": []any{}}},
+		},
+		"included": incl,
+	})
+}
+
+func pageParams(q url.Values) (number, size int) {
+	number, _ = strconv.Atoi(q.Get("page[number]"))
+	size, _ = strconv.Atoi(q.Get("page[size]"))
+	if number < 1 {
+		number = 1
+	}
+	if size < 1 {
+		size = 20
+	}
+	return number, min(size, 100)
+}
+
+// writeList pages items and answers with links and meta.
+func (s *Server) writeList(w http.ResponseWriter, r *http.Request, path string, items []any) {
+	q := r.URL.Query()
+	number, size := pageParams(q)
+	total := len(items)
+	pages := max((total+size-1)/size, 1)
+	start := min((number-1)*size, total)
+	page := items[start:min(start+size, total)]
+	s.mu.Lock()
+	base := s.linkBase
+	s.mu.Unlock()
+	if base == "" {
+		base = s.URL
+	}
+	link := func(n int) any {
+		if n < 1 || n > pages {
+			return nil
+		}
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		v.Set("page[number]", strconv.Itoa(n))
+		v.Set("page[size]", strconv.Itoa(size))
+		return base + path + "?" + v.Encode()
+	}
+	num := func(n int) any {
+		if n < 1 || n > pages {
+			return nil
+		}
+		return n
+	}
+	testsrv.WriteJSONType(w, http.StatusOK, MediaType, map[string]any{
+		"data":  page,
+		"links": map[string]any{"self": link(number), "first": link(1), "prev": link(number - 1), "next": link(number + 1), "last": link(pages)},
+		"meta":  map[string]any{"current_page": number, "next_page": num(number + 1), "prev_page": num(number - 1), "total_count": total, "total_pages": pages},
+	})
+}
+
+func (s *Server) listRoles(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	slug, name, search, enabled := q.Get("filter[slug]"), q.Get("filter[name]"), strings.ToLower(q.Get("filter[search]")), q.Get("filter[enabled]")
+	s.mu.Lock()
+	var items []any
+	for i := range s.roles {
+		ro := &s.roles[i]
+		// Filters match by substring, as search-style filters do: clients
+		// must pick the exact match themselves.
+		if (slug != "" && !strings.Contains(ro.Slug, slug)) || (name != "" && !strings.Contains(ro.Name, name)) ||
+			(search != "" && !strings.Contains(strings.ToLower(ro.Name+" "+ro.Slug), search)) ||
+			(enabled != "" && strconv.FormatBool(ro.Enabled) != enabled) {
+			continue
+		}
+		items = append(items, roleResource(ro))
+	}
+	s.mu.Unlock()
+	s.writeList(w, r, "/v1/incident_roles", items)
+}
+
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	email, search := strings.ToLower(q.Get("filter[email]")), strings.ToLower(q.Get("filter[search]"))
+	s.mu.Lock()
+	var items []any
+	for i := range s.users {
+		u := &s.users[i]
+		if (email != "" && !strings.Contains(strings.ToLower(u.Email), email)) ||
+			(search != "" && !strings.Contains(strings.ToLower(u.Name+" "+u.Email), search)) {
+			continue
+		}
+		items = append(items, userResource(u))
+	}
+	s.mu.Unlock()
+	s.writeList(w, r, "/v1/users", items)
+}
