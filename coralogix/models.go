@@ -461,7 +461,7 @@ func withExtra(body []byte, field string, decoded []caseFields) ([]Case, error) 
 		return out, err
 	}
 	known := jsonx.Known[caseFields]()
-	if bytesTrimmedFirst(raw) == '{' {
+	if raw[0] == '{' { // value spans start at the value, never at whitespace
 		out[0].Extra, err = jsonx.Unknown(raw, known)
 		return out, err
 	}
@@ -470,13 +470,4 @@ func withExtra(body []byte, field string, decoded []caseFields) ([]Case, error) 
 		out[i].Extra = extras[i]
 	}
 	return out, err
-}
-
-func bytesTrimmedFirst(b []byte) byte {
-	for _, c := range b {
-		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
-			return c
-		}
-	}
-	return 0
 }

@@ -1,6 +1,10 @@
 package coralogix
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/caseassign/caseassign/internal/core"
+)
 
 // MaxIDs is the most case ids one request can carry.
 const MaxIDs = 1000
@@ -52,25 +56,7 @@ func validateCaseID(field, id string) error {
 }
 
 // isUUID matches ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$.
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := range len(s) {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-				return false
-			}
-		}
-	}
-	return true
-}
+func isUUID(s string) bool { return core.IsUUID(s, true) }
 
 // isReadableID matches ^[A-Z]+-[0-9]+$.
 func isReadableID(s string) bool {

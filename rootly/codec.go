@@ -367,33 +367,34 @@ func metaFrom(m *metaWire) *ListMeta {
 }
 
 func decodeRoleList(body []byte) (*IncidentRoleList, error) {
-	var doc listDocument[roleAttrs]
-	if err := json.Unmarshal(body, &doc); err != nil {
+	roles, links, meta, err := decodeList(body, roleFrom)
+	if err != nil {
 		return nil, err
 	}
-	out := &IncidentRoleList{Roles: make([]*IncidentRole, 0, len(doc.Data)), Links: linksFrom(doc.Links), Meta: metaFrom(doc.Meta)}
-	for i := range doc.Data {
-		r, err := roleFrom("data", &doc.Data[i])
-		if err != nil {
-			return nil, err
-		}
-		out.Roles = append(out.Roles, r)
-	}
-	return out, nil
+	return &IncidentRoleList{Roles: roles, Links: links, Meta: meta}, nil
 }
 
 func decodeUserList(body []byte) (*UserList, error) {
-	var doc listDocument[userAttrs]
-	if err := json.Unmarshal(body, &doc); err != nil {
+	users, links, meta, err := decodeList(body, userFrom)
+	if err != nil {
 		return nil, err
 	}
-	out := &UserList{Users: make([]*User, 0, len(doc.Data)), Links: linksFrom(doc.Links), Meta: metaFrom(doc.Meta)}
-	for i := range doc.Data {
-		u, err := userFrom("data", &doc.Data[i])
-		if err != nil {
-			return nil, err
-		}
-		out.Users = append(out.Users, u)
+	return &UserList{Users: users, Links: links, Meta: meta}, nil
+}
+
+// decodeList reads a list document, typing each resource with conv.
+func decodeList[A, T any](body []byte, conv func(where string, r *resource[A]) (*T, error)) ([]*T, Links, *ListMeta, error) {
+	var doc listDocument[A]
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, Links{}, nil, err
 	}
-	return out, nil
+	items := make([]*T, 0, len(doc.Data))
+	for i := range doc.Data {
+		it, err := conv("data", &doc.Data[i])
+		if err != nil {
+			return nil, Links{}, nil, err
+		}
+		items = append(items, it)
+	}
+	return items, linksFrom(doc.Links), metaFrom(doc.Meta), nil
 }

@@ -140,29 +140,8 @@ func (r AssignRoleRequest) validate(prefix string) error {
 		return invalid(prefix+"UserID", "is an e-mail address, not a user id: use AssignRoleByEmail")
 	case strings.ContainsFunc(r.UserID, isSpaceOrControl) || len(r.UserID) > 64:
 		return invalid(prefix+"UserID", "is not a user id")
-	case !isUUID(r.IncidentRoleID):
+	case !core.IsUUID(r.IncidentRoleID, false):
 		return invalid(prefix+"IncidentRoleID", "must be a UUID")
 	}
 	return nil
-}
-
-// isUUID matches 8-4-4-4-12 hexadecimal digits, either case.
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := range len(s) {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }

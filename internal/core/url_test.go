@@ -123,3 +123,16 @@ func FuzzPath(f *testing.F) {
 		}
 	})
 }
+
+func TestIsUUID(t *testing.T) {
+	t.Parallel()
+	lower := "3f166e9f-3c88-4af2-b52e-138f339dab3e"
+	upper := "3F166E9F-3C88-4AF2-B52E-138F339DAB3E"
+	assert.True(t, IsUUID(lower, true))
+	assert.True(t, IsUUID(lower, false))
+	assert.False(t, IsUUID(upper, true))
+	assert.True(t, IsUUID(upper, false))
+	for _, bad := range []string{"", "3f166e9f3c884af2b52e138f339dab3e", "3f166e9f-3c88-4af2-b52e-138f339dab3g", lower + "0", "3f166e9f-3c88-4af2-b52e_138f339dab3e"} {
+		assert.False(t, IsUUID(bad, false), bad)
+	}
+}
