@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -55,10 +56,11 @@ type Fault struct {
 	// Truncate handles the request, then sends only half of the body with
 	// the full Content-Length and closes the connection.
 	Truncate bool
-	// Malformed answers 200 with a body that is not valid JSON, without
-	// handling the request.
+	// Malformed handles the request (the state changes), then answers 200
+	// with a body that is not valid JSON.
 	Malformed bool
-	// Empty answers 200 with an empty body, without handling the request.
+	// Empty handles the request (the state changes), then answers 200 with
+	// an empty body.
 	Empty bool
 	// Oversize answers 200 with a valid-looking body of this many bytes,
 	// without handling the request.
@@ -103,6 +105,11 @@ type Server struct {
 	conns     atomic.Int64
 	throttled atomic.Int64
 	handled   atomic.Int64
+
+	faultRate   float64
+	faultChoice []Fault
+	rnd         *rand.Rand
+	injected    atomic.Int64
 }
 
 // New starts a server on loopback in front of h.
@@ -129,6 +136,19 @@ func (s *Server) Inject(faults ...Fault) {
 		s.faults = append(s.faults, f)
 	}
 }
+
+// SetFaultRate makes each request that no queued fault claims get, with
+// probability p, one of choices picked at random (seeded, so a run can be
+// repeated). p <= 0 turns it off.
+func (s *Server) SetFaultRate(p float64, seed uint64, choices ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faultRate, s.faultChoice = p, choices
+	s.rnd = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+// Injected returns how many random faults SetFaultRate has injected.
+func (s *Server) Injected() int { return int(s.injected.Load()) }
 
 // ClearFaults drops every queued fault.
 func (s *Server) ClearFaults() {
@@ -220,6 +240,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
+	if fault == nil && s.faultRate > 0 && len(s.faultChoice) > 0 && s.rnd.Float64() < s.faultRate {
+		f := s.faultChoice[s.rnd.IntN(len(s.faultChoice))]
+		if f.matches(r) {
+			fault = &f
+			s.injected.Add(1)
+		}
+	}
 	latency, limiter := s.latency, s.limiter
 	s.mu.Unlock()
 
@@ -272,13 +299,14 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 			rec.Code, http.StatusText(rec.Code), rec.Header().Get("Content-Type"), max(len(b), 1))
 		raw.Write(b[:len(b)/2])
 		hangUp(w, raw.Bytes())
-	case f.Malformed:
+	case f.Malformed, f.Empty:
+		s.handled.Add(1)
+		s.handler.ServeHTTP(httptest.NewRecorder(), r)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusOK)
-		_, _ = io.WriteString(w, `{"data": [{"id": "1", "trunc`)
-	case f.Empty:
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusOK)
+		if f.Malformed {
+			_, _ = io.WriteString(w, `{"data": [{"id": "1", "trunc`)
+		}
 	case f.Oversize > 0:
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Length", strconv.FormatInt(f.Oversize, 10))

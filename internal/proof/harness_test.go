@@ -1,0 +1,251 @@
+package proof
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/caseassign/caseassign/actionmgmt"
+	"github.com/caseassign/caseassign/actionmgmt/actionmgmttest"
+	"github.com/caseassign/caseassign/coralogix"
+	"github.com/caseassign/caseassign/coralogix/coralogixtest"
+	"github.com/caseassign/caseassign/internal/testsrv"
+	"github.com/caseassign/caseassign/rootly"
+	"github.com/caseassign/caseassign/rootly/rootlytest"
+	"github.com/caseassign/caseassign/thalamus"
+	"github.com/caseassign/caseassign/thalamus/thalamustest"
+	"github.com/stretchr/testify/require"
+)
+
+var vendors = []string{"coralogix", "thalamus", "actionmgmt", "rootly"}
+
+// settings are the client options a run wants, applied to whichever package.
+type settings struct {
+	retryMax         int
+	waitMin, waitMax time.Duration
+	logger           *slog.Logger
+	maxBody          int64
+	rate             float64
+	burst            int
+	baseURL          string // overrides the test server's URL (redirect checks)
+	inQuery          bool   // Thalamus credentials in the query
+}
+
+func defaults() settings {
+	return settings{retryMax: 4, waitMin: time.Millisecond, waitMax: 5 * time.Millisecond}
+}
+
+// target is one package, its test server and n distinct assignments.
+type target struct {
+	name    string
+	srv     *testsrv.Server
+	secrets []string // values that must never show in a log, an error or a URL
+	// method and path (prefix, with "*") of the assignment's first request.
+	method, path string
+	assign       func(ctx context.Context, i int) error
+	held         func(i int) int // how many times the server holds assignment i
+	// bulk assigns items [0, n) through the package's bulk call, where it
+	// has one for single assignments (nil otherwise).
+	bulk      func(ctx context.Context, n, concurrency int) ([]error, error)
+	closeIdle func()
+}
+
+func newTarget(t testing.TB, name string, n int, s settings) *target {
+	t.Helper()
+	switch name {
+	case "coralogix":
+		return newCoralogix(t, n, s)
+	case "thalamus":
+		return newThalamus(t, n, s)
+	case "actionmgmt":
+		return newActionMgmt(t, n, s)
+	case "rootly":
+		return newRootly(t, n, s)
+	}
+	t.Fatalf("unknown package %q", name)
+	return nil
+}
+
+func base(s settings, url string) string {
+	if s.baseURL != "" {
+		return s.baseURL
+	}
+	return url
+}
+
+const cxUser = "3af152ee-9eaf-4803-87f1-23c5fb2fbaa0"
+
+func newCoralogix(t testing.TB, n int, s settings) *target {
+	srv := coralogixtest.NewServer()
+	t.Cleanup(srv.Close)
+	ids := srv.AddCases("PRF", n)
+	uuids := make([]string, n)
+	index := make(map[string]int, n)
+	for i, id := range ids {
+		cs, _ := srv.Case(id)
+		uuids[i] = cs.ID
+		index[cs.ID] = i
+	}
+	opts := []coralogix.Option{coralogix.WithBaseURL(base(s, srv.URL)), coralogix.WithRetryMax(s.retryMax),
+		coralogix.WithRetryWait(s.waitMin, s.waitMax), coralogix.WithLogger(s.logger), coralogix.WithMaxResponseBytes(s.maxBody),
+		coralogix.WithRateLimit(s.rate, s.burst)}
+	c, err := coralogix.NewClient(srv.APIKey, opts...)
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return &target{
+		name: "coralogix", srv: srv.Server, secrets: []string{srv.APIKey},
+		method: http.MethodPost, path: "/mgmt/*",
+		assign: func(ctx context.Context, i int) error {
+			_, err := c.AssignCase(ctx, ids[i], coralogix.UserDetails{UserID: cxUser})
+			return err
+		},
+		held: func(i int) int {
+			n := 0
+			for _, e := range srv.Events() {
+				if e.CaseID == uuids[i] && e.Op == "assign" {
+					n++
+				}
+			}
+			return n
+		},
+		closeIdle: c.CloseIdleConnections,
+	}
+}
+
+func newThalamus(t testing.TB, n int, s settings) *target {
+	srv := thalamustest.NewServer()
+	t.Cleanup(srv.Close)
+	ids := srv.AddCases(700000, n)
+	opts := []thalamus.Option{thalamus.WithRetryMax(s.retryMax), thalamus.WithRetryWait(s.waitMin, s.waitMax),
+		thalamus.WithLogger(s.logger), thalamus.WithMaxResponseBytes(s.maxBody), thalamus.WithRateLimit(s.rate, s.burst)}
+	if s.inQuery {
+		opts = append(opts, thalamus.WithCredentialsInQuery())
+	}
+	c, err := thalamus.NewClient(base(s, srv.URL), thalamus.Credentials{Touchpoint: srv.Touchpoint, Token: srv.Token}, opts...)
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	to := thalamus.ToOperator(thalamustest.ActiveOperator)
+	return &target{
+		name: "thalamus", srv: srv.Server, secrets: []string{srv.Token},
+		method: http.MethodPut, path: "/api/*",
+		assign: func(ctx context.Context, i int) error {
+			_, err := c.AssignCase(ctx, ids[i], to)
+			return err
+		},
+		held: func(i int) int {
+			n := 0
+			for _, e := range srv.Events() {
+				if e.CaseID == ids[i] {
+					n++
+				}
+			}
+			return n
+		},
+		bulk: func(ctx context.Context, n, conc int) ([]error, error) {
+			out, err := c.AssignCases(ctx, ids[:n], to, thalamus.BulkOptions{Concurrency: conc})
+			errs := make([]error, len(out))
+			for i, o := range out {
+				errs[i] = o.Err
+			}
+			return errs, err
+		},
+		closeIdle: c.CloseIdleConnections,
+	}
+}
+
+func newActionMgmt(t testing.TB, n int, s settings) *target {
+	srv := actionmgmttest.NewServer()
+	t.Cleanup(srv.Close)
+	const hub = actionmgmttest.Hub
+	ids := make([]int64, n)
+	for i := range n {
+		ids[i] = int64(3000000 + i)
+		raw := strings.Replace(string(actionmgmttest.SeedCase), `"id": 2009631`, fmt.Sprintf(`"id": %d`, ids[i]), 1)
+		require.NoError(t, srv.AddCase(hub, []byte(raw)))
+	}
+	tokens := actionmgmt.APIUserTokenSource(context.Background(), actionmgmt.TokenConfig{
+		TokenURL: srv.TokenURL(), ClientID: srv.ClientID, ClientSecret: srv.ClientSecret,
+	})
+	opts := []actionmgmt.Option{actionmgmt.WithRetryMax(s.retryMax), actionmgmt.WithRetryWait(s.waitMin, s.waitMax),
+		actionmgmt.WithLogger(s.logger), actionmgmt.WithMaxResponseBytes(s.maxBody), actionmgmt.WithRateLimit(s.rate, s.burst)}
+	c, err := actionmgmt.NewClient(base(s, srv.URL), tokens, opts...)
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return &target{
+		name: "actionmgmt", srv: srv.Server, secrets: []string{srv.ClientSecret, "am-token-"},
+		method: http.MethodGet, path: "/v1/actionmanagement/*",
+		assign: func(ctx context.Context, i int) error {
+			_, err := c.AssignUser(ctx, hub, ids[i], actionmgmttest.Watcher, actionmgmttest.UserBob)
+			return err
+		},
+		held: func(i int) int {
+			n := 0
+			for _, u := range srv.RoleUsers(hub, ids[i], actionmgmttest.Watcher) {
+				if u == actionmgmttest.UserBob {
+					n++
+				}
+			}
+			return n
+		},
+		closeIdle: c.CloseIdleConnections,
+	}
+}
+
+func newRootly(t testing.TB, n int, s settings) *target {
+	srv := rootlytest.NewServer()
+	t.Cleanup(srv.Close)
+	srv.SetWindowLimit(0, 0)
+	ids := srv.AddIncidents(n)
+	opts := []rootly.Option{rootly.WithBaseURL(base(s, srv.URL)), rootly.WithRetryMax(s.retryMax), rootly.WithRetryWait(s.waitMin, s.waitMax),
+		rootly.WithLogger(s.logger), rootly.WithMaxResponseBytes(s.maxBody), rootly.WithRateLimit(s.rate, s.burst)}
+	c, err := rootly.NewClient(srv.Token, opts...)
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	req := rootly.AssignRoleRequest{UserID: "320", IncidentRoleID: rootlytest.ScribeRole}
+	return &target{
+		name: "rootly", srv: srv.Server, secrets: []string{srv.Token},
+		method: http.MethodPost, path: "/v1/incidents/*",
+		assign: func(ctx context.Context, i int) error {
+			_, err := c.AssignRoleToUser(ctx, ids[i], req)
+			return err
+		},
+		held: func(i int) int {
+			n := 0
+			for _, e := range srv.Events() {
+				if e.IncidentID == ids[i] && e.Op == "assign" && e.UserID == req.UserID {
+					n++
+				}
+			}
+			return n
+		},
+		bulk: func(ctx context.Context, n, conc int) ([]error, error) {
+			items := make([]rootly.Assignment, n)
+			for i := range items {
+				items[i] = rootly.Assignment{IncidentID: ids[i], AssignRoleRequest: req}
+			}
+			out, err := c.AssignRoles(ctx, items, rootly.BulkOptions{Concurrency: conc})
+			errs := make([]error, len(out))
+			for i, o := range out {
+				errs[i] = o.Err
+			}
+			return errs, err
+		},
+		closeIdle: c.CloseIdleConnections,
+	}
+}
+
+// tries counts the requests the target's first request went out as.
+func (tg *target) tries() int {
+	prefix := strings.TrimSuffix(tg.path, "*")
+	n := 0
+	for _, r := range tg.srv.Requests() {
+		if r.Method == tg.method && strings.HasPrefix(r.Path, prefix) {
+			n++
+		}
+	}
+	return n
+}
