@@ -85,6 +85,10 @@ func NewClient(baseURL string, tokens oauth2.TokenSource, opts ...Option) (*Clie
 	if tokens == nil {
 		return nil, invalid("tokens", "a token source is required")
 	}
+	var secrets []string
+	if sh, ok := tokens.(interface{ redactedSecrets() []string }); ok {
+		secrets = sh.redactedSecrets()
+	}
 	var o options
 	o.core.SetBaseURL(baseURL)
 	for _, opt := range opts {
@@ -105,7 +109,9 @@ func NewClient(baseURL string, tokens oauth2.TokenSource, opts ...Option) (*Clie
 			r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 			return nil
 		},
-		DecodeError: decodeError,
+		DecodeError:        decodeError,
+		Secrets:            secrets,
+		DynamicCredentials: true,
 	}, o.core)
 	if err != nil {
 		return nil, err

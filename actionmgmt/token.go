@@ -51,8 +51,17 @@ func APIUserTokenSource(ctx context.Context, cfg TokenConfig) oauth2.TokenSource
 		EndpointParams: url.Values{"grant_type": {"api-user"}},
 	}
 	fetch := tokenFunc(func() (*oauth2.Token, error) { return cc.Token(ctx) })
-	return oauth2.ReuseTokenSourceWithExpiry(nil, fetch, RefreshBefore)
+	return &apiUserSource{TokenSource: oauth2.ReuseTokenSourceWithExpiry(nil, fetch, RefreshBefore), secret: cfg.ClientSecret}
 }
+
+// apiUserSource is the cached token source; it lets a Client know the
+// client secret so that an echo of it is redacted from errors and logs.
+type apiUserSource struct {
+	oauth2.TokenSource
+	secret string
+}
+
+func (s *apiUserSource) redactedSecrets() []string { return []string{s.secret} }
 
 type tokenFunc func() (*oauth2.Token, error)
 

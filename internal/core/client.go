@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,6 +47,10 @@ type Spec struct {
 	// Secrets are literal credential values redacted from error bodies,
 	// messages and log lines.
 	Secrets []string
+	// DynamicCredentials says the credentials change over time (fetched
+	// tokens): the values Auth sets in Authorization and CredentialHeaders
+	// are then remembered (the last few) and redacted as well.
+	DynamicCredentials bool
 	// DecodeError fills e.Code, e.Message and details from the error body.
 	// body is the whole (capped) body; e.Body is already set.
 	DecodeError func(e *APIError, body []byte)
@@ -69,6 +75,9 @@ type Client struct {
 	redactor *strings.Replacer
 	now      func() time.Time
 	own      *http.Transport // the default transport, when the caller gave none
+
+	dynMu  sync.RWMutex
+	dynVal []string // recent dynamic credential values, newest last
 
 	// pauseUntil (Unix nanoseconds) is when the server's rate-limit window
 	// resets, after an answer said no requests remain in it.
@@ -167,8 +176,51 @@ func (c *Client) BaseURL() string { return c.baseStr }
 // Package returns the package name the client was built for.
 func (c *Client) Package() string { return c.spec.Package }
 
-// Redact replaces every known secret in s.
-func (c *Client) Redact(s string) string { return c.redactor.Replace(s) }
+// Redact replaces every known secret in s, the static ones and the recent
+// dynamic credentials.
+func (c *Client) Redact(s string) string {
+	s = c.redactor.Replace(s)
+	if !c.spec.DynamicCredentials {
+		return s
+	}
+	c.dynMu.RLock()
+	defer c.dynMu.RUnlock()
+	for _, v := range c.dynVal {
+		s = strings.ReplaceAll(s, v, "[REDACTED]")
+	}
+	return s
+}
+
+// maxDynamicCredentials is how many recent dynamic credential values are
+// remembered for redaction.
+const maxDynamicCredentials = 8
+
+// noteCredentials remembers the credential values Auth set on r.
+func (c *Client) noteCredentials(r *http.Request) {
+	for _, k := range append([]string{"Authorization"}, c.spec.CredentialHeaders...) {
+		v := r.Header.Get(k)
+		if t, ok := strings.CutPrefix(v, "Bearer "); ok {
+			v = t
+		}
+		if len(v) < 4 {
+			continue
+		}
+		c.dynMu.RLock()
+		known := slices.Contains(c.dynVal, v)
+		c.dynMu.RUnlock()
+		if known {
+			continue
+		}
+		c.dynMu.Lock()
+		if !slices.Contains(c.dynVal, v) {
+			c.dynVal = append(c.dynVal, v)
+			if len(c.dynVal) > maxDynamicCredentials {
+				c.dynVal = c.dynVal[1:]
+			}
+		}
+		c.dynMu.Unlock()
+	}
+}
 
 // Request is one operation: the core adds the base URL, headers, auth and retries.
 type Request struct {

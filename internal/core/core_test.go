@@ -369,6 +369,35 @@ func TestDebugLoggerSeesNoSecret(t *testing.T) {
 	assert.Contains(t, logs, "path=/x")
 }
 
+func TestDynamicCredentialsAreRedacted(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int32
+	spec := testSpec()
+	spec.Secrets = nil
+	spec.DynamicCredentials = true
+	spec.Auth = func(r *http.Request) error {
+		r.Header.Set("Authorization", "Bearer fetched-token-"+strconv.Itoa(int(n.Add(1))))
+		return nil
+	}
+	srv := testsrv.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "rejected "+r.Header.Get("Authorization"), http.StatusForbidden)
+	}))
+	defer srv.Close()
+	c := newTestClient(t, spec, fastOptions(srv.URL))
+	for i := 1; i <= 3; i++ {
+		_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+		require.ErrorIs(t, err, ErrForbidden)
+		assert.NotContains(t, err.Error(), "fetched-token-"+strconv.Itoa(i))
+		assert.Contains(t, err.Error(), "rejected Bearer [REDACTED]")
+	}
+	for i := range 20 {
+		c.noteCredentials(&http.Request{Header: http.Header{"Authorization": {"Bearer tok-" + strconv.Itoa(i)}}})
+	}
+	c.dynMu.RLock()
+	assert.Len(t, c.dynVal, maxDynamicCredentials, "only the last few are kept")
+	c.dynMu.RUnlock()
+}
+
 func TestNoLoggerNoOutput(t *testing.T) {
 	// Not parallel: it swaps the default slog logger.
 	var buf syncBuffer

@@ -62,6 +62,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			closeBody(req)
 			return nil, &authError{err}
 		}
+		if c.spec.DynamicCredentials {
+			c.noteCredentials(r2)
+		}
 		out = r2
 	}
 	start := time.Now()

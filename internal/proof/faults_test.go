@@ -76,7 +76,9 @@ func cells() []cell {
 		{name: "body over the size cap", fault: testsrv.Fault{Oversize: 2 << 20}, want: core.ErrResponseTooLarge, wantTries: 1,
 			tune: func(s *settings) { s.maxBody = 256 << 10 }},
 		{name: "slow server past the caller's deadline", fault: testsrv.Fault{Latency: 2 * time.Second}, want: context.DeadlineExceeded, wantTries: 1,
-			ctx: func() (context.Context, context.CancelFunc) { return context.WithTimeout(context.Background(), 100*time.Millisecond) },
+			ctx: func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), 100*time.Millisecond)
+			},
 			maxTime: time.Second},
 		{name: "cancel during a retry wait", fault: testsrv.Fault{Status: 503, Times: 50}, want: context.Canceled, wantTries: 1,
 			tune: func(s *settings) { s.waitMin, s.waitMax = 10*time.Second, 10*time.Second },

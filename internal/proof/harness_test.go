@@ -176,7 +176,7 @@ func newActionMgmt(t testing.TB, n int, s settings) *target {
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)
 	return &target{
-		name: "actionmgmt", srv: srv.Server, secrets: []string{srv.ClientSecret, "am-token-"},
+		name: "actionmgmt", srv: srv.Server, secrets: []string{srv.ClientSecret, "am-token-1"}, // the first token the server issues
 		method: http.MethodGet, path: "/v1/actionmanagement/*",
 		assign: func(ctx context.Context, i int) error {
 			_, err := c.AssignUser(ctx, hub, ids[i], actionmgmttest.Watcher, actionmgmttest.UserBob)
