@@ -92,3 +92,29 @@ func BenchmarkAssign(b *testing.B) {
 		}
 	})
 }
+
+// assignAnswer is the test server's answer to an assignment, the shape the
+// documentation describes (session context and case).
+var assignAnswer = []byte(`{"case":{"assignedTo":"ana.lima@example.com","caseData":{"channel":"phone","orderId":7007},"categoryCode":"CUSTOMER_CARE","comments":"Customer called about order #7007","id":1001,"priority":2,"resolution":"","status":"OPEN","typeCode":"COMPLAINT"},"context":{"channel":"REST","language":"en","operator":"api","touchpoint":"web-touchpoint"}}`)
+
+// BenchmarkDecode compares decoding an assignment answer with the SDK
+// (typed, unknown members kept) and with plain encoding/json.
+func BenchmarkDecode(b *testing.B) {
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if res := thalamus.DecodeResult(assignAnswer); res.Case.ID != 1001 {
+				b.Fatal("not decoded")
+			}
+		}
+	})
+	b.Run("raw", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var out rawResult
+			if err := json.Unmarshal(assignAnswer, &out); err != nil || out.Case.ID != 1001 {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +53,14 @@ type target struct {
 	// has one for single assignments (nil otherwise).
 	bulk      func(ctx context.Context, n, concurrency int) ([]error, error)
 	closeIdle func()
+
+	// toggle sets (on) or clears assignment i; Thalamus, which has no
+	// unassignment, moves the case between two operators. state reads the
+	// server's current state of i, and dups whether it holds i twice.
+	toggle      func(ctx context.Context, i int, on bool) error
+	state       func(i int) bool
+	dups        func(i int) bool
+	resetEvents func()
 }
 
 func newTarget(t testing.TB, name string, n int, s settings) *target {
@@ -113,6 +122,21 @@ func newCoralogix(t testing.TB, n int, s settings) *target {
 			return n
 		},
 		closeIdle: c.CloseIdleConnections,
+		toggle: func(ctx context.Context, i int, on bool) error {
+			var err error
+			if on {
+				_, err = c.AssignCase(ctx, ids[i], coralogix.UserDetails{UserID: cxUser})
+			} else {
+				_, err = c.UnassignCase(ctx, ids[i])
+			}
+			return err
+		},
+		state: func(i int) bool {
+			cs, _ := srv.Case(ids[i])
+			return cs.Assignee != nil
+		},
+		dups:        func(int) bool { return false }, // one assignee field: it cannot hold two
+		resetEvents: srv.ResetEvents,
 	}
 }
 
@@ -154,6 +178,20 @@ func newThalamus(t testing.TB, n int, s settings) *target {
 			return errs, err
 		},
 		closeIdle: c.CloseIdleConnections,
+		toggle: func(ctx context.Context, i int, on bool) error {
+			who := thalamus.ToOperator(thalamustest.SecondOperator)
+			if on {
+				who = to
+			}
+			_, err := c.AssignCase(ctx, ids[i], who)
+			return err
+		},
+		state: func(i int) bool {
+			cs, _ := srv.Case(ids[i])
+			return cs.AssignedTo == thalamustest.ActiveOperator
+		},
+		dups:        func(int) bool { return false },
+		resetEvents: srv.ResetEvents,
 	}
 }
 
@@ -175,7 +213,7 @@ func newActionMgmt(t testing.TB, n int, s settings) *target {
 	c, err := actionmgmt.NewClient(base(s, srv.URL), tokens, opts...)
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)
-	return &target{
+	tg := &target{
 		name: "actionmgmt", srv: srv.Server, secrets: []string{srv.ClientSecret, "am-token-1"}, // the first token the server issues
 		method: http.MethodGet, path: "/v1/actionmanagement/*",
 		assign: func(ctx context.Context, i int) error {
@@ -192,7 +230,22 @@ func newActionMgmt(t testing.TB, n int, s settings) *target {
 			return n
 		},
 		closeIdle: c.CloseIdleConnections,
+		toggle: func(ctx context.Context, i int, on bool) error {
+			var err error
+			if on {
+				_, err = c.AssignUser(ctx, hub, ids[i], actionmgmttest.Watcher, actionmgmttest.UserBob)
+			} else {
+				_, err = c.UnassignUser(ctx, hub, ids[i], actionmgmttest.Watcher, actionmgmttest.UserBob)
+			}
+			return err
+		},
+		state: func(i int) bool {
+			return slices.Contains(srv.RoleUsers(hub, ids[i], actionmgmttest.Watcher), actionmgmttest.UserBob)
+		},
+		resetEvents: func() {},
 	}
+	tg.dups = func(i int) bool { return tg.held(i) > 1 }
+	return tg
 }
 
 func newRootly(t testing.TB, n int, s settings) *target {
@@ -235,6 +288,33 @@ func newRootly(t testing.TB, n int, s settings) *target {
 			return errs, err
 		},
 		closeIdle: c.CloseIdleConnections,
+		toggle: func(ctx context.Context, i int, on bool) error {
+			var err error
+			if on {
+				_, err = c.AssignRoleToUser(ctx, ids[i], req)
+			} else {
+				_, err = c.UnassignRoleFromUser(ctx, ids[i], req)
+			}
+			return err
+		},
+		state: func(i int) bool {
+			for _, a := range srv.Assignments(ids[i]) {
+				if a.RoleID == req.IncidentRoleID && a.UserID == req.UserID {
+					return true
+				}
+			}
+			return false
+		},
+		dups: func(i int) bool {
+			n := 0
+			for _, a := range srv.Assignments(ids[i]) {
+				if a.RoleID == req.IncidentRoleID && a.UserID == req.UserID {
+					n++
+				}
+			}
+			return n > 1
+		},
+		resetEvents: srv.ResetEvents,
 	}
 }
 

@@ -203,6 +203,13 @@ func (s *Server) Assignments(incidentID string) []Assignment {
 	return nil
 }
 
+// ResetEvents forgets the recorded assignment changes (the state stays).
+func (s *Server) ResetEvents() {
+	s.mu.Lock()
+	s.events = nil
+	s.mu.Unlock()
+}
+
 // Events returns the assignment changes applied so far, oldest first.
 func (s *Server) Events() []Event {
 	s.mu.Lock()

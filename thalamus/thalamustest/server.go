@@ -158,6 +158,13 @@ func (s *Server) Case(id int64) (Case, bool) {
 	return *c, true
 }
 
+// ResetEvents forgets the recorded assignments (the state stays).
+func (s *Server) ResetEvents() {
+	s.mu.Lock()
+	s.events = nil
+	s.mu.Unlock()
+}
+
 // Events returns the assignments applied so far, oldest first.
 func (s *Server) Events() []Event {
 	s.mu.Lock()

@@ -1,0 +1,193 @@
+package proof
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/caseassign/caseassign/coralogix"
+	"github.com/caseassign/caseassign/coralogix/coralogixtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The measurements run only when CASEASSIGN_PROOF_OUT names a file to
+// append their results to, as JSON lines (see .ci/bench).
+func proofOut(t *testing.T) string {
+	out := os.Getenv("CASEASSIGN_PROOF_OUT")
+	if out == "" {
+		t.Skip("a measurement: set CASEASSIGN_PROOF_OUT (see .ci/bench)")
+	}
+	return out
+}
+
+var outMu sync.Mutex
+
+func record(t *testing.T, path string, v map[string]any) {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	outMu.Lock()
+	defer outMu.Unlock()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	require.NoError(t, err)
+	defer f.Close()
+	_, err = f.Write(append(b, '\n'))
+	require.NoError(t, err)
+	t.Logf("%s", b)
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// TestMeasureThroughput: 10,000 single assignments (Thalamus and Rootly)
+// against a server that answers after 20 ms, at concurrency 1, 8, 32 and 64.
+func TestMeasureThroughput(t *testing.T) {
+	out := proofOut(t)
+	n := envInt("CASEASSIGN_THROUGHPUT_N", 10000)
+	const latency = 20 * time.Millisecond
+	concs := []int{1, 8, 32, 64}
+	if v := os.Getenv("CASEASSIGN_THROUGHPUT_CONC"); v != "" { // for quick runs
+		concs = nil
+		for _, f := range strings.Split(v, ",") {
+			if c, err := strconv.Atoi(f); err == nil {
+				concs = append(concs, c)
+			}
+		}
+	}
+	for _, name := range []string{"thalamus", "rootly"} {
+		for _, conc := range concs {
+			tg := newTarget(t, name, n, defaults())
+			tg.srv.SetRecording(false)
+			tg.srv.SetLatency(latency)
+			start := time.Now()
+			errs, err := tg.bulk(context.Background(), n, conc)
+			elapsed := time.Since(start)
+			require.NoError(t, err)
+			failed, held := 0, 0
+			for i, e := range errs {
+				if e != nil {
+					failed++
+				}
+				if i%97 == 0 && tg.held(i) == 1 {
+					held++
+				}
+			}
+			rate := float64(n) / elapsed.Seconds()
+			ideal := float64(conc) / latency.Seconds()
+			record(t, out, map[string]any{
+				"kind": "throughput", "package": name, "n": n, "concurrency": conc, "latency_ms": latency.Milliseconds(),
+				"seconds": elapsed.Seconds(), "per_second": rate, "ideal_per_second": ideal, "percent_of_ideal": 100 * rate / ideal,
+				"connections": tg.srv.Connections(), "failed": failed,
+			})
+			assert.Zero(t, failed)
+			assert.LessOrEqual(t, tg.srv.Connections(), conc, "no more connections than the concurrency")
+			tg.closeIdle()
+		}
+	}
+}
+
+// TestMeasureCoralogix100k sends 100,000 ids through AssignCasesInBatches.
+// Run it in a process of its own: the peak RSS it reports is the process's.
+func TestMeasureCoralogix100k(t *testing.T) {
+	out := proofOut(t)
+	const n = 100000
+	srv := coralogixtest.NewServer()
+	defer srv.Close()
+	srv.SetRecording(false)
+	ids := srv.AddCases("BIG", n)
+	c, err := coralogix.NewClient(srv.APIKey, coralogix.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	res, err := c.AssignCasesInBatches(context.Background(), coralogix.AssignCasesRequest{
+		Assignee: coralogix.UserDetails{UserID: cxUser}, IDs: ids,
+	}, coralogix.BulkOptions{Concurrency: 8})
+	elapsed := time.Since(start)
+	require.NoError(t, err)
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	record(t, out, map[string]any{
+		"kind": "coralogix100k", "ids": n, "requests": srv.Handled(), "cases_returned": len(res.Cases),
+		"failures": len(res.Failures), "seconds": elapsed.Seconds(), "peak_rss_mib": peakRSSMiB(),
+		"go_heap_sys_mib": float64(after.HeapSys) / (1 << 20),
+		"go_total_alloc_mib": float64(after.TotalAlloc-before.TotalAlloc) / (1 << 20),
+	})
+	assert.Equal(t, 100, srv.Handled(), "100 requests of 1000 ids")
+	assert.Len(t, res.Cases, n)
+}
+
+// peakRSSMiB reads the process's peak resident set size (Linux VmHWM).
+func peakRSSMiB() float64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
+			return kb / 1024
+		}
+	}
+	return -1
+}
+
+// TestMeasureRateLimit: a server allowing 50 requests a second (burst 10,
+// 429 with Retry-After past it) and 1,000 Rootly assignments, with and
+// without WithRateLimit(50, 10).
+func TestMeasureRateLimit(t *testing.T) {
+	out := proofOut(t)
+	n := envInt("CASEASSIGN_RATELIMIT_N", 1000)
+	for _, limited := range []bool{false, true} {
+		s := defaults()
+		s.retryMax = 10
+		s.waitMin, s.waitMax = 50*time.Millisecond, 5*time.Second
+		if limited {
+			s.rate, s.burst = 50, 10
+		}
+		tg := newTarget(t, "rootly", n, s)
+		tg.srv.SetRecording(false)
+		tg.srv.SetRateLimit(50, 10)
+		start := time.Now()
+		errs, err := tg.bulk(context.Background(), n, 8)
+		elapsed := time.Since(start)
+		require.NoError(t, err)
+		failed, lost, dups := 0, 0, 0
+		for i, e := range errs {
+			h := tg.held(i)
+			if e != nil {
+				failed++
+			}
+			if (e == nil) != (h == 1) {
+				lost++
+			}
+			if h > 1 {
+				dups++
+			}
+		}
+		record(t, out, map[string]any{
+			"kind": "ratelimit", "client_limiter": limited, "n": n, "server_per_second": 50,
+			"seconds": elapsed.Seconds(), "floor_seconds": float64(n) / 50, "throttled_429": tg.srv.Throttled(),
+			"failed": failed, "lost": lost, "duplicated": dups,
+		})
+		assert.Zero(t, lost, "every assignment is where its outcome says")
+		assert.Zero(t, dups)
+		tg.closeIdle()
+	}
+}
