@@ -124,7 +124,7 @@ func TestMeasureCoralogix100k(t *testing.T) {
 	record(t, out, map[string]any{
 		"kind": "coralogix100k", "ids": n, "requests": srv.Handled(), "cases_returned": len(res.Cases),
 		"failures": len(res.Failures), "seconds": elapsed.Seconds(), "peak_rss_mib": peakRSSMiB(),
-		"go_heap_sys_mib": float64(after.HeapSys) / (1 << 20),
+		"go_heap_sys_mib":    float64(after.HeapSys) / (1 << 20),
 		"go_total_alloc_mib": float64(after.TotalAlloc-before.TotalAlloc) / (1 << 20),
 	})
 	assert.Equal(t, 100, srv.Handled(), "100 requests of 1000 ids")
