@@ -140,7 +140,7 @@ func run(w io.Writer, benchPath, proofPath string) error {
 			p("- %s\n", m)
 		}
 	}
-	p("\n## Reproduce\n\n```sh\nbash .ci/bench            # everything above, about 15 minutes on 2 cores\n")
+	p("\n## Reproduce\n\n```sh\nbash .ci/bench            # everything above, about 25 minutes on 2 cores\n")
 	p("go test -run '^$' -bench . -benchmem ./coralogix ./thalamus ./actionmgmt ./rootly\n```\n")
 	return nil
 }
@@ -197,15 +197,26 @@ func writeProofs(p func(string, ...any), proofs []map[string]any, misses *[]stri
 		p("The floor is %v / %v = %.0f s. \"Lost\" counts assignments whose outcome disagrees with the server's\n", num(rs[0]["n"]), num(rs[0]["server_per_second"]), num(rs[0]["floor_seconds"]))
 		p("state; \"duplicated\" counts assignments the server holds twice.\n\n")
 		p("| client limiter | seconds | floor | 429s received | failed | lost | duplicated |\n|---|---:|---:|---:|---:|---:|---:|\n")
+		slow, throttled := false, 0.0
 		for _, r := range rs {
 			lim := "none"
 			if b, _ := r["client_limiter"].(bool); b {
 				lim = "WithRateLimit(50, 10)"
+			} else if num(r["seconds"]) > 2*num(r["floor_seconds"]) {
+				slow, throttled = true, num(r["throttled_429"])
 			}
 			p("| %s | %.1f | %.0f | %v | %v | %v | %v |\n", lim, num(r["seconds"]), num(r["floor_seconds"]), num(r["throttled_429"]), num(r["failed"]), num(r["lost"]), num(r["duplicated"]))
 			if num(r["lost"]) != 0 || num(r["duplicated"]) != 0 {
 				*misses = append(*misses, fmt.Sprintf("rate limit run (%s): %v lost, %v duplicated", lim, num(r["lost"]), num(r["duplicated"])))
 			}
+		}
+		if slow {
+			p("\nWithout a client-side limiter the job is far above the floor. The cause is the protocol, not\n")
+			p("a stall: `Retry-After` is given in whole seconds, so each of the %v answers that were 429s made\n", throttled)
+			p("its worker wait at least a second, while the server's budget went partly unused.\n")
+			p("The SDK honours `Retry-After` exactly, which is right for a shared API key. Matching the\n")
+			p("client's limiter to the server's budget removes nearly every 429 and runs at the floor: for a\n")
+			p("bulk job, set `WithRateLimit`.\n")
 		}
 	}
 }
