@@ -76,8 +76,9 @@ type Client struct {
 	now      func() time.Time
 	own      *http.Transport // the default transport, when the caller gave none
 
-	dynMu  sync.RWMutex
-	dynVal []string // recent dynamic credential values, newest last
+	dynMu       sync.RWMutex
+	dynVal      []string // recent dynamic credential values, newest last
+	credHeaders []string // Authorization and the spec's credential headers
 
 	// pauseUntil (Unix nanoseconds) is when the server's rate-limit window
 	// resets, after an answer said no requests remain in it.
@@ -108,6 +109,7 @@ func New(spec Spec, o Options) (*Client, error) {
 		now:      time.Now,
 	}
 	c.waitMin, c.waitMax = o.waits()
+	c.credHeaders = append([]string{"Authorization"}, spec.CredentialHeaders...)
 	if o.ratePerSec > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(o.ratePerSec), max(o.rateBurst, 1))
 	}
@@ -173,9 +175,6 @@ func (c *Client) CloseIdleConnections() {
 // BaseURL returns the checked base URL as a string, without trailing slash.
 func (c *Client) BaseURL() string { return c.baseStr }
 
-// Package returns the package name the client was built for.
-func (c *Client) Package() string { return c.spec.Package }
-
 // Redact replaces every known secret in s, the static ones and the recent
 // dynamic credentials.
 func (c *Client) Redact(s string) string {
@@ -197,7 +196,7 @@ const maxDynamicCredentials = 8
 
 // noteCredentials remembers the credential values Auth set on r.
 func (c *Client) noteCredentials(r *http.Request) {
-	for _, k := range append([]string{"Authorization"}, c.spec.CredentialHeaders...) {
+	for _, k := range c.credHeaders {
 		v := r.Header.Get(k)
 		if t, ok := strings.CutPrefix(v, "Bearer "); ok {
 			v = t
@@ -254,12 +253,13 @@ var (
 	headerUA   = http.CanonicalHeaderKey("User-Agent")
 	headerCT   = http.CanonicalHeaderKey("Content-Type")
 	headerAcc  = http.CanonicalHeaderKey("Accept")
-	requestIDs = []string{"X-Request-Id", "X-Request-ID", "Request-Id", "X-Amzn-Requestid", "X-Correlation-Id", "Cx-Request-Id"}
+	requestIDs = []string{"X-Request-Id", "Request-Id", "X-Amzn-Requestid", "X-Correlation-Id", "Cx-Request-Id"}
 )
 
-// Do sends r with retries and returns the 2xx answer, an *APIError for any
-// other status, a *ValidationError-free *RequestError when no usable answer
-// came, or the Auth hook's error unchanged.
+// Do sends r with retries and returns the 2xx answer. It returns an
+// *APIError for any other status, a *RequestError when no usable answer came
+// (connection failure after the retries, cancelled context, oversized body),
+// or the Auth hook's error unchanged.
 func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 	if ctx == nil {
 		return Response{}, Invalid(c.spec.Package, "ctx", "nil context")
