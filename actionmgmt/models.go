@@ -105,7 +105,7 @@ func (c *Case) UnmarshalJSON(data []byte) error {
 }
 
 func (c *Case) keep(data []byte) error {
-	k, err := jsonx.KeptOf[caseFields](data, func(name string, raw []byte) {
+	return keepInto[caseFields](data, &c.Extra, &c.kept, func(name string, raw []byte) {
 		switch name {
 		case "roles":
 			keepEach(raw, c.Roles, (*CaseRole).keep)
@@ -117,7 +117,13 @@ func (c *Case) keep(data []byte) error {
 			}
 		}
 	})
-	c.Extra, c.kept = k.Extra, k.Present
+}
+
+// keepInto records, for a model whose fields type is F, the members it
+// does not model and the modelled members present in data.
+func keepInto[F any](data []byte, extra *map[string]json.RawMessage, kept *uint64, nested func(string, []byte)) error {
+	k, err := jsonx.KeptOf[F](data, nested)
+	*extra, *kept = k.Extra, k.Present
 	return err
 }
 
@@ -221,13 +227,11 @@ func (r *CaseRole) UnmarshalJSON(data []byte) error {
 }
 
 func (r *CaseRole) keep(data []byte) error {
-	k, err := jsonx.KeptOf[roleFields](data, func(name string, raw []byte) {
+	return keepInto[roleFields](data, &r.Extra, &r.kept, func(name string, raw []byte) {
 		if name == "users" {
 			keepEach(raw, r.Users, (*RoleUser).keep)
 		}
 	})
-	r.Extra, r.kept = k.Extra, k.Present
-	return err
 }
 
 // MarshalJSON writes the role back with every member it was read with.
@@ -278,9 +282,7 @@ func (u *RoleUser) UnmarshalJSON(data []byte) error {
 }
 
 func (u *RoleUser) keep(data []byte) error {
-	k, err := jsonx.KeptOf[userFields](data, nil)
-	u.Extra, u.kept = k.Extra, k.Present
-	return err
+	return keepInto[userFields](data, &u.Extra, &u.kept, nil)
 }
 
 // MarshalJSON writes the user back with every member it was read with.
@@ -331,9 +333,7 @@ func (v *ListValue) UnmarshalJSON(data []byte) error {
 }
 
 func (v *ListValue) keep(data []byte) error {
-	k, err := jsonx.KeptOf[listValueFields](data, nil)
-	v.Extra, v.kept = k.Extra, k.Present
-	return err
+	return keepInto[listValueFields](data, &v.Extra, &v.kept, nil)
 }
 
 // MarshalJSON writes the value back with every member it was read with.
@@ -374,9 +374,7 @@ func (s *Source) UnmarshalJSON(data []byte) error {
 }
 
 func (s *Source) keep(data []byte) error {
-	k, err := jsonx.KeptOf[sourceFields](data, nil)
-	s.Extra, s.kept = k.Extra, k.Present
-	return err
+	return keepInto[sourceFields](data, &s.Extra, &s.kept, nil)
 }
 
 // MarshalJSON writes the source back with every member it was read with.
