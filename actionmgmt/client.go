@@ -2,7 +2,6 @@ package actionmgmt
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -208,20 +207,7 @@ func (c *Client) GetCase(ctx context.Context, hubID, caseID int64) (*Case, error
 	if err := positive("caseID", caseID); err != nil {
 		return nil, err
 	}
-	return c.caseCall(ctx, &core.Request{Method: http.MethodGet, Path: hubPath(hubID, "cases", strconv.FormatInt(caseID, 10))})
-}
-
-// caseCall sends r and decodes the case in the answer.
-func (c *Client) caseCall(ctx context.Context, r *core.Request) (*Case, error) {
-	resp, err := c.core.Do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	cs, err := decodeCaseBody(resp.Body)
-	if err != nil {
-		return nil, resp.Unexpected(err)
-	}
-	return cs, nil
+	return core.Call(ctx, c.core, &core.Request{Method: http.MethodGet, Path: hubPath(hubID, "cases", strconv.FormatInt(caseID, 10))}, decodeCaseBody)
 }
 
 // UpdateCase writes the whole case: PUT /v1/actionmanagement/hubs/{hubID}/cases/{cs.ID},
@@ -250,7 +236,7 @@ func (c *Client) UpdateCase(ctx context.Context, hubID int64, cs *Case) (*Case, 
 	if err != nil {
 		return nil, invalid("cs", err.Error())
 	}
-	return c.caseCall(ctx, &core.Request{Method: http.MethodPut, Path: hubPath(hubID, "cases", strconv.FormatInt(cs.ID, 10)), Body: body})
+	return core.Call(ctx, c.core, &core.Request{Method: http.MethodPut, Path: hubPath(hubID, "cases", strconv.FormatInt(cs.ID, 10)), Body: body}, decodeCaseBody)
 }
 
 // AssignUser adds a user (from the program's End User List; only active
@@ -370,11 +356,8 @@ func (l *caseLocks) lockedCases() int {
 
 // decodeCaseBody decodes a case answer. It calls Case.UnmarshalJSON
 // directly: going through json.Unmarshal would validate the body once more
-// before handing it over. An empty body is an error.
+// before handing it over.
 func decodeCaseBody(body []byte) (*Case, error) {
-	if len(body) == 0 {
-		return nil, errors.New("empty body")
-	}
 	var cs Case
 	if err := cs.UnmarshalJSON(body); err != nil {
 		return nil, err

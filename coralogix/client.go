@@ -163,31 +163,14 @@ func (c *Client) AssignCases(ctx context.Context, req AssignCasesRequest) ([]Cas
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(req)
-	if err != nil {
-		return nil, invalid("body", err.Error())
-	}
-	return c.cases(ctx, &core.Request{Method: http.MethodPut, Path: pathAssigned, Body: body})
-}
-
-// cases sends r and decodes a {"cases": [...]} answer.
-func (c *Client) cases(ctx context.Context, r *core.Request) ([]Case, error) {
-	resp, err := c.core.Do(ctx, r)
+	r, err := c.core.JSONRequest(http.MethodPut, pathAssigned, req)
 	if err != nil {
 		return nil, err
 	}
-	var out casesEnvelope
-	if err := resp.DecodeJSON(&out); err != nil {
-		return nil, err
-	}
-	cases, err := withExtra(resp.Body, "cases", out.Cases)
-	if err != nil {
-		return nil, resp.Unexpected(err)
-	}
-	return cases, nil
+	return core.Call(ctx, c.core, r, decodeCases)
 }
 
-// decodeCases is the decoding of a {"cases": [...]} body, as cases does it.
+// decodeCases decodes a {"cases": [...]} answer.
 func decodeCases(body []byte) ([]Case, error) {
 	var out casesEnvelope
 	if err := json.Unmarshal(body, &out); err != nil {
@@ -217,7 +200,7 @@ func (c *Client) UnassignCases(ctx context.Context, ids []string) ([]Case, error
 		return nil, err
 	}
 	q := url.Values{"ids": ids}
-	return c.cases(ctx, &core.Request{Method: http.MethodDelete, Path: pathAssigned, Query: q.Encode()})
+	return core.Call(ctx, c.core, &core.Request{Method: http.MethodDelete, Path: pathAssigned, Query: q.Encode()}, decodeCases)
 }
 
 // UnassignCase clears the assignee of one case:
@@ -242,26 +225,25 @@ func (c *Client) oneCase(ctx context.Context, method, prefix, id string, body an
 	if err != nil {
 		return nil, invalid("id", err.Error())
 	}
-	r := core.Request{Method: method, Path: p}
-	if body != nil {
-		if r.Body, err = json.Marshal(body); err != nil {
-			return nil, invalid("body", err.Error())
-		}
-	}
-	resp, err := c.core.Do(ctx, &r)
+	r, err := c.core.JSONRequest(method, p, body)
 	if err != nil {
 		return nil, err
 	}
+	return core.Call(ctx, c.core, r, decodeCase)
+}
+
+// decodeCase decodes a {"case": {...}} answer.
+func decodeCase(body []byte) (*Case, error) {
 	var out caseEnvelope
-	if err := resp.DecodeJSON(&out); err != nil {
+	if err := json.Unmarshal(body, &out); err != nil {
 		return nil, err
 	}
 	if out.Case == nil {
-		return nil, resp.Unexpected(errors.New(`no "case" in the answer`))
+		return nil, errors.New(`no "case" in the answer`)
 	}
-	cases, err := withExtra(resp.Body, "case", []caseFields{*out.Case})
+	cases, err := withExtra(body, "case", []caseFields{*out.Case})
 	if err != nil {
-		return nil, resp.Unexpected(err)
+		return nil, err
 	}
 	return &cases[0], nil
 }

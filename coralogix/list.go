@@ -267,21 +267,22 @@ func (c *Client) ListCases(ctx context.Context, req ListCasesRequest) (*ListCase
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(req)
-	if err != nil {
-		return nil, invalid("body", err.Error())
-	}
-	resp, err := c.core.Do(ctx, &core.Request{Method: http.MethodPost, Path: pathList, Body: body})
+	r, err := c.core.JSONRequest(http.MethodPost, pathList, req)
 	if err != nil {
 		return nil, err
 	}
+	return core.Call(ctx, c.core, r, decodeList)
+}
+
+// decodeList decodes a page of cases.
+func decodeList(body []byte) (*ListCasesResponse, error) {
 	var out listEnvelope
-	if err := resp.DecodeJSON(&out); err != nil {
+	if err := json.Unmarshal(body, &out); err != nil {
 		return nil, err
 	}
-	cases, err := withExtra(resp.Body, "cases", out.Cases)
+	cases, err := withExtra(body, "cases", out.Cases)
 	if err != nil {
-		return nil, resp.Unexpected(err)
+		return nil, err
 	}
 	return &ListCasesResponse{Cases: cases, Pagination: out.Pagination, PBACTruncated: out.PBACTruncated}, nil
 }

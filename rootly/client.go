@@ -122,13 +122,13 @@ func (c *Client) BaseURL() string { return c.core.BaseURL() }
 // transport; a transport given with WithHTTPClient is left alone.
 func (c *Client) CloseIdleConnections() { c.core.CloseIdleConnections() }
 
-// do sends a JSON:API request and returns the 2xx body.
-func (c *Client) do(ctx context.Context, method, path, query string, body []byte) (core.Response, error) {
-	r := core.Request{Method: method, Path: path, Query: query, Body: body, Accept: MediaType}
+// request builds a JSON:API request.
+func request(method, path, query string, body []byte) *core.Request {
+	r := &core.Request{Method: method, Path: path, Query: query, Body: body, Accept: MediaType}
 	if body != nil {
 		r.ContentType = MediaType
 	}
-	return c.core.Do(ctx, &r)
+	return r
 }
 
 // AssignRoleToUser puts a user in an incident role:
@@ -164,7 +164,7 @@ func (c *Client) sendRole(ctx context.Context, op, method, incidentID string, re
 	if err != nil {
 		return nil, invalid("req", err.Error())
 	}
-	return c.incident(ctx, method, path, "", body)
+	return core.Call(ctx, c.core, request(method, path, "", body), decodeIncident)
 }
 
 // GetIncident reads an incident with its role assignments:
@@ -177,19 +177,7 @@ func (c *Client) GetIncident(ctx context.Context, incidentID string) (*Incident,
 	if err != nil {
 		return nil, invalid("incidentID", err.Error())
 	}
-	return c.incident(ctx, http.MethodGet, path, "include=roles", nil)
-}
-
-func (c *Client) incident(ctx context.Context, method, path, q string, body []byte) (*Incident, error) {
-	resp, err := c.do(ctx, method, path, q, body)
-	if err != nil {
-		return nil, err
-	}
-	inc, err := decodeIncident(resp.Body)
-	if err != nil {
-		return nil, resp.Unexpected(err)
-	}
-	return inc, nil
+	return core.Call(ctx, c.core, request(http.MethodGet, path, "include=roles", nil), decodeIncident)
 }
 
 // ListIncidentRoles returns one page of incident roles: GET /v1/incident_roles
@@ -201,15 +189,7 @@ func (c *Client) ListIncidentRoles(ctx context.Context, opts *ListIncidentRolesO
 	if err := opts.ListOptions.validate(); err != nil {
 		return nil, err
 	}
-	resp, err := c.list(ctx, "/v1/incident_roles", opts)
-	if err != nil {
-		return nil, err
-	}
-	out, err := decodeRoleList(resp.Body)
-	if err != nil {
-		return nil, resp.Unexpected(err)
-	}
-	return out, nil
+	return list(ctx, c, "/v1/incident_roles", opts, decodeRoleList)
 }
 
 // ListUsers returns one page of users: GET /v1/users with page[...] and
@@ -221,23 +201,17 @@ func (c *Client) ListUsers(ctx context.Context, opts *ListUsersOptions) (*UserLi
 	if err := opts.ListOptions.validate(); err != nil {
 		return nil, err
 	}
-	resp, err := c.list(ctx, "/v1/users", opts)
-	if err != nil {
-		return nil, err
-	}
-	out, err := decodeUserList(resp.Body)
-	if err != nil {
-		return nil, resp.Unexpected(err)
-	}
-	return out, nil
+	return list(ctx, c, "/v1/users", opts, decodeUserList)
 }
 
-func (c *Client) list(ctx context.Context, path string, opts any) (core.Response, error) {
+// list reads one page of path with opts as its query.
+func list[T any](ctx context.Context, c *Client, path string, opts any, decode func([]byte) (T, error)) (T, error) {
 	v, err := query.Values(opts)
 	if err != nil {
-		return core.Response{}, invalid("opts", err.Error())
+		var zero T
+		return zero, invalid("opts", err.Error())
 	}
-	return c.do(ctx, http.MethodGet, path, v.Encode(), nil)
+	return core.Call(ctx, c.core, request(http.MethodGet, path, v.Encode(), nil), decode)
 }
 
 func (o ListOptions) validate() error {

@@ -335,39 +335,57 @@ func bodyBytes(resp *http.Response) ([]byte, error) {
 	return readAllInto(buf, resp.Body)
 }
 
-// JSON sends in (when non-nil) as a JSON body and decodes a 2xx answer into
-// out (when non-nil).
-func (c *Client) JSON(ctx context.Context, method, path string, in, out any) error {
-	r := Request{Method: method, Path: path}
+// JSONRequest builds a request whose body is in encoded as JSON (no body
+// when in is nil). An unencodable value is a *ValidationError.
+func (c *Client) JSONRequest(method, path string, in any) (*Request, error) {
+	r := &Request{Method: method, Path: path}
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return Invalid(c.spec.Package, "body", err.Error())
+			return nil, Invalid(c.spec.Package, "body", err.Error())
 		}
 		r.Body = b
 	}
-	resp, err := c.Do(ctx, &r)
-	if err != nil || out == nil {
+	return r, nil
+}
+
+// Call sends r and decodes the 2xx body with decode, the package's decoder.
+// An empty body, or one decode refuses, is a *RequestError matching
+// ErrUnexpectedResponse: the request did reach the server.
+func Call[T any](ctx context.Context, c *Client, r *Request, decode func(body []byte) (T, error)) (T, error) {
+	var zero T
+	resp, err := c.Do(ctx, r)
+	if err != nil {
+		return zero, err
+	}
+	if len(bytes.TrimSpace(resp.Body)) == 0 {
+		return zero, resp.unexpected(errors.New("empty body"))
+	}
+	out, err := decode(resp.Body)
+	if err != nil {
+		return zero, resp.unexpected(err)
+	}
+	return out, nil
+}
+
+// JSON sends in (when non-nil) as a JSON body and decodes a 2xx answer into
+// out (when non-nil).
+func (c *Client) JSON(ctx context.Context, method, path string, in, out any) error {
+	r, err := c.JSONRequest(method, path, in)
+	if err != nil {
 		return err
 	}
-	return resp.DecodeJSON(out)
+	if out == nil {
+		_, err = c.Do(ctx, r)
+		return err
+	}
+	_, err = Call(ctx, c, r, func(b []byte) (struct{}, error) { return struct{}{}, json.Unmarshal(b, out) })
+	return err
 }
 
-// DecodeJSON decodes the body into out. An empty or malformed body is an
-// error matching ErrUnexpectedResponse.
-func (r Response) DecodeJSON(out any) error {
-	if len(bytes.TrimSpace(r.Body)) == 0 {
-		return r.Unexpected(errors.New("empty body"))
-	}
-	if err := json.Unmarshal(r.Body, out); err != nil {
-		return r.Unexpected(err)
-	}
-	return nil
-}
-
-// Unexpected wraps a decoding failure of this response: the error matches
+// unexpected wraps a decoding failure of this response: the error matches
 // ErrUnexpectedResponse and the cause.
-func (r Response) Unexpected(cause error) error {
+func (r Response) unexpected(cause error) error {
 	return &RequestError{Method: r.method, URL: r.url, pkg: r.pkg,
 		Err: fmt.Errorf("%w (status %d): %w", ErrUnexpectedResponse, r.StatusCode, cause)}
 }
