@@ -65,6 +65,7 @@ type Event struct {
 // Server is the in-memory Cases server.
 type Server struct {
 	*testsrv.Server
+	testsrv.EventLog[Event] // Events and ResetEvents: the assignment changes applied
 	// APIKey is the only key the server accepts.
 	APIKey string
 
@@ -72,7 +73,6 @@ type Server struct {
 	order    []string // case ids in creation order
 	cases    map[string]*coralogix.Case
 	byRead   map[string]string
-	events   []Event
 	seedBody []byte
 	clock    func() time.Time
 
@@ -163,20 +163,6 @@ func (s *Server) Case(id string) (coralogix.Case, bool) {
 		return coralogix.Case{}, false
 	}
 	return *c, true
-}
-
-// ResetEvents forgets the recorded assignment changes (the state stays).
-func (s *Server) ResetEvents() {
-	s.mu.Lock()
-	s.events = nil
-	s.mu.Unlock()
-}
-
-// Events returns the assignment changes applied so far, oldest first.
-func (s *Server) Events() []Event {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.events)
 }
 
 func (s *Server) lookup(id string) *coralogix.Case {
@@ -316,7 +302,7 @@ func (s *Server) apply(cases []*coralogix.Case, userID string) []coralogix.Case 
 			} else {
 				c.Assignee = &coralogix.UserDetails{UserID: userID}
 			}
-			s.events = append(s.events, Event{Op: op, CaseID: c.ID, UserID: userID})
+			s.EventLog.Add(Event{Op: op, CaseID: c.ID, UserID: userID})
 			c.UpdateTime = now
 			s.seedBody = nil
 		}

@@ -157,17 +157,6 @@ func (s *Server) ClearFaults() {
 	s.mu.Unlock()
 }
 
-// PendingFaults returns the number of queued fault applications left.
-func (s *Server) PendingFaults() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, f := range s.faults {
-		n += f.Times
-	}
-	return n
-}
-
 // SetLatency delays every request by d (0 disables).
 func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
@@ -362,6 +351,35 @@ func sleep(r *http.Request, d time.Duration) bool {
 	case <-r.Context().Done():
 		return false
 	}
+}
+
+// EventLog records the state changes a test server applies, in order. It
+// is safe for concurrent use; a server embeds it to offer Events and
+// ResetEvents.
+type EventLog[E any] struct {
+	mu     sync.Mutex
+	events []E
+}
+
+// Add records one change.
+func (l *EventLog[E]) Add(e E) {
+	l.mu.Lock()
+	l.events = append(l.events, e)
+	l.mu.Unlock()
+}
+
+// Events returns the changes applied so far, oldest first.
+func (l *EventLog[E]) Events() []E {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]E(nil), l.events...)
+}
+
+// ResetEvents forgets the recorded changes; the server's state stays.
+func (l *EventLog[E]) ResetEvents() {
+	l.mu.Lock()
+	l.events = nil
+	l.mu.Unlock()
 }
 
 // WriteJSON answers with status and v encoded as JSON.

@@ -103,13 +103,13 @@ type incident struct {
 // Server is the in-memory Rootly API.
 type Server struct {
 	*testsrv.Server
-	Token string
+	testsrv.EventLog[Event] // Events and ResetEvents: the assignment changes applied
+	Token                   string
 
 	mu        sync.Mutex
 	users     []User
 	roles     []Role
 	incidents map[string]*incident
-	events    []Event
 	nextID    int
 	linkBase  string
 
@@ -201,20 +201,6 @@ func (s *Server) Assignments(incidentID string) []Assignment {
 		return slices.Clone(inc.assignments)
 	}
 	return nil
-}
-
-// ResetEvents forgets the recorded assignment changes (the state stays).
-func (s *Server) ResetEvents() {
-	s.mu.Lock()
-	s.events = nil
-	s.mu.Unlock()
-}
-
-// Events returns the assignment changes applied so far, oldest first.
-func (s *Server) Events() []Event {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.events)
 }
 
 // SetLinkBase makes list links point at base instead of the server itself,
@@ -385,7 +371,7 @@ func (s *Server) assign(inc *incident, role *Role, userID string) {
 	s.nextID++
 	inc.assignments = append(inc.assignments, Assignment{ID: fmt.Sprintf("a55a0000-0000-4000-8000-%012d", s.nextID), RoleID: role.ID, UserID: userID})
 	inc.seeded = false
-	s.events = append(s.events, Event{Op: "assign", IncidentID: inc.id, RoleID: role.ID, UserID: userID})
+	s.EventLog.Add(Event{Op: "assign", IncidentID: inc.id, RoleID: role.ID, UserID: userID})
 }
 
 // unassign removes the user (any user when userID is "") from the role.
@@ -393,7 +379,7 @@ func (s *Server) unassign(inc *incident, roleID, userID string) {
 	kept := inc.assignments[:0]
 	for _, as := range inc.assignments {
 		if as.RoleID == roleID && (userID == "" || as.UserID == userID) {
-			s.events = append(s.events, Event{Op: "unassign", IncidentID: inc.id, RoleID: roleID, UserID: as.UserID})
+			s.EventLog.Add(Event{Op: "unassign", IncidentID: inc.id, RoleID: roleID, UserID: as.UserID})
 			inc.seeded = false
 			continue
 		}

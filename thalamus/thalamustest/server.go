@@ -83,13 +83,13 @@ type Event struct {
 // Server is the in-memory Thalamus instance.
 type Server struct {
 	*testsrv.Server
-	Touchpoint, Token string
+	testsrv.EventLog[Event] // Events and ResetEvents: the assignment changes applied
+	Touchpoint, Token       string
 
 	mu        sync.Mutex
 	operators map[string]Operator // by lower-case e-mail
 	groups    map[string]bool
 	cases     map[int64]*Case
-	events    []Event
 	sessions  int
 }
 
@@ -156,20 +156,6 @@ func (s *Server) Case(id int64) (Case, bool) {
 		return Case{}, false
 	}
 	return *c, true
-}
-
-// ResetEvents forgets the recorded assignments (the state stays).
-func (s *Server) ResetEvents() {
-	s.mu.Lock()
-	s.events = nil
-	s.mu.Unlock()
-}
-
-// Events returns the assignments applied so far, oldest first.
-func (s *Server) Events() []Event {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.events)
 }
 
 // Sessions returns how many session cookies the server has handed out.
@@ -315,7 +301,7 @@ func (s *Server) apply(c *Case, whom string) {
 		return
 	}
 	c.AssignedTo = whom
-	s.events = append(s.events, Event{CaseID: c.ID, To: whom})
+	s.EventLog.Add(Event{CaseID: c.ID, To: whom})
 }
 
 // Assignments returns case id → assignee for every assigned case.
