@@ -102,29 +102,22 @@ type Case struct {
 	// Extra holds the members the SDK does not model (or could not type).
 	Extra map[string]json.RawMessage `json:"-"`
 
-	present fieldSet // known members that were read, so "" is written back
+	present uint64 // bit i: field i of Case was read, so "" is written back
 }
 
-type fieldSet uint8
-
+// The numbers of Case's typed fields, in their order (jsonx.Object's).
 const (
-	hasID fieldSet = 1 << iota
-	hasCategoryCode
-	hasTypeCode
-	hasStatus
-	hasResolution
-	hasComments
+	fieldID = iota
+	fieldCategoryCode
+	fieldTypeCode
+	fieldStatus
+	fieldResolution
+	fieldComments
+	fieldCaseData
 )
 
-type caseFields struct {
-	ID           *int64          `json:"id,omitempty"`
-	CategoryCode *string         `json:"categoryCode,omitempty"`
-	TypeCode     *string         `json:"typeCode,omitempty"`
-	Status       *string         `json:"status,omitempty"`
-	Resolution   *string         `json:"resolution,omitempty"`
-	Comments     *string         `json:"comments,omitempty"`
-	CaseData     json.RawMessage `json:"caseData,omitempty"`
-}
+// caseFields is Case without its JSON methods, for jsonx.Object's names.
+type caseFields Case
 
 // UnmarshalJSON decodes member by member: a member that does not fit its
 // typed field goes to Extra instead of failing the whole case.
@@ -145,13 +138,13 @@ func (c *Case) UnmarshalJSON(data []byte) error {
 }
 
 func (c *Case) setKnown(k string, raw []byte) bool {
-	str := func(dst *string, bit fieldSet) bool {
+	str := func(dst *string, field int) bool {
 		v, ok := jsonx.String(raw)
 		if !ok {
 			return false
 		}
 		*dst = v
-		c.present |= bit
+		c.present |= 1 << field
 		return true
 	}
 	switch k {
@@ -161,18 +154,18 @@ func (c *Case) setKnown(k string, raw []byte) bool {
 			return false
 		}
 		c.ID = id
-		c.present |= hasID
+		c.present |= 1 << fieldID
 		return true
 	case "categoryCode":
-		return str(&c.CategoryCode, hasCategoryCode)
+		return str(&c.CategoryCode, fieldCategoryCode)
 	case "typeCode":
-		return str(&c.TypeCode, hasTypeCode)
+		return str(&c.TypeCode, fieldTypeCode)
 	case "status":
-		return str(&c.Status, hasStatus)
+		return str(&c.Status, fieldStatus)
 	case "resolution":
-		return str(&c.Resolution, hasResolution)
+		return str(&c.Resolution, fieldResolution)
 	case "comments":
-		return str(&c.Comments, hasComments)
+		return str(&c.Comments, fieldComments)
 	case "caseData":
 		if bytes.Equal(raw, []byte("null")) {
 			return false // kept verbatim in Extra
@@ -186,30 +179,15 @@ func (c *Case) setKnown(k string, raw []byte) bool {
 // MarshalJSON writes the typed members (those read, or set non-zero) and the
 // members kept in Extra.
 func (c Case) MarshalJSON() ([]byte, error) {
-	f := caseFields{CaseData: c.CaseData}
-	if c.ID != 0 || c.present&hasID != 0 {
-		f.ID = &c.ID
-	}
-	for _, s := range []struct {
-		dst **string
-		v   *string
-		bit fieldSet
-	}{
-		{&f.CategoryCode, &c.CategoryCode, hasCategoryCode},
-		{&f.TypeCode, &c.TypeCode, hasTypeCode},
-		{&f.Status, &c.Status, hasStatus},
-		{&f.Resolution, &c.Resolution, hasResolution},
-		{&f.Comments, &c.Comments, hasComments},
-	} {
-		if *s.v != "" || c.present&s.bit != 0 {
-			*s.dst = s.v
-		}
-	}
-	b, err := json.Marshal(f)
-	if err != nil {
-		return nil, err
-	}
-	return jsonx.Merge(b, c.Extra)
+	o := jsonx.NewObject[caseFields](nil, c.present)
+	o.Int(fieldID, c.ID)
+	o.String(fieldCategoryCode, c.CategoryCode)
+	o.String(fieldTypeCode, c.TypeCode)
+	o.String(fieldStatus, c.Status)
+	o.String(fieldResolution, c.Resolution)
+	o.String(fieldComments, c.Comments)
+	o.Raw(fieldCaseData, c.CaseData)
+	return o.End(c.Extra)
 }
 
 // decodeResult types what it can of a 2xx body: the context member as raw
