@@ -538,3 +538,22 @@ func FuzzDecodeIncident(f *testing.F) {
 		}
 	})
 }
+
+func TestServerAddIncidentWhileServing(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			srv.AddIncidents(50)
+		}()
+	}
+	for range 20 {
+		_, err := c.GetIncident(context.Background(), rootlytest.FirstExtraIncident)
+		require.NoError(t, err)
+	}
+	wg.Wait()
+	assert.Len(t, srv.Assignments(rootlytest.FirstExtraIncident), 0)
+}

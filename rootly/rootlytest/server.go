@@ -169,14 +169,14 @@ func NewServer() *Server {
 
 // AddIncident adds a started incident with no role assignments.
 func (s *Server) AddIncident(id, title string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	attrs, _ := json.Marshal(map[string]any{
 		"sequential_id": len(s.incidents) + 1, "title": title, "slug": strings.ToLower(strings.ReplaceAll(title, " ", "-")),
 		"kind": "normal", "private": false, "status": "started", "source": "api", "summary": nil, "labels": map[string]any{},
 		"severity": nil, "user": nil, "started_at": stamp, "created_at": stamp, "updated_at": stamp,
 	})
-	s.mu.Lock()
 	s.incidents[id] = &incident{id: id, attrs: attrs}
-	s.mu.Unlock()
 }
 
 // AddIncidents adds n incidents with generated ids and returns the ids.
