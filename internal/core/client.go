@@ -72,7 +72,7 @@ type Client struct {
 	limiter  *rate.Limiter
 	maxBody  int64
 	ua       []string
-	redactor *strings.Replacer
+	secrets  []string // the spec's static secrets, empty ones dropped
 	now      func() time.Time
 	own      *http.Transport // the default transport, when the caller gave none
 
@@ -121,16 +121,11 @@ func New(spec Spec, o Options) (*Client, error) {
 		ua += " " + s
 	}
 	c.ua = []string{ua}
-	var pairs []string
 	for _, s := range spec.Secrets {
 		if s != "" {
-			pairs = append(pairs, s, "[REDACTED]")
-			if esc := url.QueryEscape(s); esc != s {
-				pairs = append(pairs, esc, "[REDACTED]")
-			}
+			c.secrets = append(c.secrets, s)
 		}
 	}
-	c.redactor = strings.NewReplacer(pairs...)
 
 	var hcBase http.Client
 	var rt http.RoundTripper
@@ -176,18 +171,20 @@ func (c *Client) CloseIdleConnections() {
 func (c *Client) BaseURL() string { return c.baseStr }
 
 // Redact replaces every known secret in s, the static ones and the recent
-// dynamic credentials.
+// dynamic credentials, in every form a server can echo them (see
+// RedactSecrets).
 func (c *Client) Redact(s string) string {
-	s = c.redactor.Replace(s)
-	if !c.spec.DynamicCredentials {
+	if c == nil || s == "" {
 		return s
 	}
-	c.dynMu.RLock()
-	defer c.dynMu.RUnlock()
-	for _, v := range c.dynVal {
-		s = strings.ReplaceAll(s, v, "[REDACTED]")
+	if !c.spec.DynamicCredentials {
+		return RedactSecrets(s, c.secrets...)
 	}
-	return s
+	c.dynMu.RLock()
+	all := make([]string, 0, len(c.secrets)+len(c.dynVal))
+	all = append(append(all, c.secrets...), c.dynVal...)
+	c.dynMu.RUnlock()
+	return RedactSecrets(s, all...)
 }
 
 // maxDynamicCredentials is how many recent dynamic credential values are
@@ -331,7 +328,7 @@ func bodyBytes(resp *http.Response) ([]byte, error) {
 	if bb, ok := resp.Body.(*bufBody); ok {
 		return bb.b, nil
 	}
-	buf := make([]byte, 0, max(resp.ContentLength, 0))
+	buf := make([]byte, 0, min(max(resp.ContentLength, 0), initialBodyBuf))
 	return readAllInto(buf, resp.Body)
 }
 
@@ -395,6 +392,11 @@ func (c *Client) requestError(method, u string, err error) error {
 	if errors.As(err, &ae) {
 		return ae.err
 	}
+	var pe *pauseError
+	if errors.As(err, &pe) {
+		return &APIError{Method: method, URL: u, Message: pe.Error(), RetryAfter: pe.wait,
+			pkg: c.spec.Package, where: c.spec.Where, rateLimited: true}
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
@@ -425,15 +427,19 @@ func (c *Client) apiError(method, u string, resp *http.Response, body []byte, ra
 	}
 	for _, k := range requestIDs {
 		if v := resp.Header.Get(k); v != "" {
-			e.RequestID = v
+			e.RequestID = c.Redact(v)
 			break
 		}
 	}
 	if d, ok := retryAfter(resp.Header, resp.StatusCode, c.now()); ok {
 		e.RetryAfter = d
 	}
-	if len(c.spec.Secrets) > 0 && len(body) > 0 {
-		body = []byte(c.Redact(string(body)))
+	if len(body) > 0 {
+		// Redacted before anything is decoded from it, so no vendor detail
+		// (field errors, error objects) can hold a secret either.
+		if r := c.Redact(string(body)); len(r) != len(body) || r != string(body) {
+			body = []byte(r)
+		}
 	}
 	e.Body = body[:min(len(body), MaxErrorBody):min(len(body), MaxErrorBody)]
 	if c.spec.DecodeError != nil && len(body) > 0 {
@@ -474,8 +480,12 @@ func fallbackMessage(ctype string, body []byte) string {
 }
 
 // checkRedirect keeps credentials on their origin: a redirect to another
-// origin loses every credential header and query parameter, and a redirect
-// from https to http is refused.
+// origin loses every credential header, the cookies and the Referer (which
+// could name a URL that held credentials), and a redirect from https to
+// http is refused. Credential query parameters are taken off every redirect
+// URL, same origin or not: the transport adds them again, on its private
+// copy, for the base origin only, so they never sit in a URL the client
+// keeps (and later sends as a Referer).
 func (c *Client) checkRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if len(via) >= 10 {
@@ -484,18 +494,19 @@ func (c *Client) checkRedirect(next func(*http.Request, []*http.Request) error) 
 		if c.base.Scheme == "https" && !strings.EqualFold(req.URL.Scheme, "https") {
 			return &redirectError{"refusing a redirect from https to " + req.URL.Scheme}
 		}
+		if len(c.spec.CredentialQuery) > 0 && req.URL.RawQuery != "" {
+			q := req.URL.Query()
+			for _, k := range c.spec.CredentialQuery {
+				q.Del(k)
+			}
+			req.URL.RawQuery = q.Encode()
+		}
 		if !sameOrigin(req.URL, c.base) {
 			req.Header.Del("Authorization")
 			req.Header.Del("Cookie")
+			req.Header.Del("Referer")
 			for _, k := range c.spec.CredentialHeaders {
 				req.Header.Del(k)
-			}
-			if len(c.spec.CredentialQuery) > 0 && req.URL.RawQuery != "" {
-				q := req.URL.Query()
-				for _, k := range c.spec.CredentialQuery {
-					q.Del(k)
-				}
-				req.URL.RawQuery = q.Encode()
 			}
 		}
 		if next != nil {

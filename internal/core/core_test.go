@@ -7,8 +7,10 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -192,6 +194,8 @@ func TestRetryAfterBeyondMaxWaitReturnsAtOnce(t *testing.T) {
 		{"429 seconds", 429, "120", 120 * time.Second},
 		{"429 HTTP date", 429, future, 59 * time.Minute},
 		{"503 seconds", 503, "60", 60 * time.Second},
+		{"429 overflowing int64", 429, "99999999999999999999999999", time.Duration(maxSecs) * time.Second},
+		{"503 overflowing int64", 503, "184467440737095516160", time.Duration(maxSecs) * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -231,6 +235,13 @@ func TestRetryAfterParsing(t *testing.T) {
 		{"huge seconds", http.Header{"Retry-After": {"99999999999999999"}}, 429, time.Duration(1<<63 - 1).Truncate(time.Second), true},
 		{"HTTP date", http.Header{"Retry-After": {now.Add(90 * time.Second).Format(http.TimeFormat)}}, 429, 90 * time.Second, true},
 		{"HTTP date in the past", http.Header{"Retry-After": {now.Add(-time.Hour).Format(http.TimeFormat)}}, 503, 0, true},
+		{"seconds overflowing int64", http.Header{"Retry-After": {"99999999999999999999999999"}}, 429, maxDuration, true},
+		{"seconds overflowing int64 on 503", http.Header{"Retry-After": {"+184467440737095516160"}}, 503, maxDuration, true},
+		{"negative overflow", http.Header{"Retry-After": {"-99999999999999999999999999"}}, 429, 0, true},
+		{"rate-limit reset far beyond int64", http.Header{"X-Ratelimit-Reset": {"1e30"}}, 429, maxDuration, true},
+		{"rate-limit reset overflowing float64", http.Header{"X-Ratelimit-Reset": {"1e999"}}, 429, maxDuration, true},
+		{"rate-limit reset infinite", http.Header{"X-Ratelimit-Reset": {"+Inf"}}, 429, maxDuration, true},
+		{"rate-limit reset NaN", http.Header{"X-Ratelimit-Reset": {"NaN"}}, 429, 0, false},
 		{"garbage", http.Header{"Retry-After": {"soon"}}, 429, 0, false},
 		{"absent", http.Header{}, 429, 0, false},
 		{"rate-limit reset unix time", http.Header{"X-Ratelimit-Reset": {"1795437630"}}, 429, time.Unix(1795437630, 0).Sub(now), true},
@@ -660,38 +671,65 @@ func TestClientSideRateLimit(t *testing.T) {
 func TestRateLimitHeadersPauseTheNextTry(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
+	var resetIn atomic.Int64
 	srv := testsrv.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if calls.Add(1) == 1 {
 			w.Header().Set("X-RateLimit-Limit", "3000")
 			w.Header().Set("X-RateLimit-Remaining", "0")
-			w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(100*time.Second).Unix(), 10))
+			w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Duration(resetIn.Load())).Unix(), 10))
 		}
 		testsrv.WriteJSON(w, http.StatusOK, map[string]string{"ok": "yes"})
 	}))
 	defer srv.Close()
-	o := fastOptions(srv.URL)
-	o.SetRetryWait(time.Millisecond, 60*time.Millisecond)
-	c := newTestClient(t, testSpec(), o)
-	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
-	require.NoError(t, err)
-	start := time.Now()
-	_, err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
-	require.NoError(t, err)
-	waited := time.Since(start)
-	assert.GreaterOrEqual(t, waited, 55*time.Millisecond, "the next try waits for the window (capped at the max wait)")
-	assert.Less(t, waited, time.Second)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
-	defer cancel()
-	c.pauseUntil.Store(time.Now().Add(time.Hour).UnixNano())
-	_, err = c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"})
-	assert.ErrorIs(t, err, context.DeadlineExceeded, "the wait honours the context")
+	t.Run("reset within the max wait is waited for", func(t *testing.T) {
+		calls.Store(0)
+		resetIn.Store(int64(2 * time.Second))
+		o := fastOptions(srv.URL)
+		o.SetRetryWait(time.Millisecond, 10*time.Second)
+		c := newTestClient(t, testSpec(), o)
+		_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+		require.NoError(t, err)
+		until := time.Unix(0, c.pauseUntil.Load())
+		require.False(t, until.IsZero())
+		_, err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+		require.NoError(t, err)
+		assert.False(t, time.Now().Before(until), "the next try started only after the reset")
+	})
 
-	c.pauseUntil.Store(time.Now().Add(-time.Second).UnixNano())
-	start = time.Now()
-	_, err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
-	require.NoError(t, err)
-	assert.Less(t, time.Since(start), 50*time.Millisecond, "a past reset does not wait")
+	t.Run("reset beyond the max wait fails at once", func(t *testing.T) {
+		calls.Store(0)
+		resetIn.Store(int64(100 * time.Second))
+		o := fastOptions(srv.URL)
+		o.SetRetryWait(time.Millisecond, 60*time.Millisecond)
+		c := newTestClient(t, testSpec(), o)
+		_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+		require.NoError(t, err)
+		_, err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+		assert.ErrorIs(t, err, ErrRateLimited)
+		var ae *APIError
+		require.ErrorAs(t, err, &ae)
+		assert.Equal(t, 0, ae.StatusCode, "not sent")
+		assert.Greater(t, ae.RetryAfter, 90*time.Second)
+		assert.Contains(t, ae.Error(), "not sent")
+		assert.Equal(t, int32(1), calls.Load(), "the refused call sent nothing")
+	})
+
+	t.Run("the wait honours the context and a past reset does not wait", func(t *testing.T) {
+		o := fastOptions(srv.URL)
+		o.SetRetryWait(time.Millisecond, time.Hour)
+		c := newTestClient(t, testSpec(), o)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+		defer cancel()
+		c.pauseUntil.Store(time.Now().Add(time.Minute).UnixNano())
+		_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"})
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+
+		c.pauseUntil.Store(time.Now().Add(-time.Second).UnixNano())
+		_, err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+		require.NoError(t, err)
+		assert.Equal(t, int64(0), c.pauseUntil.Load(), "a past reset is forgotten")
+	})
 }
 
 func TestUserAgentOption(t *testing.T) {
@@ -797,4 +835,58 @@ func TestNilContext(t *testing.T) {
 	//lint:ignore SA1012 checking that a nil context is an error, not a panic
 	_, err := c.Do(nil, &Request{Method: http.MethodGet, Path: "/x"}) //nolint:staticcheck
 	assert.ErrorIs(t, err, ErrInvalidInput)
+}
+
+// TestLimiterWaitBeyondDeadlineIsDeadlineExceeded: rate.Limiter refuses at
+// once a wait that cannot end before the deadline; the error must say so.
+func TestLimiterWaitBeyondDeadlineIsDeadlineExceeded(t *testing.T) {
+	t.Parallel()
+	srv := testsrv.New(okHandler())
+	defer srv.Close()
+	o := fastOptions(srv.URL)
+	o.SetRateLimit(0.01, 1) // one request, then one every 100 s
+	c := newTestClient(t, testSpec(), o)
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err = c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"})
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Nil(t, ctx.Err(), "refused at once, long before the deadline")
+	assert.Len(t, srv.Requests(), 1)
+}
+
+// TestDeclaredLengthIsNotAllocatedUpFront: a server that declares a body
+// near the cap and sends a few bytes must not make each try allocate the
+// declared size. Not parallel, so the allocation count is this test's own.
+func TestDeclaredLengthIsNotAllocatedUpFront(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer ln.Close()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = io.ReadAll(io.LimitReader(conn, 1)) // the request has started
+			_, _ = conn.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 30000000\r\nContent-Type: application/json\r\n\r\n{\"ok\""))
+			_ = conn.Close()
+		}
+	}()
+	o := fastOptions("http://" + ln.Addr().String())
+	o.SetRetryMax(4)
+	c := newTestClient(t, testSpec(), o)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+	runtime.ReadMemStats(&after)
+	require.Error(t, err, "the body is short")
+	// Five tries that each allocated the declared 30 MB would be 150 MB.
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(8<<20))
 }

@@ -38,7 +38,11 @@ const MaxErrorBody = 4 << 10
 // APIError is returned for every non-2xx answer. errors.Is maps it onto the
 // sentinels by status code; errors.As reaches it through any wrapping.
 type APIError struct {
-	// StatusCode is the HTTP status of the last answer.
+	// StatusCode is the HTTP status of the last answer. It is 0 when the
+	// client did not send the request because an earlier answer said the
+	// server's rate-limit window was used up (X-RateLimit-Remaining: 0)
+	// until beyond the maximum retry wait; the error then matches
+	// ErrRateLimited and RetryAfter says when the window resets.
 	StatusCode int
 	// Method is the HTTP method of the request.
 	Method string
@@ -85,11 +89,13 @@ func (e *APIError) Error() string {
 	b.WriteString(e.Method)
 	b.WriteByte(' ')
 	b.WriteString(e.URL)
-	b.WriteString(": ")
-	b.WriteString(strconv.Itoa(e.StatusCode))
-	if t := http.StatusText(e.StatusCode); t != "" {
-		b.WriteByte(' ')
-		b.WriteString(t)
+	if e.StatusCode != 0 {
+		b.WriteString(": ")
+		b.WriteString(strconv.Itoa(e.StatusCode))
+		if t := http.StatusText(e.StatusCode); t != "" {
+			b.WriteByte(' ')
+			b.WriteString(t)
+		}
 	}
 	if e.Message != "" {
 		b.WriteString(": ")

@@ -102,32 +102,54 @@ func honoursRetryAfter(status int) bool {
 
 // retryAfter reads the wait the server asked for: Retry-After in seconds or
 // as an HTTP date on 429 and 503, and on 429 also X-RateLimit-Reset (a Unix
-// time, or seconds when the value is small).
+// time, or seconds when the value is small). A number too large for a
+// time.Duration is the longest wait there is, never garbage to ignore.
 func retryAfter(h http.Header, status int, now time.Time) (time.Duration, bool) {
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
 		if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
 			return seconds(secs), true
+		} else if errors.Is(err, strconv.ErrRange) {
+			if v[0] == '-' {
+				return 0, true
+			}
+			return maxDuration, true
 		}
 		if t, err := http.ParseTime(v); err == nil {
 			return max(t.Sub(now), 0), true
 		}
 	}
 	if status == http.StatusTooManyRequests {
-		if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
-			if n, err := strconv.ParseFloat(v, 64); err == nil && n >= 0 {
-				if n > 1e9 {
-					d := time.Unix(int64(n), 0).Sub(now)
-					return max(d, 0), true
-				}
-				return seconds(int64(n)), true
-			}
-		}
+		return rateLimitReset(h, now)
 	}
 	return 0, false
 }
 
+// rateLimitReset reads X-RateLimit-Reset: a Unix time in seconds, or a
+// number of seconds when the value is small.
+func rateLimitReset(h http.Header, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("X-RateLimit-Reset"))
+	if v == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if (err != nil && !errors.Is(err, strconv.ErrRange)) || n != n || n < 0 {
+		return 0, false
+	}
+	if n <= 1e9 {
+		return seconds(int64(n)), true
+	}
+	if n-float64(now.Unix()) >= float64(maxSecs) {
+		return maxDuration, true
+	}
+	return max(time.Unix(int64(n), 0).Sub(now), 0), true
+}
+
+const (
+	maxSecs     = int64((1<<63 - 1) / time.Second)
+	maxDuration = time.Duration(maxSecs) * time.Second // the longest wait a header can ask for
+)
+
 func seconds(n int64) time.Duration {
-	const maxSecs = int64((1<<63 - 1) / time.Second)
 	if n <= 0 {
 		return 0
 	}
@@ -140,13 +162,14 @@ func retryableError(err error) bool {
 		ae  *authError
 		le  *limitError
 		re  *redirectError
+		pe  *pauseError
 		ua  x509.UnknownAuthorityError
 		ci  x509.CertificateInvalidError
 		he  x509.HostnameError
 		cve *tls.CertificateVerificationError
 	)
 	switch {
-	case errors.As(err, &ae), errors.As(err, &le), errors.As(err, &re),
+	case errors.As(err, &ae), errors.As(err, &le), errors.As(err, &re), errors.As(err, &pe),
 		errors.As(err, &ua), errors.As(err, &ci), errors.As(err, &he), errors.As(err, &cve),
 		errors.Is(err, ErrResponseTooLarge), errors.Is(err, context.Canceled):
 		return false

@@ -26,10 +26,21 @@ type authError struct{ err error }
 func (e *authError) Error() string { return "credentials: " + e.err.Error() }
 func (e *authError) Unwrap() error { return e.err }
 
-type limitError struct{ err error }
+type limitError struct {
+	err      error
+	deadline bool // the wait could not end before the context's deadline
+}
 
 func (e *limitError) Error() string { return "client-side rate limit: " + e.err.Error() }
-func (e *limitError) Unwrap() error { return e.err }
+
+// Unwrap gives the limiter's error and, when the context's deadline was
+// what made the wait impossible, context.DeadlineExceeded.
+func (e *limitError) Unwrap() []error {
+	if e.deadline {
+		return []error{e.err, context.DeadlineExceeded}
+	}
+	return []error{e.err}
+}
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	c := t.c
@@ -44,7 +55,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			return nil, &limitError{err}
+			// rate.Limiter refuses at once a wait that would end after
+			// the deadline: that is the deadline's doing.
+			_, hasDeadline := ctx.Deadline()
+			return nil, &limitError{err: err, deadline: hasDeadline}
 		}
 	}
 	if err := c.waitRateLimitReset(ctx); err != nil {
@@ -94,7 +108,7 @@ func (c *Client) noteRateLimit(h http.Header) {
 		return
 	}
 	now := c.now()
-	d, ok := retryAfter(http.Header{"X-Ratelimit-Reset": h.Values("X-RateLimit-Reset")}, http.StatusTooManyRequests, now)
+	d, ok := rateLimitReset(h, now)
 	if !ok || d <= 0 {
 		return
 	}
@@ -108,7 +122,9 @@ func (c *Client) noteRateLimit(h http.Header) {
 }
 
 // waitRateLimitReset waits, before a try, for the reset of a rate-limit
-// window the server said was used up, at most the maximum retry wait.
+// window the server said was used up. A reset beyond the maximum retry wait
+// is not waited for: the try is refused at once with a *pauseError, which
+// the call returns as an error matching ErrRateLimited with RetryAfter set.
 func (c *Client) waitRateLimitReset(ctx context.Context) error {
 	until := c.pauseUntil.Load()
 	if until == 0 {
@@ -119,7 +135,10 @@ func (c *Client) waitRateLimitReset(ctx context.Context) error {
 		c.pauseUntil.CompareAndSwap(until, 0)
 		return nil
 	}
-	t := time.NewTimer(min(d, c.waitMax))
+	if d > c.waitMax {
+		return &pauseError{wait: d}
+	}
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
@@ -129,6 +148,14 @@ func (c *Client) waitRateLimitReset(ctx context.Context) error {
 	}
 }
 
+// pauseError refuses a try while the server's rate-limit window is used up
+// until beyond the maximum retry wait.
+type pauseError struct{ wait time.Duration }
+
+func (e *pauseError) Error() string {
+	return "not sent: the server's rate-limit window is used up (X-RateLimit-Remaining: 0)"
+}
+
 func closeBody(req *http.Request) {
 	if req.Body != nil {
 		_ = req.Body.Close()
@@ -136,17 +163,24 @@ func closeBody(req *http.Request) {
 }
 
 // readBody reads r to EOF, refusing more than limit bytes. Reading to EOF is
-// what lets the transport reuse the connection.
+// what lets the transport reuse the connection. A declared Content-Length
+// only sizes the first buffer up to initialBodyBuf: a server that declares
+// a size near the cap and sends little makes the SDK allocate what arrives,
+// not what was announced.
 func readBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
 	if contentLength > limit {
 		return nil, ErrResponseTooLarge
 	}
 	size := 512
 	if contentLength >= 0 {
-		size = int(contentLength) + 1
+		size = int(min(contentLength+1, initialBodyBuf))
 	}
 	return readLimited(make([]byte, 0, size), r, limit)
 }
+
+// initialBodyBuf is the largest buffer allocated on the word of a
+// Content-Length header alone.
+const initialBodyBuf = 256 << 10
 
 // readAllInto reads r to EOF, appending to buf.
 func readAllInto(buf []byte, r io.Reader) ([]byte, error) {
@@ -206,8 +240,9 @@ func (c *Client) logTry(ctx context.Context, st *callState, req *http.Request, s
 	attrs = append(attrs,
 		slog.String("sdk", c.spec.Package),
 		slog.String("method", req.Method),
-		slog.String("host", req.URL.Host),
-		slog.String("path", req.URL.Path),
+		// A redirect's Location is chosen by the server: redact it too.
+		slog.String("host", c.Redact(req.URL.Host)),
+		slog.String("path", c.Redact(req.URL.Path)),
 	)
 	if status != 0 {
 		attrs = append(attrs, slog.Int("status", status))

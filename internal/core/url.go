@@ -12,34 +12,43 @@ import (
 // prefix, no query, fragment or user info. Plain http is accepted for loopback
 // hosts, or for any host when insecure is true. The returned URL has no
 // trailing slash in its path, so operation paths can be appended as they are.
+//
+// An error never repeats the URL's user info, query or fragment (nor a parse
+// error that would quote them): it names at most the scheme and host.
 func ParseBaseURL(raw string, insecure bool) (*url.URL, error) {
 	if strings.TrimSpace(raw) == "" {
 		return nil, errors.New("base URL is empty")
 	}
+	if HasControl(raw) {
+		return nil, errors.New("base URL contains control characters")
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("base URL: %w", err)
+		// *url.Error quotes the whole input: never repeat it.
+		return nil, errors.New("base URL cannot be parsed as a URL")
 	}
+	switch {
+	case u.User != nil || strings.Contains(u.Host, "@"):
+		return nil, errors.New("base URL must not hold user info (credentials)")
+	case u.RawQuery != "" || u.ForceQuery:
+		return nil, errors.New("base URL must not have a query string")
+	case u.Fragment != "" || strings.Contains(raw, "#"):
+		return nil, errors.New("base URL must not have a fragment")
+	case u.Opaque != "":
+		return nil, errors.New("base URL must be scheme://host[/path]")
+	}
+	shown := u.Scheme + "://" + u.Host
 	switch u.Scheme {
 	case "https":
 	case "http":
 		if !insecure && !IsLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("base URL %q: plain http is allowed only for loopback hosts (use WithInsecureHTTP to allow it on purpose)", u.Redacted())
+			return nil, fmt.Errorf("base URL %q: plain http is allowed only for loopback hosts (use WithInsecureHTTP to allow it on purpose)", shown)
 		}
 	default:
-		return nil, fmt.Errorf("base URL %q: scheme must be https or http", u.Redacted())
+		return nil, errors.New("base URL: scheme must be https or http")
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return nil, fmt.Errorf("base URL %q: no host", u.Redacted())
-	}
-	if u.User != nil {
-		return nil, errors.New("base URL: credentials in the URL are not allowed")
-	}
-	if u.RawQuery != "" || u.ForceQuery {
-		return nil, fmt.Errorf("base URL %q: must not have a query string", u.Redacted())
-	}
-	if u.Fragment != "" {
-		return nil, fmt.Errorf("base URL %q: must not have a fragment", u.Redacted())
+		return nil, errors.New("base URL has no host")
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = strings.TrimRight(u.RawPath, "/")
@@ -48,17 +57,22 @@ func ParseBaseURL(raw string, insecure bool) (*url.URL, error) {
 	}
 	for _, seg := range strings.Split(strings.TrimPrefix(u.Path, "/"), "/") {
 		if seg == "." || seg == ".." {
-			return nil, fmt.Errorf("base URL %q: path must not contain dot segments", u.Redacted())
+			return nil, fmt.Errorf("base URL %q: path must not contain dot segments", shown)
 		}
 	}
 	return u, nil
 }
 
-// IsLoopback reports whether host (without port) names the local machine:
-// "localhost", a name under ".localhost", or a loopback IP address.
+// IsLoopback reports whether host (without port) names the local machine
+// for sure: "localhost" or a loopback IP address (127.0.0.0/8, ::1).
+//
+// Names under ".localhost" do not count: RFC 6761 asks resolvers to map them
+// to loopback, but Go's resolver (and many others) sends them to DNS, where
+// anyone can answer, so plain http to them needs WithInsecureHTTP like any
+// remote host.
 func IsLoopback(host string) bool {
 	h := strings.ToLower(strings.TrimSuffix(host, "."))
-	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+	if h == "localhost" {
 		return true
 	}
 	ip := net.ParseIP(strings.Trim(h, "[]"))

@@ -34,6 +34,13 @@ func TestParseBaseURL(t *testing.T) {
 		{raw: "", wantErr: "empty"},
 		{raw: "https://", wantErr: "no host"},
 		{raw: "https://user:pw@api.example.com", wantErr: "credentials"},
+		{raw: "https://pw@api.example.com", wantErr: "credentials"},
+		{raw: "http://localhost:1/#", wantErr: "fragment"},
+		{raw: "https://api.example.com?", wantErr: "query"},
+		{raw: "http://api.localhost:8080", wantErr: "plain http"},
+		{raw: "http://api.localhost:8080", insecure: true, want: "http://api.localhost:8080"},
+		{raw: "https://api.example.com/\x00", wantErr: "control"},
+		{raw: "https://api.example.com/\x7f", wantErr: "control"},
 		{raw: "https://api.example.com?token=x", wantErr: "query"},
 		{raw: "https://api.example.com/#frag", wantErr: "fragment"},
 		{raw: "https://api.example.com/a/../b", wantErr: "dot segments"},
@@ -55,10 +62,42 @@ func TestParseBaseURL(t *testing.T) {
 	}
 }
 
+// TestParseBaseURLErrorsNeverRepeatSecrets feeds base URLs that carry a
+// secret where no secret belongs (user info, query, fragment) or that fail to
+// parse around one, and looks for the secret in the error.
+func TestParseBaseURLErrorsNeverRepeatSecrets(t *testing.T) {
+	t.Parallel()
+	const sec = "Zq9SECRETvalue"
+	for _, raw := range []string{
+		"https://user:" + sec + "@api.example.com",
+		"https://" + sec + "@api.example.com",
+		"https://api.example.com/?token=" + sec,
+		"https://api.example.com/#" + sec,
+		"http://user:" + sec + "@api.example.com/?token=" + sec + "#" + sec,
+		"https://api.example.com:" + sec,
+		"https://api.exa mple.com/?token=" + sec,
+		"https://api.example.com/%zz?token=" + sec,
+		"https://api.example.com/\x7f" + sec,
+		"https://api.example.com/" + sec + "\x00",
+		"ftp://user:" + sec + "@api.example.com",
+		"http://" + sec + ".example.com/?t=" + sec,
+		"https://user:" + sec + "@api.example.com/a/../b",
+		"https://api.example.com/a/../b?token=" + sec,
+	} {
+		_, err := ParseBaseURL(raw, false)
+		if !assert.Error(t, err, raw) {
+			continue
+		}
+		assert.NotContains(t, err.Error(), sec, raw)
+		var ue *url.Error
+		assert.False(t, errors.As(err, &ue), "no *url.Error quoting the input")
+	}
+}
+
 func TestIsLoopback(t *testing.T) {
 	t.Parallel()
 	for host, want := range map[string]bool{
-		"localhost": true, "LOCALHOST": true, "api.localhost": true, "127.0.0.1": true,
+		"localhost": true, "LOCALHOST": true, "api.localhost": false, "a.b.localhost": false, "127.0.0.1": true,
 		"127.1.2.3": true, "::1": true, "[::1]": true, "localhost.": true,
 		"example.com": false, "10.0.0.1": false, "localhost.example.com": false, "": false,
 	} {
