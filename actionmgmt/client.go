@@ -119,11 +119,23 @@ func NewClient(baseURL string, tokens oauth2.TokenSource, opts ...Option) (*Clie
 }
 
 // BaseURL returns the site URL the client calls.
-func (c *Client) BaseURL() string { return c.core.BaseURL() }
+func (c *Client) BaseURL() string { return c.transport().BaseURL() }
 
 // CloseIdleConnections closes idle connections of the client's own default
 // transport; a transport given with WithHTTPClient is left alone.
-func (c *Client) CloseIdleConnections() { c.core.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.transport().CloseIdleConnections() }
+
+// transport returns the shared transport, nil for a nil or zero Client.
+func (c *Client) transport() *core.Client {
+	if c == nil {
+		return nil
+	}
+	return c.core
+}
+
+// ready refuses a nil or zero-value Client and a nil context, before any
+// other check: every method calls it first.
+func (c *Client) ready(ctx context.Context) error { return core.Ready(pkg, c.transport(), ctx) }
 
 func hubPath(hubID int64, rest ...string) string {
 	p := "/v1/actionmanagement/hubs/" + strconv.FormatInt(hubID, 10)
@@ -136,6 +148,9 @@ func hubPath(hubID int64, rest ...string) string {
 // ListRoles returns the case roles of a hub's Action Management program:
 // GET /v1/actionmanagement/hubs/{hubID}/roles.
 func (c *Client) ListRoles(ctx context.Context, hubID int64) ([]Role, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	if err := positive("hubID", hubID); err != nil {
 		return nil, err
 	}
@@ -150,6 +165,9 @@ func (c *Client) ListRoles(ctx context.Context, hubID int64) ([]Role, error) {
 // POST /v1/hubs/{hubID}/enduserlists/{listID}/users/query. A zero Top asks
 // for DefaultPageSize users.
 func (c *Client) QueryEndUsers(ctx context.Context, hubID, listID int64, q EndUserQuery) (*EndUserPage, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	if err := positive("hubID", hubID); err != nil {
 		return nil, err
 	}
@@ -173,16 +191,33 @@ func (c *Client) QueryEndUsers(ctx context.Context, hubID, listID int64, q EndUs
 // AllEndUsers iterates over every user the query selects, page after page
 // (top/skip), until totalCount users were seen or a page comes back short.
 // It copies q and stops requesting as soon as the loop stops. An error ends
-// the iteration after being yielded once.
+// the iteration after being yielded once. A server that sends the same page
+// twice, or more than MaxPages pages, ends the iteration with an error
+// matching ErrUnexpectedResponse.
 func (c *Client) AllEndUsers(ctx context.Context, hubID, listID int64, q EndUserQuery) iter.Seq2[EndUser, error] {
 	return func(yield func(EndUser, error) bool) {
 		page := q
 		if page.Top == 0 {
 			page.Top = DefaultPageSize
 		}
+		guard := core.NewPager(pkg, MaxPages)
+		var key []byte
 		for {
+			if err := guard.Next(""); err != nil {
+				yield(EndUser{}, err)
+				return
+			}
 			p, err := c.QueryEndUsers(ctx, hubID, listID, page)
 			if err != nil {
+				yield(EndUser{}, err)
+				return
+			}
+			key = key[:0]
+			for _, u := range p.Items {
+				key = strconv.AppendInt(key, u.ID, 10)
+				key = append(key, ',')
+			}
+			if err := guard.Seen(string(key)); err != nil {
 				yield(EndUser{}, err)
 				return
 			}
@@ -199,15 +234,28 @@ func (c *Client) AllEndUsers(ctx context.Context, hubID, listID int64, q EndUser
 	}
 }
 
+// MaxPages is the most pages an iterator reads before it stops with an error.
+const MaxPages = core.MaxPages
+
 // GetCase reads a case: GET /v1/actionmanagement/hubs/{hubID}/cases/{caseID}.
 func (c *Client) GetCase(ctx context.Context, hubID, caseID int64) (*Case, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	if err := positive("hubID", hubID); err != nil {
 		return nil, err
 	}
 	if err := positive("caseID", caseID); err != nil {
 		return nil, err
 	}
-	return core.Call(ctx, c.core, &core.Request{Method: http.MethodGet, Path: hubPath(hubID, "cases", strconv.FormatInt(caseID, 10))}, decodeCaseBody)
+	return core.Call(ctx, c.core, &core.Request{Method: http.MethodGet, Path: hubPath(hubID, "cases", strconv.FormatInt(caseID, 10))}, func(body []byte) (*Case, error) {
+		cs, err := decodeCaseBody(body)
+		if err == nil && cs.ID != caseID {
+			// Writing this case back would overwrite another one.
+			return nil, fmt.Errorf("asked for case %d, the server answered case %d", caseID, cs.ID)
+		}
+		return cs, err
+	})
 }
 
 // UpdateCase writes the whole case: PUT /v1/actionmanagement/hubs/{hubID}/cases/{cs.ID},
@@ -216,6 +264,9 @@ func (c *Client) GetCase(ctx context.Context, hubID, caseID int64) (*Case, error
 // writes between your read and this write loses its change, or you lose
 // yours. AssignUser and UnassignUser serialize their own read-modify-writes.
 func (c *Client) UpdateCase(ctx context.Context, hubID int64, cs *Case) (*Case, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	if err := positive("hubID", hubID); err != nil {
 		return nil, err
 	}
@@ -250,12 +301,18 @@ func (c *Client) UpdateCase(ctx context.Context, hubID int64, cs *Case) (*Case, 
 // their changes is lost; calls on different cases run in parallel. Writers
 // outside this Client can still race with it: the API has no version check.
 func (c *Client) AssignUser(ctx context.Context, hubID, caseID, roleID, userID int64) (*Case, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	return c.changeRole(ctx, hubID, caseID, roleID, userID, true)
 }
 
 // UnassignUser removes a user from a role of a case, like AssignUser in
 // reverse. When the user is not in the role no PUT is sent.
 func (c *Client) UnassignUser(ctx context.Context, hubID, caseID, roleID, userID int64) (*Case, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	return c.changeRole(ctx, hubID, caseID, roleID, userID, false)
 }
 

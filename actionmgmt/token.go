@@ -3,9 +3,13 @@ package actionmgmt
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
+	"github.com/caseassign/caseassign/internal/core"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -17,12 +21,34 @@ const (
 	NordicTokenURL = "https://idp.nordic.confirmit.com/identity/connect/token"
 )
 
-// TokenConfig is an API user's client credentials.
+// TokenConfig is an API user's client credentials. Formatting it with any
+// fmt verb prints "[REDACTED]" in place of ClientSecret.
 type TokenConfig struct {
-	TokenURL     string // e.g. EuroTokenURL
-	ClientID     string
-	ClientSecret string
+	TokenURL     string   // the identity server's token endpoint, e.g. EuroTokenURL; https (plain http only for loopback)
+	ClientID     string   // the API user's client id
+	ClientSecret string   // the API user's client secret
 	Scopes       []string // e.g. "pub.hubs"
+}
+
+// String prints the config with the client secret redacted.
+func (c TokenConfig) String() string {
+	secret := ""
+	if c.ClientSecret != "" {
+		secret = core.Redacted
+	}
+	return fmt.Sprintf("{TokenURL:%s ClientID:%s ClientSecret:%s Scopes:%v}", c.TokenURL, c.ClientID, secret, c.Scopes)
+}
+
+// GoString prints the config with the client secret redacted.
+func (c TokenConfig) GoString() string { return "actionmgmt.TokenConfig" + c.String() }
+
+// Format makes every verb (%v, %+v, %#v, %s, %q) print the redacted form.
+func (c TokenConfig) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = f.Write([]byte(c.GoString()))
+		return
+	}
+	_, _ = f.Write([]byte(c.String()))
 }
 
 // RefreshBefore is how long before expiry a cached token is replaced.
@@ -30,36 +56,157 @@ const RefreshBefore = time.Minute
 
 // APIUserTokenSource returns a token source for the Forsta identity server:
 // form-encoded POSTs to cfg.TokenURL with grant_type=api-user (not
-// client_credentials), the client id and secret sent as the server accepts
-// them. Tokens are cached and replaced RefreshBefore their expiry; the
-// source is safe for concurrent use, and concurrent callers share one
-// fetch. The client secret is never logged and never sent anywhere but
-// cfg.TokenURL.
+// client_credentials), the client id and secret in the form body, as the
+// docs show (one request, no HTTP Basic probe first). Tokens are cached and
+// replaced RefreshBefore their expiry; the source is safe for concurrent
+// use, and concurrent callers share one fetch.
 //
-// ctx is used for every token fetch, for its lifetime and for an
-// *http.Client it may carry under oauth2.HTTPClient: pass a long-lived
-// context, not a request's.
+// The client secret stays with the identity server: cfg.TokenURL must be
+// https (plain http only for a loopback host), a token request never
+// follows a redirect to another origin, and an error from the identity
+// server (which may echo what it was sent) reaches the caller with the
+// secret redacted, in its text and in the *oauth2.RetrieveError it wraps.
+//
+// ctx gives the token fetches their values, such as an *http.Client under
+// oauth2.HTTPClient (copied, never mutated), but not its lifetime: the
+// source keeps working after ctx ends. Each fetch is bounded by
+// TokenFetchTimeout.
 func APIUserTokenSource(ctx context.Context, cfg TokenConfig) oauth2.TokenSource {
 	if cfg.TokenURL == "" || cfg.ClientID == "" || cfg.ClientSecret == "" {
 		return errSource{errors.New("actionmgmt: TokenConfig needs TokenURL, ClientID and ClientSecret")}
 	}
+	if core.HasControl(cfg.ClientID) || core.HasControl(cfg.ClientSecret) {
+		return errSource{errors.New("actionmgmt: TokenConfig: ClientID and ClientSecret must not contain control characters")}
+	}
+	tokenURL, err := checkTokenURL(cfg.TokenURL)
+	if err != nil {
+		return errSource{err}
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var base http.Client
+	if hc, ok := ctx.Value(oauth2.HTTPClient).(*http.Client); ok && hc != nil {
+		base = *hc //nolint:govet // a shallow copy: the caller's client is never mutated
+	}
+	base.CheckRedirect = sameOriginRedirects(tokenURL, base.CheckRedirect)
+	fetchCtx := context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, &base)
 	cc := &clientcredentials.Config{
 		ClientID:       cfg.ClientID,
 		ClientSecret:   cfg.ClientSecret,
 		TokenURL:       cfg.TokenURL,
 		Scopes:         cfg.Scopes,
 		EndpointParams: url.Values{"grant_type": {"api-user"}},
+		AuthStyle:      oauth2.AuthStyleInParams,
 	}
-	fetch := tokenFunc(func() (*oauth2.Token, error) { return cc.Token(ctx) })
-	return &apiUserSource{TokenSource: oauth2.ReuseTokenSourceWithExpiry(nil, fetch, RefreshBefore), secret: cfg.ClientSecret}
+	secret := cfg.ClientSecret
+	fetch := tokenFunc(func() (*oauth2.Token, error) {
+		ctx, cancel := context.WithTimeout(fetchCtx, TokenFetchTimeout)
+		defer cancel()
+		tok, err := cc.Token(ctx)
+		if err != nil {
+			return nil, redactTokenError(err, secret)
+		}
+		return tok, nil
+	})
+	return &apiUserSource{src: oauth2.ReuseTokenSourceWithExpiry(nil, fetch, RefreshBefore), secret: secret}
 }
+
+// TokenFetchTimeout bounds one token request to the identity server.
+const TokenFetchTimeout = 30 * time.Second
+
+// checkTokenURL refuses a token URL the client secret must not go to.
+func checkTokenURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return nil, errors.New("actionmgmt: TokenConfig.TokenURL is not an absolute URL")
+	}
+	if u.User != nil {
+		return nil, errors.New("actionmgmt: TokenConfig.TokenURL must not hold user info")
+	}
+	switch {
+	case u.Scheme == "https":
+	case u.Scheme == "http" && core.IsLoopback(u.Hostname()):
+	default:
+		return nil, fmt.Errorf("actionmgmt: TokenConfig.TokenURL must be https (plain http only for a loopback host), not %q", u.Scheme)
+	}
+	return u, nil
+}
+
+// sameOriginRedirects refuses any redirect of a token request that leaves
+// the token URL's origin or drops to plain http: a 307 or 308 would send
+// the form, client secret included, again.
+func sameOriginRedirects(origin *url.URL, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if !strings.EqualFold(req.URL.Scheme, origin.Scheme) || !strings.EqualFold(req.URL.Host, origin.Host) {
+			return errors.New("actionmgmt: token request redirected to another origin: refused")
+		}
+		if len(via) >= 10 {
+			return errors.New("actionmgmt: token request: stopped after 10 redirects")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
+}
+
+// redactTokenError returns err with secret redacted from its text and, for
+// an *oauth2.RetrieveError, from every field a caller can read.
+func redactTokenError(err error, secret string) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		out := &oauth2.RetrieveError{
+			Body:             []byte(core.RedactSecrets(string(re.Body), secret)),
+			ErrorCode:        core.RedactSecrets(re.ErrorCode, secret),
+			ErrorDescription: core.RedactSecrets(re.ErrorDescription, secret),
+			ErrorURI:         core.RedactSecrets(re.ErrorURI, secret),
+			Response:         &http.Response{},
+		}
+		if re.Response != nil {
+			out.Response.Status = core.RedactSecrets(re.Response.Status, secret)
+			out.Response.StatusCode = re.Response.StatusCode
+		}
+		return &tokenError{err: out, secret: secret}
+	}
+	return &tokenError{err: err, secret: secret}
+}
+
+// tokenError is a failed token fetch, its text redacted.
+type tokenError struct {
+	err    error
+	secret string
+}
+
+func (e *tokenError) Error() string {
+	return "actionmgmt: token request: " + core.RedactSecrets(e.err.Error(), e.secret)
+}
+
+func (e *tokenError) Unwrap() error { return e.err }
+
+// GoString prints the redacted text only.
+func (e *tokenError) GoString() string { return fmt.Sprintf("%q", e.Error()) }
 
 // apiUserSource is the cached token source; it lets a Client know the
 // client secret so that an echo of it is redacted from errors and logs.
 type apiUserSource struct {
-	oauth2.TokenSource
+	src    oauth2.TokenSource
 	secret string
 }
+
+// Token returns the cached token, fetching a new one when it nears expiry.
+func (s *apiUserSource) Token() (*oauth2.Token, error) { return s.src.Token() }
+
+// String never shows the client secret.
+func (s *apiUserSource) String() string {
+	return "actionmgmt.APIUserTokenSource{ClientSecret:[REDACTED]}"
+}
+
+// GoString never shows the client secret.
+func (s *apiUserSource) GoString() string { return s.String() }
+
+// Format makes every verb print the redacted form.
+func (s *apiUserSource) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
 
 func (s *apiUserSource) redactedSecrets() []string { return []string{s.secret} }
 

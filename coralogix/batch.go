@@ -3,6 +3,7 @@ package coralogix
 import (
 	"context"
 	"errors"
+	"net/url"
 	"strconv"
 
 	"github.com/caseassign/caseassign/internal/core"
@@ -46,21 +47,58 @@ func (r *BatchResult) FailedIDs() []string {
 // validated first (nothing is sent if one is invalid), duplicates are
 // removed keeping the first occurrence, and the rest is split into requests
 // of at most 1000 ids, sent with opts.Concurrency in flight (default 8).
-// OnProgress is called after each batch with batches done and total.
+// OnProgress counts ids: it is called after each batch with the ids done
+// and the total of distinct ids.
 //
-// A failed batch is reported in Failures with its ids and error, while every
-// other batch's cases are returned: successes are never lost. The error
-// result is non-nil only when nothing was sent (invalid input) or the context
-// ended; in the latter case the result still holds what was done, and every
-// batch not started is a failure with the context's error.
+// Every batch's outcome is in the result: the cases of the batches that
+// succeeded, and one failure per failed batch with its ids and error.
+// The error is non-nil exactly when at least one batch failed: a
+// *BulkError whose Failed counts the failed ids, and which errors.Is and
+// errors.As see through to each batch's error. When the context ends, the
+// batches not started are failures with the context's error.
 func (c *Client) AssignCasesInBatches(ctx context.Context, req AssignCasesRequest, opts BulkOptions) (*BatchResult, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	if err := req.Assignee.validate("assignee"); err != nil {
 		return nil, err
 	}
-	ids := make([]string, 0, len(req.IDs))
-	seen := make(map[string]struct{}, len(req.IDs))
-	for i, id := range req.IDs {
-		if err := validateCaseID("ids["+strconv.Itoa(i)+"]", id); err != nil {
+	ids, err := dedupeIDs("ids", req.IDs)
+	if err != nil {
+		return nil, err
+	}
+	return c.runBatches(ctx, splitBatches(ids, MaxIDs), len(ids), opts, func(ctx context.Context, batch []string) ([]Case, error) {
+		return c.AssignCases(ctx, AssignCasesRequest{Assignee: req.Assignee, IDs: batch})
+	})
+}
+
+// MaxUnassignURLBytes bounds the query string of one UnassignCasesInBatches
+// request: a bulk unassign sends every id in the URL, and many proxies
+// refuse URLs much longer than 8 KB (414).
+const MaxUnassignURLBytes = 7 << 10
+
+// UnassignCasesInBatches clears the assignee of any number of cases. Like
+// AssignCasesInBatches, it validates every id first, removes duplicates, and
+// sends batches with bounded concurrency; each batch holds at most 1000 ids
+// and a query string of at most MaxUnassignURLBytes, so no URL is longer
+// than about 8 KB. The result and error are those of AssignCasesInBatches.
+func (c *Client) UnassignCasesInBatches(ctx context.Context, ids []string, opts BulkOptions) (*BatchResult, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
+	uniq, err := dedupeIDs("ids", ids)
+	if err != nil {
+		return nil, err
+	}
+	return c.runBatches(ctx, splitByQuery(uniq, MaxIDs, MaxUnassignURLBytes), len(uniq), opts, c.UnassignCases)
+}
+
+// dedupeIDs validates every id and removes duplicates, keeping the first.
+func dedupeIDs(field string, in []string) ([]string, error) {
+	ids := make([]string, 0, len(in))
+	seen := make(map[string]struct{}, len(in))
+	for i, id := range in {
+		if err := validateCaseID(field+"["+strconv.Itoa(i)+"]", id); err != nil {
 			return nil, err
 		}
 		if _, dup := seen[id]; !dup {
@@ -68,10 +106,16 @@ func (c *Client) AssignCasesInBatches(ctx context.Context, req AssignCasesReques
 			ids = append(ids, id)
 		}
 	}
-	batches := splitBatches(ids, MaxIDs)
+	return ids, nil
+}
+
+// runBatches sends each batch through send with the shared bulk runner and
+// gathers the cases and failures in batch order.
+func (c *Client) runBatches(ctx context.Context, batches [][]string, total int, opts BulkOptions, send func(context.Context, []string) ([]Case, error)) (*BatchResult, error) {
 	results := make([][]Case, len(batches))
-	errs := core.RunBulk(ctx, len(batches), opts, func(ctx context.Context, i int) error {
-		cases, err := c.AssignCases(ctx, AssignCasesRequest{Assignee: req.Assignee, IDs: batches[i]})
+	size := func(i int) int { return len(batches[i]) }
+	errs := core.RunBulk(ctx, len(batches), size, opts, func(ctx context.Context, i int) error {
+		cases, err := send(ctx, batches[i])
 		results[i] = cases
 		return err
 	})
@@ -83,7 +127,7 @@ func (c *Client) AssignCasesInBatches(ctx context.Context, req AssignCasesReques
 		}
 		out.Cases = append(out.Cases, results[i]...)
 	}
-	return out, ctx.Err()
+	return out, core.NewBulkError(pkg, errs, size, total)
 }
 
 // splitBatches cuts ids into consecutive batches of at most size ids.
@@ -93,6 +137,28 @@ func splitBatches(ids []string, size int) [][]string {
 		n := min(size, len(ids))
 		batches = append(batches, ids[:n:n])
 		ids = ids[n:]
+	}
+	return batches
+}
+
+// splitByQuery cuts ids into consecutive batches of at most size ids whose
+// query string ("ids=a&ids=b...") is at most maxQuery bytes.
+func splitByQuery(ids []string, size, maxQuery int) [][]string {
+	var batches [][]string
+	start, qlen := 0, 0
+	for i, id := range ids {
+		n := len("ids=") + len(url.QueryEscape(id))
+		if i > start {
+			n++ // the '&'
+		}
+		if i > start && (i-start == size || qlen+n > maxQuery) {
+			batches = append(batches, ids[start:i:i])
+			start, qlen, n = i, 0, n-1
+		}
+		qlen += n
+	}
+	if start < len(ids) {
+		batches = append(batches, ids[start:len(ids):len(ids)])
 	}
 	return batches
 }

@@ -108,13 +108,10 @@ func WithMaxResponseBytes(n int64) Option { return func(o *options) { o.core.Set
 // NewClient returns a client that authenticates with apiKey as
 // "Authorization: Bearer <apiKey>". It makes no network call.
 func NewClient(apiKey string, opts ...Option) (*Client, error) {
+	if err := core.CheckCredential(pkg, "apiKey", apiKey); err != nil {
+		return nil, err
+	}
 	apiKey = strings.TrimSpace(apiKey)
-	if apiKey == "" {
-		return nil, invalid("apiKey", "is empty")
-	}
-	if strings.ContainsAny(apiKey, "\r\n\x00") {
-		return nil, invalid("apiKey", "contains control characters")
-	}
 	o := options{region: EU1}
 	for _, opt := range opts {
 		if opt != nil {
@@ -147,19 +144,39 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 }
 
 // Region returns the client's region (meaningless with WithBaseURL).
-func (c *Client) Region() Region { return c.region }
+func (c *Client) Region() Region {
+	if c == nil {
+		return ""
+	}
+	return c.region
+}
 
 // BaseURL returns the API origin the client calls.
-func (c *Client) BaseURL() string { return c.core.BaseURL() }
+func (c *Client) BaseURL() string { return c.transport().BaseURL() }
 
 // CloseIdleConnections closes idle connections of the client's own default
 // transport; a transport given with WithHTTPClient is left alone.
-func (c *Client) CloseIdleConnections() { c.core.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.transport().CloseIdleConnections() }
+
+// transport returns the shared transport, nil for a nil or zero Client.
+func (c *Client) transport() *core.Client {
+	if c == nil {
+		return nil
+	}
+	return c.core
+}
+
+// ready refuses a nil or zero-value Client and a nil context, before any
+// other check: every method calls it first.
+func (c *Client) ready(ctx context.Context) error { return core.Ready(pkg, c.transport(), ctx) }
 
 // AssignCases assigns up to 1000 cases to one user in one request:
 // PUT /mgmt/openapi/5/cases/assigned/v1. It returns the updated cases.
 // For more ids, use AssignCasesInBatches.
 func (c *Client) AssignCases(ctx context.Context, req AssignCasesRequest) ([]Case, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
@@ -182,6 +199,9 @@ func decodeCases(body []byte) ([]Case, error) {
 // AssignCase assigns one case: POST /mgmt/openapi/5/cases/assigned/v1/{id}
 // (POST, as documented, not PUT). id is a case UUID or readable id.
 func (c *Client) AssignCase(ctx context.Context, id string, assignee UserDetails) (*Case, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	if err := validateCaseID("id", id); err != nil {
 		return nil, err
 	}
@@ -196,6 +216,9 @@ func (c *Client) AssignCase(ctx context.Context, id string, assignee UserDetails
 // UnassignCases clears the assignee of up to 1000 cases:
 // DELETE /mgmt/openapi/5/cases/assigned/v1?ids=...&ids=...
 func (c *Client) UnassignCases(ctx context.Context, ids []string) ([]Case, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	if err := validateIDs(ids); err != nil {
 		return nil, err
 	}
@@ -206,6 +229,9 @@ func (c *Client) UnassignCases(ctx context.Context, ids []string) ([]Case, error
 // UnassignCase clears the assignee of one case:
 // DELETE /mgmt/openapi/5/cases/assigned/v1/{id}.
 func (c *Client) UnassignCase(ctx context.Context, id string) (*Case, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	if err := validateCaseID("id", id); err != nil {
 		return nil, err
 	}
@@ -214,6 +240,9 @@ func (c *Client) UnassignCase(ctx context.Context, id string) (*Case, error) {
 
 // GetCase reads one case: GET /mgmt/openapi/5/cases/cases/v1/{id}.
 func (c *Client) GetCase(ctx context.Context, id string) (*Case, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	if err := validateCaseID("id", id); err != nil {
 		return nil, err
 	}

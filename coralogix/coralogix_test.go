@@ -590,7 +590,13 @@ func TestBatchSplitter(t *testing.T) {
 			assert.Equal(t, n, total)
 			require.Len(t, progress, wantBatches)
 			for i, p := range progress {
-				assert.Equal(t, [2]int{i + 1, wantBatches}, p)
+				assert.Equal(t, n, p[1], "OnProgress counts ids")
+				if i > 0 {
+					assert.Greater(t, p[0], progress[i-1][0])
+				}
+			}
+			if n > 0 {
+				assert.Equal(t, n, progress[len(progress)-1][0], "every id done")
 			}
 			for _, id := range ids {
 				cs, ok := srv.Case(id)
@@ -612,7 +618,16 @@ func TestBatchFailureKeepsOtherBatches(t *testing.T) {
 	res, err := c.AssignCasesInBatches(context.Background(), coralogix.AssignCasesRequest{
 		Assignee: coralogix.UserDetails{UserID: user}, IDs: ids,
 	}, coralogix.BulkOptions{Concurrency: 1})
-	require.NoError(t, err)
+	require.Error(t, err, "a failed batch cannot be missed")
+	var be *coralogix.BulkError
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, 1000, be.Failed, "counted in ids")
+	assert.Equal(t, 2500, be.Total)
+	require.Len(t, be.Errs, 1)
+	assert.ErrorIs(t, err, coralogix.ErrServer)
+	var ae *coralogix.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, http.StatusInternalServerError, ae.StatusCode)
 	require.Len(t, res.Failures, 1)
 	assert.ErrorIs(t, res.Failures[0].Err, coralogix.ErrServer)
 	assert.ErrorIs(t, res.Err(), coralogix.ErrServer)
@@ -637,11 +652,14 @@ func TestBatchCancelledReportsUnstarted(t *testing.T) {
 	res, err := c.AssignCasesInBatches(ctx, coralogix.AssignCasesRequest{
 		Assignee: coralogix.UserDetails{UserID: user}, IDs: ids,
 	}, coralogix.BulkOptions{Concurrency: 1, OnProgress: func(done, total int) {
-		if done == 1 {
+		if done == 1000 {
 			cancel()
 		}
 	}})
 	require.ErrorIs(t, err, context.Canceled)
+	var be *coralogix.BulkError
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, 2000, be.Failed)
 	require.NotNil(t, res)
 	assert.Len(t, res.Cases, 1000)
 	require.Len(t, res.Failures, 2)

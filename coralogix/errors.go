@@ -50,6 +50,11 @@ type RequestError = core.RequestError
 // BulkOptions controls AssignCasesInBatches.
 type BulkOptions = core.BulkOptions
 
+// BulkError is the error of AssignCasesInBatches and UnassignCasesInBatches when at least one item failed: Failed
+// and Total count items, Errs holds each failure's error, and errors.Is and
+// errors.As see through it to every one of them.
+type BulkError = core.BulkError
+
 func invalid(field, reason string) *ValidationError { return core.Invalid(pkg, field, reason) }
 
 // decodeError reads Coralogix's JSON error {"code", "message"} or its legacy

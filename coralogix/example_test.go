@@ -46,17 +46,20 @@ func ExampleClient_AssignCasesInBatches() {
 		Assignee: coralogix.UserDetails{UserID: "3af152ee-9eaf-4803-87f1-23c5fb2fbaa0"},
 		IDs:      ids,
 	}, coralogix.BulkOptions{
-		Concurrency: 4,
-		OnProgress:  func(done, total int) { fmt.Printf("batch %d/%d\n", done, total) },
+		Concurrency: 1, // one batch at a time, so the progress lines come in order
+		OnProgress:  func(done, total int) { fmt.Printf("%d/%d ids\n", done, total) },
 	})
-	if err != nil {
-		log.Fatal(err)
+	var bulk *coralogix.BulkError
+	if errors.As(err, &bulk) {
+		fmt.Println("failed ids:", bulk.Failed, "of", bulk.Total) // res still holds every success
+	} else if err != nil {
+		log.Fatal(err) // invalid input: nothing was sent
 	}
 	fmt.Println("assigned:", len(res.Cases), "failed batches:", len(res.Failures))
 	// Output:
-	// batch 1/3
-	// batch 2/3
-	// batch 3/3
+	// 1000/2500 ids
+	// 2000/2500 ids
+	// 2500/2500 ids
 	// assigned: 2500 failed batches: 0
 }
 

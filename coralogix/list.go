@@ -264,6 +264,9 @@ func (r *ListCasesRequest) validate() error {
 
 // ListCases returns one page of cases: POST /cases/cases/v1.
 func (c *Client) ListCases(ctx context.Context, req ListCasesRequest) (*ListCasesResponse, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
@@ -290,16 +293,23 @@ func decodeList(body []byte) (*ListCasesResponse, error) {
 // AllCases iterates over every case of every page, following nextPageToken.
 // It copies req, so the caller's value is never changed, and stops
 // requesting as soon as the loop stops. An error ends the iteration after
-// being yielded once.
+// being yielded once. A server that announces a page token it sent before,
+// or more than MaxPages pages, ends the iteration with an error matching
+// ErrUnexpectedResponse.
 func (c *Client) AllCases(ctx context.Context, req ListCasesRequest) iter.Seq2[Case, error] {
 	return func(yield func(Case, error) bool) {
+		if err := c.ready(ctx); err != nil {
+			yield(Case{}, err)
+			return
+		}
 		page := PaginationRequest{}
 		if req.Pagination != nil {
 			page = *req.Pagination
 		}
 		r := req
 		r.Pagination = &page
-		seen := map[string]bool{}
+		guard := core.NewPager(pkg, MaxPages)
+		_ = guard.Next(page.PageToken)
 		for {
 			resp, err := c.ListCases(ctx, r)
 			if err != nil {
@@ -312,12 +322,18 @@ func (c *Client) AllCases(ctx context.Context, req ListCasesRequest) iter.Seq2[C
 				}
 			}
 			next := resp.Pagination.NextPageToken
-			if next == "" || len(resp.Cases) == 0 || seen[next] {
+			if next == "" || len(resp.Cases) == 0 {
 				return
 			}
-			seen[next] = true
+			if err := guard.Next(next); err != nil {
+				yield(Case{}, err)
+				return
+			}
 			page.PageToken = next
 			page.Skip = 0
 		}
 	}
 }
+
+// MaxPages is the most pages an iterator reads before it stops with an error.
+const MaxPages = core.MaxPages

@@ -15,8 +15,11 @@ import (
 // (exact match, ignoring case) and the role with filter[slug]; both are
 // remembered by the Client for a bounded time (WithLookupCacheTTL). An
 // unknown e-mail or slug is an error matching ErrNotFound, and nothing is
-// assigned.
+// assigned. Each look-up reads at most LookupMaxPages pages.
 func (c *Client) AssignRoleByEmail(ctx context.Context, incidentID, email, roleSlug string) (*Incident, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	if err := validateIncidentID("incidentID", incidentID); err != nil {
 		return nil, err
 	}
@@ -39,12 +42,19 @@ func (c *Client) AssignRoleByEmail(ctx context.Context, incidentID, email, roleS
 	return c.sendRole(ctx, "assign_role_to_user", http.MethodPost, incidentID, AssignRoleRequest{UserID: userID, IncidentRoleID: roleID})
 }
 
+// LookupMaxPages bounds the pages AssignRoleByEmail reads to resolve one
+// e-mail or slug: the server filters them, so a real answer fits in a page
+// or two, and a server that keeps announcing more pages cannot keep the
+// call going. Past it the call fails with an error matching
+// ErrUnexpectedResponse.
+const LookupMaxPages = 20
+
 func (c *Client) userIDByEmail(ctx context.Context, email string) (string, error) {
 	key := "user:" + strings.ToLower(email)
 	if id, ok := c.cache.get(key); ok {
 		return id, nil
 	}
-	for u, err := range c.AllUsers(ctx, &ListUsersOptions{Email: email}) {
+	for u, err := range c.allUsers(ctx, &ListUsersOptions{Email: email}, LookupMaxPages) {
 		if err != nil {
 			return "", err
 		}
@@ -61,7 +71,7 @@ func (c *Client) roleIDBySlug(ctx context.Context, slug string) (string, error) 
 	if id, ok := c.cache.get(key); ok {
 		return id, nil
 	}
-	for r, err := range c.AllIncidentRoles(ctx, &ListIncidentRolesOptions{Slug: slug}) {
+	for r, err := range c.allIncidentRoles(ctx, &ListIncidentRolesOptions{Slug: slug}, LookupMaxPages) {
 		if err != nil {
 			return "", err
 		}

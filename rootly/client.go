@@ -85,13 +85,10 @@ const DefaultLookupCacheTTL = 5 * time.Minute
 // NewClient returns a client that authenticates with an API token as
 // "Authorization: Bearer <token>". It makes no network call.
 func NewClient(token string, opts ...Option) (*Client, error) {
+	if err := core.CheckCredential(pkg, "token", token); err != nil {
+		return nil, err
+	}
 	token = strings.TrimSpace(token)
-	if token == "" {
-		return nil, invalid("token", "is empty")
-	}
-	if strings.ContainsAny(token, "\r\n\x00") {
-		return nil, invalid("token", "contains control characters")
-	}
 	o := options{cacheTTL: DefaultLookupCacheTTL}
 	for _, opt := range opts {
 		if opt != nil {
@@ -116,11 +113,23 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 }
 
 // BaseURL returns the API origin the client calls.
-func (c *Client) BaseURL() string { return c.core.BaseURL() }
+func (c *Client) BaseURL() string { return c.transport().BaseURL() }
 
 // CloseIdleConnections closes idle connections of the client's own default
 // transport; a transport given with WithHTTPClient is left alone.
-func (c *Client) CloseIdleConnections() { c.core.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.transport().CloseIdleConnections() }
+
+// transport returns the shared transport, nil for a nil or zero Client.
+func (c *Client) transport() *core.Client {
+	if c == nil {
+		return nil
+	}
+	return c.core
+}
+
+// ready refuses a nil or zero-value Client and a nil context, before any
+// other check: every method calls it first.
+func (c *Client) ready(ctx context.Context) error { return core.Ready(pkg, c.transport(), ctx) }
 
 // request builds a JSON:API request.
 func request(method, path, query string, body []byte) *core.Request {
@@ -135,6 +144,9 @@ func request(method, path, query string, body []byte) *core.Request {
 // POST /v1/incidents/{id}/assign_role_to_user. It returns the incident with
 // its role assignments.
 func (c *Client) AssignRoleToUser(ctx context.Context, incidentID string, req AssignRoleRequest) (*Incident, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	return c.changeRole(ctx, "assign_role_to_user", http.MethodPost, incidentID, req)
 }
 
@@ -142,6 +154,9 @@ func (c *Client) AssignRoleToUser(ctx context.Context, incidentID string, req As
 // DELETE /v1/incidents/{id}/unassign_role_from_user, with the same document
 // body as AssignRoleToUser.
 func (c *Client) UnassignRoleFromUser(ctx context.Context, incidentID string, req AssignRoleRequest) (*Incident, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	return c.changeRole(ctx, "unassign_role_from_user", http.MethodDelete, incidentID, req)
 }
 
@@ -170,6 +185,9 @@ func (c *Client) sendRole(ctx context.Context, op, method, incidentID string, re
 // GetIncident reads an incident with its role assignments:
 // GET /v1/incidents/{id}?include=roles.
 func (c *Client) GetIncident(ctx context.Context, incidentID string) (*Incident, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	if err := validateIncidentID("incidentID", incidentID); err != nil {
 		return nil, err
 	}
@@ -183,6 +201,9 @@ func (c *Client) GetIncident(ctx context.Context, incidentID string) (*Incident,
 // ListIncidentRoles returns one page of incident roles: GET /v1/incident_roles
 // with page[...] and filter[...] parameters. opts may be nil.
 func (c *Client) ListIncidentRoles(ctx context.Context, opts *ListIncidentRolesOptions) (*IncidentRoleList, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	if opts == nil {
 		opts = &ListIncidentRolesOptions{}
 	}
@@ -195,6 +216,9 @@ func (c *Client) ListIncidentRoles(ctx context.Context, opts *ListIncidentRolesO
 // ListUsers returns one page of users: GET /v1/users with page[...] and
 // filter[...] parameters. opts may be nil.
 func (c *Client) ListUsers(ctx context.Context, opts *ListUsersOptions) (*UserList, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	if opts == nil {
 		opts = &ListUsersOptions{}
 	}
@@ -227,13 +251,19 @@ func (o ListOptions) validate() error {
 // AllIncidentRoles iterates over every incident role of every page. It
 // copies opts, stops requesting when the loop stops, and pages by number:
 // it reads the next page number from meta or from the next link but never
-// requests a link itself, so no request can go to another host.
+// requests a link itself, so no request can go to another host. A server
+// that sends the same page twice, or more than MaxPages pages, ends the
+// iteration with an error matching ErrUnexpectedResponse.
 func (c *Client) AllIncidentRoles(ctx context.Context, opts *ListIncidentRolesOptions) iter.Seq2[*IncidentRole, error] {
+	return c.allIncidentRoles(ctx, opts, MaxPages)
+}
+
+func (c *Client) allIncidentRoles(ctx context.Context, opts *ListIncidentRolesOptions, maxPages int) iter.Seq2[*IncidentRole, error] {
 	o := ListIncidentRolesOptions{}
 	if opts != nil {
 		o = *opts
 	}
-	return pages(ctx, &o.ListOptions, func(ctx context.Context) ([]*IncidentRole, Links, *ListMeta, error) {
+	return pages(&o.ListOptions, maxPages, func(r *IncidentRole) string { return r.ID }, func() ([]*IncidentRole, Links, *ListMeta, error) {
 		l, err := c.ListIncidentRoles(ctx, &o)
 		if err != nil {
 			return nil, Links{}, nil, err
@@ -244,11 +274,15 @@ func (c *Client) AllIncidentRoles(ctx context.Context, opts *ListIncidentRolesOp
 
 // AllUsers iterates over every user of every page, like AllIncidentRoles.
 func (c *Client) AllUsers(ctx context.Context, opts *ListUsersOptions) iter.Seq2[*User, error] {
+	return c.allUsers(ctx, opts, MaxPages)
+}
+
+func (c *Client) allUsers(ctx context.Context, opts *ListUsersOptions, maxPages int) iter.Seq2[*User, error] {
 	o := ListUsersOptions{}
 	if opts != nil {
 		o = *opts
 	}
-	return pages(ctx, &o.ListOptions, func(ctx context.Context) ([]*User, Links, *ListMeta, error) {
+	return pages(&o.ListOptions, maxPages, func(u *User) string { return u.ID }, func() ([]*User, Links, *ListMeta, error) {
 		l, err := c.ListUsers(ctx, &o)
 		if err != nil {
 			return nil, Links{}, nil, err
@@ -257,16 +291,36 @@ func (c *Client) AllUsers(ctx context.Context, opts *ListUsersOptions) iter.Seq2
 	})
 }
 
-// pages drives a paged list: fetch reads the page lo points at.
-func pages[T any](ctx context.Context, lo *ListOptions, fetch func(context.Context) ([]T, Links, *ListMeta, error)) iter.Seq2[T, error] {
+// MaxPages is the most pages an iterator reads before it stops with an error.
+const MaxPages = core.MaxPages
+
+// pages drives a paged list: fetch reads the page lo points at. A page
+// whose items (by id) are those of a page read before, or a page beyond
+// maxPages, ends the iteration with an error.
+func pages[T any](lo *ListOptions, maxPages int, id func(T) string, fetch func() ([]T, Links, *ListMeta, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		if lo.PageNumber == 0 {
 			lo.PageNumber = 1
 		}
+		guard := core.NewPager(pkg, maxPages)
+		var key strings.Builder
 		for {
-			items, links, meta, err := fetch(ctx)
+			if err := guard.Next(""); err != nil {
+				yield(zero, err)
+				return
+			}
+			items, links, meta, err := fetch()
 			if err != nil {
+				yield(zero, err)
+				return
+			}
+			key.Reset()
+			for _, it := range items {
+				key.WriteString(id(it))
+				key.WriteByte(0)
+			}
+			if err := guard.Seen(key.String()); err != nil {
 				yield(zero, err)
 				return
 			}
@@ -310,10 +364,16 @@ func nextPage(cur int, links Links, meta *ListMeta) int {
 
 // AssignRoles makes many assignments through the shared bulk runner, with
 // opts.Concurrency requests in flight (default 8), and returns one Outcome
-// per item in input order. Every item is checked before anything is sent.
-// The error result is non-nil only when nothing was sent (invalid input) or
-// the context ended; then the items not started carry the context's error.
+// per item in input order. Every item is checked before anything is sent
+// (an invalid one is a *ValidationError and no outcomes). Otherwise every
+// outcome is returned, and the error is non-nil exactly when at least one
+// item failed: a *BulkError that errors.Is and errors.As see through to
+// each failure. When the context ends, the items not started fail with the
+// context's error.
 func (c *Client) AssignRoles(ctx context.Context, items []Assignment, opts BulkOptions) ([]Outcome, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	for i, it := range items {
 		field := "items[" + strconv.Itoa(i) + "]"
 		if err := validateIncidentID(field+".IncidentID", it.IncidentID); err != nil {
@@ -324,7 +384,7 @@ func (c *Client) AssignRoles(ctx context.Context, items []Assignment, opts BulkO
 		}
 	}
 	out := make([]Outcome, len(items))
-	errs := core.RunBulk(ctx, len(items), opts, func(ctx context.Context, i int) error {
+	errs := core.RunBulk(ctx, len(items), nil, opts, func(ctx context.Context, i int) error {
 		inc, err := c.sendRole(ctx, "assign_role_to_user", http.MethodPost, items[i].IncidentID, items[i].AssignRoleRequest)
 		out[i].Incident = inc
 		return err
@@ -333,5 +393,5 @@ func (c *Client) AssignRoles(ctx context.Context, items []Assignment, opts BulkO
 		out[i].Assignment = items[i]
 		out[i].Err = err
 	}
-	return out, ctx.Err()
+	return out, core.NewBulkError(pkg, errs, nil, len(errs))
 }

@@ -39,6 +39,11 @@ type RequestError = core.RequestError
 // BulkOptions controls AssignRoles.
 type BulkOptions = core.BulkOptions
 
+// BulkError is the error of AssignRoles when at least one item failed: Failed
+// and Total count items, Errs holds each failure's error, and errors.Is and
+// errors.As see through it to every one of them.
+type BulkError = core.BulkError
+
 // ErrorObject is one error of a JSON:API errors document, or one message of
 // a Rails-style {"field": ["message"]} body (with Field set).
 type ErrorObject struct {

@@ -85,8 +85,11 @@ func ExampleClient_AssignRoles() {
 		{IncidentID: "no-such-incident", AssignRoleRequest: rootly.AssignRoleRequest{UserID: "318", IncidentRoleID: scribe}},
 	}
 	outcomes, err := client.AssignRoles(context.Background(), items, rootly.BulkOptions{Concurrency: 1})
-	if err != nil {
-		log.Fatal(err)
+	var bulk *rootly.BulkError
+	if errors.As(err, &bulk) {
+		fmt.Printf("%d of %d failed\n", bulk.Failed, bulk.Total)
+	} else if err != nil {
+		log.Fatal(err) // invalid input: nothing was sent
 	}
 	for _, o := range outcomes {
 		if o.Err != nil {
@@ -96,6 +99,7 @@ func ExampleClient_AssignRoles() {
 		fmt.Println(o.Assignment.UserID, "assigned; scribes now:", len(o.Incident.Roles))
 	}
 	// Output:
+	// 1 of 3 failed
 	// 318 assigned; scribes now: 1
 	// 319 assigned; scribes now: 2
 	// no-such-incident failed, not found: true

@@ -3,6 +3,7 @@ package thalamus
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -16,10 +17,32 @@ import (
 const pkg = "thalamus"
 
 // Credentials are a touchpoint's code and its generated token, the
-// credential of the Thalamus REST API.
+// credential of the Thalamus REST API. Formatting them with any fmt verb
+// prints "[REDACTED]" in place of the token.
 type Credentials struct {
-	Touchpoint string
-	Token      string
+	Touchpoint string // the touchpoint's code
+	Token      string // the touchpoint's generated token: a secret
+}
+
+// String prints the credentials with the token redacted.
+func (c Credentials) String() string {
+	tok := ""
+	if c.Token != "" {
+		tok = core.Redacted
+	}
+	return "{Touchpoint:" + c.Touchpoint + " Token:" + tok + "}"
+}
+
+// GoString prints the credentials with the token redacted.
+func (c Credentials) GoString() string { return "thalamus.Credentials" + c.String() }
+
+// Format makes every verb (%v, %+v, %#v, %s, %q) print the redacted form.
+func (c Credentials) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = f.Write([]byte(c.GoString()))
+		return
+	}
+	_, _ = f.Write([]byte(c.String()))
 }
 
 // The header names of the credentials (the default mode).
@@ -90,17 +113,14 @@ func WithMaxResponseBytes(n int64) Option { return func(o *options) { o.core.Set
 // calls, as Thalamus sessions need: in the Jar of the http.Client given with
 // WithHTTPClient, or in its own. It makes no network call.
 func NewClient(serverURL string, creds Credentials, opts ...Option) (*Client, error) {
+	if err := core.CheckCredential(pkg, "creds.Touchpoint", creds.Touchpoint); err != nil {
+		return nil, err
+	}
+	if err := core.CheckCredential(pkg, "creds.Token", creds.Token); err != nil {
+		return nil, err
+	}
 	creds.Touchpoint = strings.TrimSpace(creds.Touchpoint)
 	creds.Token = strings.TrimSpace(creds.Token)
-	if creds.Touchpoint == "" {
-		return nil, invalid("creds.Touchpoint", "is empty")
-	}
-	if creds.Token == "" {
-		return nil, invalid("creds.Token", "is empty")
-	}
-	if hasControl(creds.Touchpoint) || hasControl(creds.Token) {
-		return nil, invalid("creds", "contains control characters")
-	}
 	var o options
 	o.core.SetBaseURL(serverURL)
 	for _, opt := range opts {
@@ -141,17 +161,32 @@ func NewClient(serverURL string, creds Credentials, opts ...Option) (*Client, er
 }
 
 // BaseURL returns the instance URL the client calls.
-func (c *Client) BaseURL() string { return c.core.BaseURL() }
+func (c *Client) BaseURL() string { return c.transport().BaseURL() }
 
 // CloseIdleConnections closes idle connections of the client's own default
 // transport; a transport given with WithHTTPClient is left alone.
-func (c *Client) CloseIdleConnections() { c.core.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.transport().CloseIdleConnections() }
+
+// transport returns the shared transport, nil for a nil or zero Client.
+func (c *Client) transport() *core.Client {
+	if c == nil {
+		return nil
+	}
+	return c.core
+}
+
+// ready refuses a nil or zero-value Client and a nil context, before any
+// other check: every method calls it first.
+func (c *Client) ready(ctx context.Context) error { return core.Ready(pkg, c.transport(), ctx) }
 
 // AssignCase assigns a case to an operator (ToOperator) or to an operator
 // group (ToGroup): PUT {serverURL}/api/v4/cases/{caseInstanceID}/assignment.
 // Thalamus answers 201 with the session context and the case; any 2xx is a
 // success, and a body the SDK cannot type is kept raw in the result.
 func (c *Client) AssignCase(ctx context.Context, caseInstanceID int64, to Assignee) (*AssignmentResult, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	if err := validateCaseID("caseInstanceID", caseInstanceID); err != nil {
 		return nil, err
 	}
@@ -187,10 +222,15 @@ type Outcome struct {
 // AssignCases assigns many cases to one assignee through the shared bulk
 // runner, with opts.Concurrency requests in flight (default 8), and returns
 // one Outcome per case in input order. Every id and the assignee are checked
-// before anything is sent. The error result is non-nil only when nothing was
-// sent (invalid input) or the context ended; then the outcomes of the cases
-// not started carry the context's error.
+// before anything is sent (an invalid one is a *ValidationError and no
+// outcomes). Otherwise every outcome is returned, and the error is non-nil
+// exactly when at least one case failed: a *BulkError that errors.Is and
+// errors.As see through to each failure. When the context ends, the cases
+// not started fail with the context's error.
 func (c *Client) AssignCases(ctx context.Context, caseInstanceIDs []int64, to Assignee, opts BulkOptions) ([]Outcome, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
 	for i, id := range caseInstanceIDs {
 		if err := validateCaseID("caseInstanceIDs["+strconv.Itoa(i)+"]", id); err != nil {
 			return nil, err
@@ -200,7 +240,7 @@ func (c *Client) AssignCases(ctx context.Context, caseInstanceIDs []int64, to As
 		return nil, err
 	}
 	out := make([]Outcome, len(caseInstanceIDs))
-	errs := core.RunBulk(ctx, len(caseInstanceIDs), opts, func(ctx context.Context, i int) error {
+	errs := core.RunBulk(ctx, len(caseInstanceIDs), nil, opts, func(ctx context.Context, i int) error {
 		out[i].CaseInstanceID = caseInstanceIDs[i]
 		res, err := c.assign(ctx, caseInstanceIDs[i], to)
 		out[i].Result = res
@@ -210,5 +250,5 @@ func (c *Client) AssignCases(ctx context.Context, caseInstanceIDs []int64, to As
 		out[i].CaseInstanceID = caseInstanceIDs[i]
 		out[i].Err = err
 	}
-	return out, ctx.Err()
+	return out, core.NewBulkError(pkg, errs, nil, len(errs))
 }

@@ -71,8 +71,9 @@ func ExampleClient_AssignCases() {
 		log.Fatal(err)
 	}
 	outcomes, err := client.AssignCases(context.Background(), []int64{1003, 1004, 4242}, thalamus.ToOperator("cy.chen@example.com"), thalamus.BulkOptions{Concurrency: 4})
-	if err != nil {
-		log.Fatal(err)
+	var bulk *thalamus.BulkError
+	if err != nil && !errors.As(err, &bulk) {
+		log.Fatal(err) // invalid input: nothing was sent
 	}
 	for _, o := range outcomes {
 		switch {

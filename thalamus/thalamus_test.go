@@ -392,7 +392,13 @@ func TestBulkOutcomesInOrder(t *testing.T) {
 		Concurrency: 3,
 		OnProgress:  func(done, total int) { mu.Lock(); progress = append(progress, done); mu.Unlock() },
 	})
-	require.NoError(t, err)
+	var be *thalamus.BulkError
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, 3, be.Failed)
+	assert.Equal(t, len(ids), be.Total)
+	assert.ErrorIs(t, err, thalamus.ErrNotAuthorized, "errors.Is sees each item's error")
+	assert.ErrorIs(t, err, thalamus.ErrInvalidID)
+	assert.NotErrorIs(t, err, thalamus.ErrOperatorBlocked, "no item failed so")
 	require.Len(t, out, len(ids))
 	for i, o := range out {
 		assert.Equal(t, ids[i], o.CaseInstanceID)

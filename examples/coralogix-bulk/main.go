@@ -110,24 +110,26 @@ func run(ctx context.Context, args []string, e ioEnv) int {
 		Concurrency: *concurrency,
 		OnProgress: func(done, total int) {
 			if e.stdoutTerminal {
-				fmt.Fprintf(e.stdout, "\r  batches %d/%d", done, total)
+				fmt.Fprintf(e.stdout, "\r  ids %d/%d", done, total)
 				if done == total {
 					fmt.Fprintln(e.stdout)
 				}
 				return
 			}
-			fmt.Fprintf(e.stdout, "  batch %d/%d done\n", done, total)
+			fmt.Fprintf(e.stdout, "  %d/%d ids done\n", done, total)
 		},
 	})
-	if err != nil && res == nil {
-		fmt.Fprintln(e.stderr, "coralogix-bulk:", err)
+	var bulk *coralogix.BulkError
+	if err != nil && !errors.As(err, &bulk) {
+		fmt.Fprintln(e.stderr, "coralogix-bulk:", err) // invalid input: nothing was sent
 		return 1
 	}
 	fmt.Fprintf(e.stdout, "assigned %d cases in %s\n", len(res.Cases), time.Since(start).Round(time.Millisecond))
 	for _, f := range res.Failures {
 		fmt.Fprintf(e.stdout, "failed batch of %d ids (first %s): %v\n", len(f.IDs), f.IDs[0], f.Err)
 	}
-	if len(res.Failures) > 0 || err != nil {
+	if bulk != nil {
+		fmt.Fprintf(e.stdout, "%d of %d ids failed\n", bulk.Failed, bulk.Total)
 		return 1
 	}
 	return 0

@@ -27,7 +27,7 @@ func TestAllDemoCasesPlainProgress(t *testing.T) {
 	s := out.String()
 	assert.Contains(t, s, "assigning 2500 ids")
 	assert.Equal(t, 3, strings.Count(s, " done\n"), "a plain line per batch")
-	assert.Contains(t, s, "batch 3/3 done")
+	assert.Contains(t, s, "2500/2500 ids done")
 	assert.Contains(t, s, "assigned 2500 cases")
 }
 
@@ -36,7 +36,7 @@ func TestIDsFromStdinWithLiveLine(t *testing.T) {
 	code := run(context.Background(), []string{"-f", "-"}, e)
 	require.Equal(t, 0, code, errOut.String())
 	assert.Contains(t, out.String(), "assigning 4 ids")
-	assert.Contains(t, out.String(), "\r  batches 1/1\n", "a live line on a terminal")
+	assert.Contains(t, out.String(), "\r  ids 3/3\n", "a live line on a terminal")
 	assert.Contains(t, out.String(), "assigned 3 cases", "duplicates are sent once")
 }
 
@@ -48,6 +48,7 @@ func TestIDsFromFileAndFailures(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out.String(), "failed batch of 2 ids (first DEMO-10)")
 	assert.Contains(t, out.String(), "case DEMO-99999 not found")
+	assert.Contains(t, out.String(), "2 of 2 ids failed")
 
 	e, _, errOut := env("", false)
 	assert.Equal(t, 1, run(context.Background(), []string{"-f", "-", "-user", "nope"}, e))

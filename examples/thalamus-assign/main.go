@@ -84,8 +84,9 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	}
 	defer client.CloseIdleConnections()
 	outcomes, err := client.AssignCases(ctx, ids, to, thalamus.BulkOptions{})
-	if err != nil {
-		fmt.Fprintln(stderr, "thalamus-assign:", err)
+	var bulk *thalamus.BulkError
+	if err != nil && !errors.As(err, &bulk) {
+		fmt.Fprintln(stderr, "thalamus-assign:", err) // invalid input: nothing was sent
 		return 1
 	}
 	failed := 0

@@ -2,6 +2,9 @@ package core
 
 import (
 	"context"
+	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -11,19 +14,34 @@ type BulkOptions struct {
 	// Concurrency is the number of requests in flight; 0 (or less) means
 	// DefaultConcurrency (8).
 	Concurrency int
-	// OnProgress is called after each item or batch with the number done and
-	// the total. Calls never overlap and done only grows. May be nil.
+	// OnProgress is called after each item or batch with the number of
+	// items done (ids for Coralogix, whatever their batch) and the total.
+	// Calls never overlap and done only grows. May be nil.
+	//
+	// A panic in OnProgress stops the bulk call: no new item starts, the
+	// items in flight finish, and the panic is raised again in the
+	// goroutine that called the bulk method, where the caller can recover
+	// it. It never crashes the process from a goroutine of the SDK's.
 	OnProgress func(done, total int)
 }
 
 // RunBulk calls do for each index in [0, n) with at most opts.Concurrency
 // calls in flight and returns each call's error at its index. When ctx is
 // cancelled no new call starts and every index not started gets ctx.Err().
-// OnProgress runs after each finished call.
-func RunBulk(ctx context.Context, n int, opts BulkOptions, do func(ctx context.Context, i int) error) []error {
+// OnProgress runs after each finished call and counts size(i) for item i
+// (1 for every item when size is nil). ctx must not be nil: the package
+// methods check it first.
+func RunBulk(ctx context.Context, n int, size func(i int) int, opts BulkOptions, do func(ctx context.Context, i int) error) []error {
 	errs := make([]error, n)
 	if n == 0 {
 		return errs
+	}
+	if size == nil {
+		size = func(int) int { return 1 }
+	}
+	total := 0
+	for i := range n {
+		total += size(i)
 	}
 	workers := opts.Concurrency
 	if workers <= 0 {
@@ -31,33 +49,48 @@ func RunBulk(ctx context.Context, n int, opts BulkOptions, do func(ctx context.C
 	}
 	workers = min(workers, n)
 	var (
-		next    atomic.Int64
-		started = make([]bool, n)
-		mu      sync.Mutex
-		done    int
-		wg      sync.WaitGroup
+		next     atomic.Int64
+		stop     atomic.Bool
+		started  = make([]bool, n)
+		mu       sync.Mutex
+		done     int
+		panicked *panicValue
+		wg       sync.WaitGroup
 	)
+	progress := func(i int) {
+		mu.Lock()
+		defer mu.Unlock()
+		done += size(i)
+		if opts.OnProgress == nil || panicked != nil {
+			return
+		}
+		defer func() {
+			if p := recover(); p != nil {
+				panicked = &panicValue{p}
+				stop.Store(true)
+			}
+		}()
+		opts.OnProgress(done, total)
+	}
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for ctx.Err() == nil {
+			for ctx.Err() == nil && !stop.Load() {
 				i := int(next.Add(1) - 1)
 				if i >= n {
 					return
 				}
 				started[i] = true
 				errs[i] = do(ctx, i)
-				mu.Lock()
-				done++
-				if opts.OnProgress != nil {
-					opts.OnProgress(done, n)
-				}
-				mu.Unlock()
+				progress(i)
 			}
 		}()
 	}
 	wg.Wait()
+	if panicked != nil {
+		panic(panicked.v)
+	}
 	if err := ctx.Err(); err != nil {
 		for i := range errs {
 			if !started[i] {
@@ -66,4 +99,81 @@ func RunBulk(ctx context.Context, n int, opts BulkOptions, do func(ctx context.C
 		}
 	}
 	return errs
+}
+
+type panicValue struct{ v any }
+
+// BulkError is returned by every bulk call when at least one item failed,
+// next to the outcomes of all items. errors.Is(err, target) holds when it
+// holds for any failed item's error, and errors.As reaches each item's
+// *APIError.
+type BulkError struct {
+	// Failed is the number of items that failed (ids for Coralogix, whose
+	// failures come a batch at a time); Total is the number of items.
+	Failed, Total int
+	// Errs holds the error of each failure, in input order: one per failed
+	// item, or per failed batch for Coralogix.
+	Errs []error
+
+	pkg string
+}
+
+// NewBulkError returns a *BulkError for the non-nil errors of errs, or nil
+// when there are none. size(i) is how many items errs[i] stands for (1
+// when size is nil); total is the number of items.
+func NewBulkError(pkg string, errs []error, size func(i int) int, total int) error {
+	e := &BulkError{Total: total, pkg: pkg}
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		e.Errs = append(e.Errs, err)
+		if size == nil {
+			e.Failed++
+		} else {
+			e.Failed += size(i)
+		}
+	}
+	if len(e.Errs) == 0 {
+		return nil
+	}
+	return e
+}
+
+// Error says how many items failed and why the first one did.
+func (e *BulkError) Error() string {
+	var b strings.Builder
+	if e.pkg != "" {
+		b.WriteString(e.pkg + ": ")
+	}
+	b.WriteString(strconv.Itoa(e.Failed) + " of " + strconv.Itoa(e.Total) + " items failed")
+	if len(e.Errs) > 0 && e.Errs[0] != nil {
+		b.WriteString("; first: " + e.Errs[0].Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns every failure's error, for errors.Is and errors.As.
+func (e *BulkError) Unwrap() []error { return e.Errs }
+
+// GoString shows the counts and each error's (redacted) text.
+func (e *BulkError) GoString() string {
+	msgs := make([]string, len(e.Errs))
+	for i, err := range e.Errs {
+		msgs[i] = strconv.Quote(fmt.Sprint(err))
+	}
+	return fmt.Sprintf("&BulkError{Failed:%d, Total:%d, Errs:[%s]}", e.Failed, e.Total, strings.Join(msgs, ", "))
+}
+
+// Ready is what every package method checks before anything else: a
+// usable client (not nil, not a zero value) and a non-nil context. Both
+// failures match ErrInvalidInput, and nothing is sent.
+func Ready(pkg string, c *Client, ctx context.Context) error { //nolint:revive // ctx is checked, not used
+	if c == nil {
+		return Invalid(pkg, "client", "nil or zero-value Client: create one with NewClient")
+	}
+	if ctx == nil {
+		return Invalid(pkg, "ctx", "nil context")
+	}
+	return nil
 }

@@ -22,7 +22,7 @@ func TestRunBulkOrderAndConcurrency(t *testing.T) {
 			var inFlight, peak atomic.Int32
 			var mu sync.Mutex
 			var progress []int
-			errs := RunBulk(context.Background(), n, BulkOptions{
+			errs := RunBulk(context.Background(), n, nil, BulkOptions{
 				Concurrency: conc,
 				OnProgress: func(done, total int) {
 					mu.Lock()
@@ -74,7 +74,7 @@ func TestRunBulkCancelStopsNewWork(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var started atomic.Int32
-	errs := RunBulk(ctx, 100, BulkOptions{Concurrency: 2}, func(ctx context.Context, i int) error {
+	errs := RunBulk(ctx, 100, nil, BulkOptions{Concurrency: 2}, func(ctx context.Context, i int) error {
 		if started.Add(1) == 4 {
 			cancel()
 		}
@@ -94,7 +94,7 @@ func TestRunBulkCancelStopsNewWork(t *testing.T) {
 func TestRunBulkEmpty(t *testing.T) {
 	t.Parallel()
 	called := false
-	errs := RunBulk(context.Background(), 0, BulkOptions{OnProgress: func(int, int) { called = true }}, func(context.Context, int) error { return nil })
+	errs := RunBulk(context.Background(), 0, nil, BulkOptions{OnProgress: func(int, int) { called = true }}, func(context.Context, int) error { return nil })
 	assert.Empty(t, errs)
 	assert.False(t, called)
 }

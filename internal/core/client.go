@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -162,13 +163,18 @@ func newDefaultTransport() *http.Transport {
 // default transport. A transport the caller supplied is left alone, since
 // other clients may share it.
 func (c *Client) CloseIdleConnections() {
-	if c.own != nil {
+	if c != nil && c.own != nil {
 		c.own.CloseIdleConnections()
 	}
 }
 
 // BaseURL returns the checked base URL as a string, without trailing slash.
-func (c *Client) BaseURL() string { return c.baseStr }
+func (c *Client) BaseURL() string {
+	if c == nil {
+		return ""
+	}
+	return c.baseStr
+}
 
 // Redact replaces every known secret in s, the static ones and the recent
 // dynamic credentials, in every form a server can echo them (see
@@ -258,8 +264,12 @@ var (
 // (connection failure after the retries, cancelled context, oversized body),
 // or the Auth hook's error unchanged.
 func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
-	if ctx == nil {
-		return Response{}, Invalid(c.spec.Package, "ctx", "nil context")
+	if c == nil || ctx == nil {
+		pkg := ""
+		if c != nil {
+			pkg = c.spec.Package
+		}
+		return Response{}, Ready(pkg, c, ctx)
 	}
 	u := c.baseStr + r.Path
 	if r.Query != "" {
@@ -390,6 +400,11 @@ func (r Response) unexpected(cause error) error {
 func (c *Client) requestError(method, u string, err error) error {
 	var ae *authError
 	if errors.As(err, &ae) {
+		// The credential's own error, as is, unless its text holds a
+		// secret the client knows.
+		if msg := ae.err.Error(); c.Redact(msg) != msg {
+			return redactedError{ae.err, c}
+		}
 		return ae.err
 	}
 	var pe *pauseError
@@ -415,6 +430,10 @@ type redactedError struct {
 
 func (e redactedError) Error() string { return e.c.Redact(e.err.Error()) }
 func (e redactedError) Unwrap() error { return e.err }
+
+// GoString prints the redacted text only: the cause's inner values (a URL,
+// a server's answer) may hold what the text leaves out.
+func (e redactedError) GoString() string { return strconv.Quote(e.Error()) }
 
 func (c *Client) apiError(method, u string, resp *http.Response, body []byte, rateLimited bool) *APIError {
 	e := &APIError{

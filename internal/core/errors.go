@@ -205,3 +205,25 @@ func (e *RequestError) Error() string {
 
 // Unwrap returns the cause.
 func (e *RequestError) Unwrap() error { return e.Err }
+
+// GoString shows the exported fields; Body and every text are the
+// redacted ones the error holds, so %#v prints no secret either.
+func (e *APIError) GoString() string {
+	return fmt.Sprintf("&APIError{StatusCode:%d, Method:%q, URL:%q, Code:%q, Message:%q, RequestID:%q, RetryAfter:%s, Body:%q}",
+		e.StatusCode, e.Method, e.URL, e.Code, e.Message, e.RequestID, e.RetryAfter, e.Body)
+}
+
+// GoString shows the field and the reason.
+func (e *ValidationError) GoString() string {
+	return fmt.Sprintf("&ValidationError{Field:%q, Reason:%q}", e.Field, e.Reason)
+}
+
+// GoString shows the method, URL and the cause's (redacted) text, never
+// the cause's inner values, which may hold what the text leaves out.
+func (e *RequestError) GoString() string {
+	cause := ""
+	if e.Err != nil {
+		cause = e.Err.Error()
+	}
+	return fmt.Sprintf("&RequestError{Method:%q, URL:%q, Err:%q}", e.Method, e.URL, cause)
+}
