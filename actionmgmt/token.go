@@ -109,7 +109,7 @@ func APIUserTokenSource(ctx context.Context, cfg TokenConfig) oauth2.TokenSource
 		}
 		return tok, nil
 	})
-	return &apiUserSource{src: oauth2.ReuseTokenSourceWithExpiry(nil, fetch, RefreshBefore), secret: secret}
+	return &apiUserSource{src: oauth2.ReuseTokenSourceWithExpiry(nil, fetch, RefreshBefore), secret: func() string { return secret }}
 }
 
 // TokenFetchTimeout bounds one token request to the identity server.
@@ -191,7 +191,7 @@ func (e *tokenError) GoString() string { return fmt.Sprintf("%q", e.Error()) }
 // client secret so that an echo of it is redacted from errors and logs.
 type apiUserSource struct {
 	src    oauth2.TokenSource
-	secret string
+	secret func() string // a func, which fmt prints as an address, even inside another value
 }
 
 // Token returns the cached token, fetching a new one when it nears expiry.
@@ -208,7 +208,7 @@ func (s *apiUserSource) GoString() string { return s.String() }
 // Format makes every verb print the redacted form.
 func (s *apiUserSource) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
 
-func (s *apiUserSource) redactedSecrets() []string { return []string{s.secret} }
+func (s *apiUserSource) redactedSecrets() []string { return []string{s.secret()} }
 
 type tokenFunc func() (*oauth2.Token, error)
 

@@ -167,6 +167,13 @@ func (c *Client) BaseURL() string { return c.transport().BaseURL() }
 // transport; a transport given with WithHTTPClient is left alone.
 func (c *Client) CloseIdleConnections() { c.transport().CloseIdleConnections() }
 
+// String names the package and base URL; a Client never prints a
+// credential, under any fmt verb.
+func (c *Client) String() string { return core.Describe(pkg, c.transport()) }
+
+// Format prints the String form under every fmt verb (%v, %+v, %#v, %s, %q).
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
 // transport returns the shared transport, nil for a nil or zero Client.
 func (c *Client) transport() *core.Client {
 	if c == nil {

@@ -73,12 +73,10 @@ type Client struct {
 	limiter  *rate.Limiter
 	maxBody  int64
 	ua       []string
-	secrets  []string // the spec's static secrets, empty ones dropped
+	vault    *vault // the secrets, one pointer away so no fmt verb reaches them
 	now      func() time.Time
 	own      *http.Transport // the default transport, when the caller gave none
 
-	dynMu       sync.RWMutex
-	dynVal      []string // recent dynamic credential values, newest last
 	credHeaders []string // Authorization and the spec's credential headers
 
 	// pauseUntil (Unix nanoseconds) is when the server's rate-limit window
@@ -122,11 +120,13 @@ func New(spec Spec, o Options) (*Client, error) {
 		ua += " " + s
 	}
 	c.ua = []string{ua}
+	c.vault = &vault{}
 	for _, s := range spec.Secrets {
 		if s != "" {
-			c.secrets = append(c.secrets, s)
+			c.vault.static = append(c.vault.static, s)
 		}
 	}
+	c.spec.Secrets = nil // kept in the vault only
 
 	var hcBase http.Client
 	var rt http.RoundTripper
@@ -168,6 +168,24 @@ func (c *Client) CloseIdleConnections() {
 	}
 }
 
+// Describe is what a package Client prints as under any fmt verb: its
+// package and base URL, never a credential or an inner value.
+func Describe(pkg string, c *Client) string {
+	if c == nil {
+		return pkg + ".Client{}"
+	}
+	return pkg + ".Client{BaseURL:" + c.baseStr + "}"
+}
+
+// Format prints the Describe form under every verb.
+func (c *Client) Format(f fmt.State, _ rune) {
+	pkg := ""
+	if c != nil {
+		pkg = c.spec.Package
+	}
+	_, _ = f.Write([]byte(Describe(pkg, c)))
+}
+
 // BaseURL returns the checked base URL as a string, without trailing slash.
 func (c *Client) BaseURL() string {
 	if c == nil {
@@ -183,14 +201,25 @@ func (c *Client) Redact(s string) string {
 	if c == nil || s == "" {
 		return s
 	}
+	v := c.vault
 	if !c.spec.DynamicCredentials {
-		return RedactSecrets(s, c.secrets...)
+		return RedactSecrets(s, v.static...)
 	}
-	c.dynMu.RLock()
-	all := make([]string, 0, len(c.secrets)+len(c.dynVal))
-	all = append(append(all, c.secrets...), c.dynVal...)
-	c.dynMu.RUnlock()
+	v.mu.RLock()
+	all := make([]string, 0, len(v.static)+len(v.dyn))
+	all = append(append(all, v.static...), v.dyn...)
+	v.mu.RUnlock()
 	return RedactSecrets(s, all...)
+}
+
+// vault holds the values to redact. It sits behind a pointer of the
+// Client: fmt prints a pointer found inside a struct as an address, so no
+// verb applied to a Client (or a struct holding one) reaches it.
+type vault struct {
+	static []string // the spec's secrets
+
+	mu  sync.RWMutex
+	dyn []string // recent dynamic credential values, newest last
 }
 
 // maxDynamicCredentials is how many recent dynamic credential values are
@@ -207,20 +236,21 @@ func (c *Client) noteCredentials(r *http.Request) {
 		if len(v) < 4 {
 			continue
 		}
-		c.dynMu.RLock()
-		known := slices.Contains(c.dynVal, v)
-		c.dynMu.RUnlock()
+		vt := c.vault
+		vt.mu.RLock()
+		known := slices.Contains(vt.dyn, v)
+		vt.mu.RUnlock()
 		if known {
 			continue
 		}
-		c.dynMu.Lock()
-		if !slices.Contains(c.dynVal, v) {
-			c.dynVal = append(c.dynVal, v)
-			if len(c.dynVal) > maxDynamicCredentials {
-				c.dynVal = c.dynVal[1:]
+		vt.mu.Lock()
+		if !slices.Contains(vt.dyn, v) {
+			vt.dyn = append(vt.dyn, v)
+			if len(vt.dyn) > maxDynamicCredentials {
+				vt.dyn = vt.dyn[1:]
 			}
 		}
-		c.dynMu.Unlock()
+		vt.mu.Unlock()
 	}
 }
 

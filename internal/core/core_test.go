@@ -404,9 +404,9 @@ func TestDynamicCredentialsAreRedacted(t *testing.T) {
 	for i := range 20 {
 		c.noteCredentials(&http.Request{Header: http.Header{"Authorization": {"Bearer tok-" + strconv.Itoa(i)}}})
 	}
-	c.dynMu.RLock()
-	assert.Len(t, c.dynVal, maxDynamicCredentials, "only the last few are kept")
-	c.dynMu.RUnlock()
+	c.vault.mu.RLock()
+	assert.Len(t, c.vault.dyn, maxDynamicCredentials, "only the last few are kept")
+	c.vault.mu.RUnlock()
 }
 
 func TestNoLoggerNoOutput(t *testing.T) {

@@ -51,8 +51,11 @@ type target struct {
 	held         func(i int) int // how many times the server holds assignment i
 	// bulk assigns items [0, n) through the package's bulk call, where it
 	// has one for single assignments (nil otherwise).
-	bulk      func(ctx context.Context, n, concurrency int) ([]error, error)
-	closeIdle func()
+	bulk func(ctx context.Context, n, concurrency int) ([]error, error)
+	// progressBulk runs the bulk call over items [0, n) with OnProgress
+	// set (every package with a bulk call, Coralogix included).
+	progressBulk func(ctx context.Context, n int, onProgress func(done, total int)) error
+	closeIdle    func()
 
 	// toggle sets (on) or clears assignment i; Thalamus, which has no
 	// unassignment, moves the case between two operators. state reads the
@@ -137,6 +140,11 @@ func newCoralogix(t testing.TB, n int, s settings) *target {
 		},
 		dups:        func(int) bool { return false }, // one assignee field: it cannot hold two
 		resetEvents: srv.ResetEvents,
+		progressBulk: func(ctx context.Context, n int, p func(int, int)) error {
+			_, err := c.AssignCasesInBatches(ctx, coralogix.AssignCasesRequest{Assignee: coralogix.UserDetails{UserID: cxUser}, IDs: ids[:n]},
+				coralogix.BulkOptions{Concurrency: 1, OnProgress: p})
+			return err
+		},
 	}
 }
 
@@ -168,6 +176,10 @@ func newThalamus(t testing.TB, n int, s settings) *target {
 				}
 			}
 			return n
+		},
+		progressBulk: func(ctx context.Context, n int, p func(int, int)) error {
+			_, err := c.AssignCases(ctx, ids[:n], to, thalamus.BulkOptions{Concurrency: 2, OnProgress: p})
+			return err
 		},
 		bulk: func(ctx context.Context, n, conc int) ([]error, error) {
 			out, err := c.AssignCases(ctx, ids[:n], to, thalamus.BulkOptions{Concurrency: conc})
@@ -274,6 +286,14 @@ func newRootly(t testing.TB, n int, s settings) *target {
 				}
 			}
 			return n
+		},
+		progressBulk: func(ctx context.Context, n int, p func(int, int)) error {
+			items := make([]rootly.Assignment, n)
+			for i := range items {
+				items[i] = rootly.Assignment{IncidentID: ids[i], AssignRoleRequest: req}
+			}
+			_, err := c.AssignRoles(ctx, items, rootly.BulkOptions{Concurrency: 2, OnProgress: p})
+			return err
 		},
 		bulk: func(ctx context.Context, n, conc int) ([]error, error) {
 			items := make([]rootly.Assignment, n)
