@@ -98,3 +98,50 @@ func TestRunBulkEmpty(t *testing.T) {
 	assert.Empty(t, errs)
 	assert.False(t, called)
 }
+
+// TestRunBulkOnProgressPanic: the panic comes back in the caller's
+// goroutine, no new item starts after it, and no goroutine is left (goleak).
+func TestRunBulkOnProgressPanic(t *testing.T) {
+	t.Parallel()
+	var started atomic.Int32
+	var recovered any
+	func() {
+		defer func() { recovered = recover() }()
+		RunBulk(context.Background(), 100, nil, BulkOptions{Concurrency: 1, OnProgress: func(done, _ int) {
+			if done == 3 {
+				panic("boom")
+			}
+		}}, func(context.Context, int) error {
+			started.Add(1)
+			return nil
+		})
+	}()
+	assert.Equal(t, "boom", recovered)
+	assert.Equal(t, int32(3), started.Load(), "no item starts after the panic")
+}
+
+func TestRunBulkWeightsAndBulkError(t *testing.T) {
+	t.Parallel()
+	sizes := []int{1000, 1000, 500}
+	var progress [][2]int
+	errs := RunBulk(context.Background(), 3, func(i int) int { return sizes[i] }, BulkOptions{Concurrency: 1, OnProgress: func(done, total int) {
+		progress = append(progress, [2]int{done, total})
+	}}, func(_ context.Context, i int) error {
+		if i == 1 {
+			return &APIError{StatusCode: 500}
+		}
+		return nil
+	})
+	assert.Equal(t, [][2]int{{1000, 2500}, {2000, 2500}, {2500, 2500}}, progress)
+	err := NewBulkError("p", errs, func(i int) int { return sizes[i] }, 2500)
+	var be *BulkError
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, 1000, be.Failed)
+	assert.Equal(t, 2500, be.Total)
+	assert.ErrorIs(t, err, ErrServer)
+	var ae *APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 500, ae.StatusCode)
+	assert.Contains(t, err.Error(), "1000 of 2500 items failed")
+	assert.NoError(t, NewBulkError("p", []error{nil, nil}, nil, 2))
+}

@@ -236,5 +236,6 @@ func reliabilityReport(results map[string]map[string]outcome) string {
 		}
 		b.WriteString("\n")
 	}
+	b.WriteString(attackClasses)
 	return b.String()
 }

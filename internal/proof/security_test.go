@@ -151,7 +151,7 @@ func TestPlainHTTPRefusedForRemoteHosts(t *testing.T) {
 	t.Parallel()
 	creds := thalamus.Credentials{Touchpoint: "tp", Token: "tok"}
 	tokens := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "x"})
-	for _, remote := range []string{"http://api.example.com", "http://10.0.0.8:8080", "http://127.0.0.1.example.com"} {
+	for _, remote := range []string{"http://api.example.com", "http://10.0.0.8:8080", "http://127.0.0.1.example.com", "http://api.localhost:8080"} {
 		_, err := coralogix.NewClient("k", coralogix.WithBaseURL(remote))
 		assert.ErrorContains(t, err, "plain http", remote)
 		_, err = thalamus.NewClient(remote, creds)
