@@ -87,6 +87,12 @@ type Client struct {
 // New builds a Client from a package's Spec and the caller's options. It
 // makes no network call.
 func New(spec Spec, o Options) (*Client, error) {
+	if err := o.Err(); err != nil {
+		if ve, ok := err.(*ValidationError); ok {
+			ve.pkg = spec.Package
+		}
+		return nil, err
+	}
 	raw := o.baseURL
 	if raw == "" {
 		raw = spec.DefaultBaseURL
@@ -96,7 +102,7 @@ func New(spec Spec, o Options) (*Client, error) {
 	}
 	base, err := ParseBaseURL(raw, o.insecureHTTP)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", spec.Package, err)
+		return nil, Invalid(spec.Package, "base URL", err.Error())
 	}
 	c := &Client{
 		spec:     spec,

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"math"
 	"log/slog"
 	"net/http"
 	"time"
@@ -35,6 +36,24 @@ type Options struct {
 	logger       *slog.Logger
 	userAgent    string
 	maxBody      int64
+	errs         []error // contradictory or out-of-range values, reported by New
+}
+
+// check records a refused option value; New returns it as an error
+// matching ErrInvalidInput.
+func (o *Options) check(ok bool, option, reason string) bool {
+	if !ok {
+		o.errs = append(o.errs, Invalid("", option, reason))
+	}
+	return ok
+}
+
+// Err returns the first refused option value, or nil.
+func (o *Options) Err() error {
+	if len(o.errs) == 0 {
+		return nil
+	}
+	return o.errs[0]
 }
 
 // SetBaseURL records the base URL; it is checked by New.
@@ -50,20 +69,30 @@ func (o *Options) SetInsecureHTTP() { o.insecureHTTP = true }
 func (o *Options) SetHTTPClient(hc *http.Client) { o.httpClient = hc }
 
 // SetRetryMax sets the number of retries after the first try; 0 disables
-// retries and a negative value is treated as 0.
+// retries and a negative value is refused.
 func (o *Options) SetRetryMax(n int) {
-	o.retryMax = max(n, 0)
-	o.retryMaxSet = true
+	if o.check(n >= 0, "WithRetryMax", "must not be negative") {
+		o.retryMax, o.retryMaxSet = n, true
+	}
 }
 
-// SetRetryWait sets the bounds of the backoff between tries.
+// SetRetryWait sets the bounds of the backoff between tries. A negative
+// wait, or a max below the min, is refused.
 func (o *Options) SetRetryWait(lo, hi time.Duration) {
-	o.waitMin, o.waitMax, o.waitSet = lo, hi, true
+	if o.check(lo >= 0 && hi >= 0, "WithRetryWait", "waits must not be negative") &&
+		o.check(hi >= lo, "WithRetryWait", "the max wait must not be below the min wait") {
+		o.waitMin, o.waitMax, o.waitSet = lo, hi, true
+	}
 }
 
-// SetRateLimit sets the client-side limiter; perSecond <= 0 disables it.
+// SetRateLimit sets the client-side limiter; perSecond 0 disables it. A
+// negative or non-finite rate, or a negative burst, is refused; a burst of
+// 0 with a rate means 1.
 func (o *Options) SetRateLimit(perSecond float64, burst int) {
-	o.ratePerSec, o.rateBurst = perSecond, burst
+	if o.check(perSecond >= 0 && !math.IsInf(perSecond, 0), "WithRateLimit", "the rate must be 0 (off) or a positive number") &&
+		o.check(burst >= 0, "WithRateLimit", "the burst must not be negative") {
+		o.ratePerSec, o.rateBurst = perSecond, burst
+	}
 }
 
 // SetLogger sets the structured logger; nil keeps the client silent.
@@ -72,8 +101,13 @@ func (o *Options) SetLogger(l *slog.Logger) { o.logger = l }
 // SetUserAgent sets a product token appended to the SDK's own User-Agent.
 func (o *Options) SetUserAgent(ua string) { o.userAgent = ua }
 
-// SetMaxResponseBytes sets the response body cap; n <= 0 restores the default.
-func (o *Options) SetMaxResponseBytes(n int64) { o.maxBody = n }
+// SetMaxResponseBytes sets the response body cap; 0 restores the default
+// and a negative value is refused.
+func (o *Options) SetMaxResponseBytes(n int64) {
+	if o.check(n >= 0, "WithMaxResponseBytes", "must not be negative") {
+		o.maxBody = n
+	}
+}
 
 func (o *Options) retryMaxOr() int {
 	if o.retryMaxSet {
@@ -85,10 +119,7 @@ func (o *Options) retryMaxOr() int {
 func (o *Options) waits() (lo, hi time.Duration) {
 	lo, hi = DefaultRetryWaitMin, DefaultRetryWaitMax
 	if o.waitSet {
-		lo, hi = max(o.waitMin, 0), max(o.waitMax, 0)
-	}
-	if hi < lo {
-		hi = lo
+		lo, hi = o.waitMin, o.waitMax
 	}
 	return lo, hi
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"iter"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -626,4 +627,62 @@ func TestRetryAfterOverflowIsAVeryLongWait(t *testing.T) {
 			assert.Equal(t, 1, tg.tries(), "not retried")
 		})
 	}
+}
+
+// TestContradictoryOptionsRefused: every package refuses out-of-range or
+// contradictory option values instead of adjusting them.
+func TestContradictoryOptionsRefused(t *testing.T) {
+	t.Parallel()
+	type opts struct {
+		name             string
+		retry            int
+		waitMin, waitMax time.Duration
+		rate             float64
+		burst            int
+		maxBody          int64
+	}
+	good := opts{retry: 1, waitMin: time.Millisecond, waitMax: time.Second, rate: 1, burst: 1, maxBody: 1}
+	bad := []opts{
+		{name: "negative retries", retry: -1},
+		{name: "max wait below min", waitMin: time.Second, waitMax: time.Millisecond},
+		{name: "negative wait", waitMin: -time.Second},
+		{name: "negative rate", rate: -1},
+		{name: "NaN rate", rate: math.NaN()},
+		{name: "infinite rate", rate: math.Inf(1)},
+		{name: "negative burst", burst: -1},
+		{name: "negative body cap", maxBody: -1},
+	}
+	tokens := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "x"})
+	for _, b := range bad {
+		o := good
+		switch {
+		case b.retry != 0:
+			o.retry = b.retry
+		case b.waitMin != 0 || b.waitMax != 0:
+			o.waitMin, o.waitMax = b.waitMin, b.waitMax
+		case b.rate != 0 || math.IsNaN(b.rate):
+			o.rate = b.rate
+		case b.burst != 0:
+			o.burst = b.burst
+		case b.maxBody != 0:
+			o.maxBody = b.maxBody
+		}
+		_, err := coralogix.NewClient("k", coralogix.WithRetryMax(o.retry), coralogix.WithRetryWait(o.waitMin, o.waitMax),
+			coralogix.WithRateLimit(o.rate, o.burst), coralogix.WithMaxResponseBytes(o.maxBody))
+		assert.ErrorIs(t, err, coralogix.ErrInvalidInput, "coralogix: "+b.name)
+		_, err = rootly.NewClient("k", rootly.WithRetryMax(o.retry), rootly.WithRetryWait(o.waitMin, o.waitMax),
+			rootly.WithRateLimit(o.rate, o.burst), rootly.WithMaxResponseBytes(o.maxBody))
+		assert.ErrorIs(t, err, rootly.ErrInvalidInput, "rootly: "+b.name)
+		_, err = thalamus.NewClient("https://t.example.com", thalamus.Credentials{Touchpoint: "t", Token: "k"}, thalamus.WithRetryMax(o.retry),
+			thalamus.WithRetryWait(o.waitMin, o.waitMax), thalamus.WithRateLimit(o.rate, o.burst), thalamus.WithMaxResponseBytes(o.maxBody))
+		assert.ErrorIs(t, err, thalamus.ErrInvalidInput, "thalamus: "+b.name)
+		_, err = actionmgmt.NewClient(actionmgmt.EuroURL, tokens, actionmgmt.WithRetryMax(o.retry), actionmgmt.WithRetryWait(o.waitMin, o.waitMax),
+			actionmgmt.WithRateLimit(o.rate, o.burst), actionmgmt.WithMaxResponseBytes(o.maxBody))
+		assert.ErrorIs(t, err, actionmgmt.ErrInvalidInput, "actionmgmt: "+b.name)
+	}
+	_, err := rootly.NewClient("k", rootly.WithRetryMax(good.retry), rootly.WithRetryWait(good.waitMin, good.waitMax),
+		rootly.WithRateLimit(good.rate, good.burst), rootly.WithMaxResponseBytes(good.maxBody))
+	assert.NoError(t, err)
+	_, err = rootly.NewClient("k", rootly.WithBaseURL("https://u:pw@api.example.com"))
+	assert.ErrorIs(t, err, rootly.ErrInvalidInput)
 }
