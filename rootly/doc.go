@@ -45,12 +45,14 @@
 // # Bulk and rate limits
 //
 // AssignRoles makes many assignments with BulkOptions.Concurrency requests
-// in flight (default 8) and one Outcome per item, in input order. Rootly
-// allows about 3000 writes a minute per API key (sliding window). The client
-// honours Retry-After and, when an answer says X-RateLimit-Remaining: 0,
-// waits for X-RateLimit-Reset (a Unix time) before its next request, at most
-// the maximum retry wait. For bulk jobs, WithRateLimit(45, 10) stays under
-// the limit with room for other clients of the same key.
+// in flight (default 8) and one Outcome per item, in input order; its error
+// is a *BulkError exactly when some item failed. Rootly allows about 3000
+// writes a minute per API key (sliding window). The client honours
+// Retry-After and, when an answer says X-RateLimit-Remaining: 0, waits for
+// X-RateLimit-Reset (a Unix time) before its next request; a reset beyond
+// the maximum retry wait is not waited for, and calls fail at once with
+// ErrRateLimited and APIError.RetryAfter. For bulk jobs, WithRateLimit(45,
+// 10) stays under the limit with room for other clients of the same key.
 //
 // # Errors
 //

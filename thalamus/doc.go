@@ -58,7 +58,7 @@
 //
 // AssignCases assigns many cases to one assignee with BulkOptions.Concurrency
 // requests in flight (default 8) and returns one Outcome per case, in input
-// order. Defaults: 4 retries on 429, 502, 503, 504 and connection errors,
+// order, with a *BulkError exactly when some case failed. Defaults: 4 retries on 429, 502, 503, 504 and connection errors,
 // jittered exponential backoff from 250ms to 30s, Retry-After honoured (one
 // longer than the maximum wait ends the call with ErrRateLimited), a 32 MiB
 // body cap. Assigning a case is idempotent, so retrying the PUT is safe.
