@@ -1,8 +1,8 @@
 package core
 
 import (
-	"math"
 	"log/slog"
+	"math"
 	"net/http"
 	"time"
 )
