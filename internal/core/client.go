@@ -57,6 +57,10 @@ type Spec struct {
 	DecodeError func(e *APIError, body []byte)
 	// Jar is used when the caller's http.Client has none.
 	Jar http.CookieJar
+	// Public turns the core's error types (*APIError, *RequestError,
+	// *ValidationError) into the package's own, which document their
+	// fields in the package a user imports. nil keeps the core's.
+	Public func(error) error
 }
 
 // Client is the shared transport: URL building, auth, limiting, retries,
@@ -78,6 +82,10 @@ type Client struct {
 	own      *http.Transport // the default transport, when the caller gave none
 
 	credHeaders []string // Authorization and the spec's credential headers
+
+	tryHook        func(Try)
+	attemptTimeout time.Duration
+	rateLimit      atomic.Pointer[RateLimit] // the last X-RateLimit-* headers seen
 
 	// pauseUntil (Unix nanoseconds) is when the server's rate-limit window
 	// resets, after an answer said no requests remain in it.
@@ -114,6 +122,7 @@ func New(spec Spec, o Options) (*Client, error) {
 		now:      time.Now,
 	}
 	c.waitMin, c.waitMax = o.waits()
+	c.tryHook, c.attemptTimeout = o.tryHook, o.attemptTimeout
 	c.credHeaders = append([]string{"Authorization"}, spec.CredentialHeaders...)
 	if o.ratePerSec > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(o.ratePerSec), max(o.rateBurst, 1))
@@ -311,18 +320,15 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 	if r.Query != "" {
 		u += "?" + r.Query
 	}
-	var st *callState
-	if c.logger != nil {
-		st = &callState{}
-		ctx = context.WithValue(ctx, callStateKey{}, st)
-	}
+	st := &callState{}
+	ctx = context.WithValue(ctx, callStateKey{}, st)
 	var body any
 	if r.Body != nil {
 		body = r.Body
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, u, body)
 	if err != nil {
-		return Response{}, &RequestError{Method: r.Method, URL: c.baseStr + r.Path, Err: err, pkg: c.spec.Package}
+		return Response{}, c.public(&RequestError{Method: r.Method, URL: c.baseStr + r.Path, Err: err, pkg: c.spec.Package})
 	}
 	h := req.Header
 	h[headerUA] = c.ua
@@ -339,6 +345,9 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 		}
 	}
 	p := &policy{c: c, st: st}
+	if d, ok := ctx.Deadline(); ok {
+		p.deadline = d
+	}
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.hc,
 		RetryMax:     c.retryMax,
@@ -350,20 +359,23 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 	}
 	resp, err := rc.Do(req)
 	clean := cleanURL(req.URL)
+	tries := max(st.tries, 1)
 	if err != nil {
 		if resp != nil && resp.Body != nil {
 			_ = resp.Body.Close()
 		}
-		return Response{}, c.requestError(r.Method, clean, err)
+		return Response{}, c.requestError(r.Method, clean, err, tries)
 	}
 	data, err := bodyBytes(resp)
 	if err != nil {
-		return Response{}, c.requestError(r.Method, clean, err)
+		return Response{}, c.requestError(r.Method, clean, err, tries)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: data, pkg: c.spec.Package, method: r.Method, url: clean}, nil
 	}
-	return Response{}, c.apiError(r.Method, clean, resp, data, p.rateLimited)
+	e := c.apiError(r.Method, clean, resp, data, p.rateLimited)
+	e.Attempts = tries
+	return Response{}, c.public(e)
 }
 
 // bodyBytes returns the body the transport already read. http.Client wraps it
@@ -433,7 +445,26 @@ func (r Response) unexpected(cause error) error {
 		Err: fmt.Errorf("%w (status %d): %w", ErrUnexpectedResponse, r.StatusCode, cause)}
 }
 
-func (c *Client) requestError(method, u string, err error) error {
+// requestID returns the first request-id header of an answer.
+func requestID(h http.Header) string {
+	for _, k := range requestIDs {
+		if v := h.Get(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// public hands an error to the package's Spec.Public, which turns the
+// core's error types into the package's own.
+func (c *Client) public(err error) error {
+	if c.spec.Public != nil && err != nil {
+		return c.spec.Public(err)
+	}
+	return err
+}
+
+func (c *Client) requestError(method, u string, err error, tries int) error {
 	var ae *authError
 	if errors.As(err, &ae) {
 		// The credential's own error, as is, unless its text holds a
@@ -445,8 +476,8 @@ func (c *Client) requestError(method, u string, err error) error {
 	}
 	var pe *pauseError
 	if errors.As(err, &pe) {
-		return &APIError{Method: method, URL: u, Message: pe.Error(), RetryAfter: pe.wait,
-			pkg: c.spec.Package, where: c.spec.Where, rateLimited: true}
+		return c.public(&APIError{Method: method, URL: u, Message: pe.Error(), RetryAfter: pe.wait, Attempts: tries,
+			pkg: c.spec.Package, where: c.spec.Where, rateLimited: true})
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -455,7 +486,7 @@ func (c *Client) requestError(method, u string, err error) error {
 	if errors.Is(err, ErrResponseTooLarge) {
 		err = fmt.Errorf("%w (cap %d bytes)", ErrResponseTooLarge, c.maxBody)
 	}
-	return &RequestError{Method: method, URL: u, Err: redactedError{err, c}, pkg: c.spec.Package}
+	return c.public(&RequestError{Method: method, URL: u, Err: redactedError{err, c}, Attempts: tries, pkg: c.spec.Package})
 }
 
 // redactedError keeps the cause for errors.Is/As while its text is redacted.
@@ -480,12 +511,7 @@ func (c *Client) apiError(method, u string, resp *http.Response, body []byte, ra
 		where:       c.spec.Where,
 		rateLimited: rateLimited,
 	}
-	for _, k := range requestIDs {
-		if v := resp.Header.Get(k); v != "" {
-			e.RequestID = c.Redact(v)
-			break
-		}
-	}
+	e.RequestID = c.Redact(requestID(resp.Header))
 	if d, ok := retryAfter(resp.Header, resp.StatusCode, c.now()); ok {
 		e.RetryAfter = d
 	}

@@ -260,13 +260,16 @@ func TestRetryAfterParsing(t *testing.T) {
 
 func TestBackoffHonoursRetryAfterAndJitters(t *testing.T) {
 	t.Parallel()
-	c := &Client{now: time.Now, spec: Spec{Package: "p"}}
-	p := &policy{c: c}
+	c := &Client{now: time.Now, spec: Spec{Package: "p"}, retryMax: 4, waitMin: 10 * time.Millisecond, waitMax: time.Minute}
+	p := &policy{c: c, st: &callState{tries: 1}}
 	resp := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"2"}}}
-	assert.Equal(t, 2*time.Second, p.backoff(time.Millisecond, time.Minute, 0, resp))
+	retry, _ := p.schedule(resp)
+	require.True(t, retry)
+	assert.Equal(t, 2*time.Second, p.backoff(0, 0, 0, resp))
 	resp = &http.Response{StatusCode: 502, Header: http.Header{"Retry-After": {"2"}}}
-	got := p.backoff(10*time.Millisecond, time.Minute, 0, resp)
-	assert.Equal(t, 10*time.Millisecond, got, "Retry-After is honoured on 429 and 503 only")
+	retry, _ = p.schedule(resp)
+	require.True(t, retry)
+	assert.Equal(t, 10*time.Millisecond, p.backoff(0, 0, 0, resp), "Retry-After is honoured on 429 and 503 only")
 
 	seen := map[time.Duration]bool{}
 	for attempt := range 40 {
@@ -300,18 +303,41 @@ func TestCancelDuringRetryWait(t *testing.T) {
 	assert.Len(t, srv.Requests(), 1)
 }
 
-func TestDeadlineDuringRetryWait(t *testing.T) {
+// TestRetryNotStartedWhenItsWaitEndsAfterTheDeadline: the call returns the
+// last error at once instead of sleeping into the deadline.
+func TestRetryNotStartedWhenItsWaitEndsAfterTheDeadline(t *testing.T) {
 	t.Parallel()
-	srv := testsrv.New(okHandler())
-	defer srv.Close()
-	srv.Inject(testsrv.Fault{Status: 429, Times: 100})
-	o := fastOptions(srv.URL)
-	o.SetRetryWait(10*time.Second, 10*time.Second)
-	c := newTestClient(t, testSpec(), o)
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"})
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	for _, tc := range []struct {
+		name  string
+		fault testsrv.Fault
+		is    error
+	}{
+		{"backoff", testsrv.Fault{Status: 429, Times: 100}, ErrRateLimited},
+		{"Retry-After", testsrv.Fault{Status: 503, RetryAfter: "5", Times: 100}, ErrServer},
+		{"connection error", testsrv.Fault{Drop: true, Times: 100}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := testsrv.New(okHandler())
+			defer srv.Close()
+			srv.Inject(tc.fault)
+			o := fastOptions(srv.URL)
+			o.SetRetryWait(10*time.Second, 10*time.Second)
+			c := newTestClient(t, testSpec(), o)
+			// Waits of 10 s (or Retry-After 5 s) against a 3 s deadline: the
+			// first try takes milliseconds, so 3 s is a generous bound even
+			// on a loaded machine.
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			_, err := c.Do(ctx, &Request{Method: http.MethodPost, Path: "/x", Body: []byte("{}")})
+			require.Error(t, err)
+			if tc.is != nil {
+				assert.ErrorIs(t, err, tc.is, "the last error")
+			}
+			assert.NoError(t, ctx.Err(), "returned before the deadline, without sleeping into it")
+			assert.Len(t, srv.Requests(), 1)
+		})
+	}
 }
 
 func TestBodyReplayedByteForByte(t *testing.T) {
@@ -604,10 +630,11 @@ func TestFailureDoesNotCloseSharedIdleConnections(t *testing.T) {
 	o2.SetHTTPClient(&http.Client{Transport: shared})
 	o2.SetRetryWait(time.Second, time.Second)
 	c2 := newTestClient(t, testSpec(), o2)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	time.AfterFunc(20*time.Millisecond, cancel) // during the retry wait
 	_, err = c2.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"})
-	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.ErrorIs(t, err, context.Canceled)
 
 	assert.Equal(t, int32(0), shared.closes.Load())
 }

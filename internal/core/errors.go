@@ -28,6 +28,10 @@ var (
 	ErrRateLimited = errors.New("rate limited")
 	// ErrServer matches a 5xx answer still there after the retries.
 	ErrServer = errors.New("server error")
+	// ErrRejected matches a 400 or 422 answer: the server refused the
+	// request's content (an inactive user, an unknown role); APIError
+	// carries the vendor's code and message.
+	ErrRejected = errors.New("rejected")
 	// ErrResponseTooLarge reports a response body over the client's size cap.
 	ErrResponseTooLarge = errors.New("response body too large")
 )
@@ -61,6 +65,8 @@ type APIError struct {
 	// Body holds the first bytes of the response body (at most 4 KiB), with
 	// any credential the client knows redacted.
 	Body []byte
+	// Attempts is how many tries were made, the first included.
+	Attempts int
 
 	// Package names the SDK package that made the call ("coralogix", ...).
 	pkg string
@@ -114,7 +120,17 @@ func (e *APIError) Error() string {
 		b.WriteString(e.RequestID)
 		b.WriteByte(')')
 	}
+	writeAttempts(&b, e.Attempts)
 	return b.String()
+}
+
+// writeAttempts says how many tries a call made, when it made more than one.
+func writeAttempts(b *strings.Builder, n int) {
+	if n > 1 {
+		b.WriteString(" (after ")
+		b.WriteString(strconv.Itoa(n))
+		b.WriteString(" tries)")
+	}
 }
 
 // Is maps the status code onto the shared sentinels.
@@ -128,6 +144,8 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode == http.StatusNotFound
 	case ErrConflict:
 		return e.StatusCode == http.StatusConflict || e.StatusCode == http.StatusPreconditionFailed
+	case ErrRejected:
+		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests || e.rateLimited
 	case ErrServer:
@@ -187,20 +205,26 @@ func (e *ValidationError) Is(target error) bool {
 // the cause, so errors.Is(err, context.Canceled) and errors.As(err, *net.OpError)
 // work through it.
 type RequestError struct {
-	Method string
-	URL    string // no query string, no credentials
-	Err    error
+	Method   string
+	URL      string // no query string, no credentials
+	Err      error
+	Attempts int // how many tries were made, the first included
 
 	pkg string
 }
 
 // Error describes the failure without any credential or query string.
 func (e *RequestError) Error() string {
-	prefix := ""
+	var b strings.Builder
 	if e.pkg != "" {
-		prefix = e.pkg + ": "
+		b.WriteString(e.pkg + ": ")
 	}
-	return prefix + e.Method + " " + e.URL + ": " + e.Err.Error()
+	b.WriteString(e.Method + " " + e.URL + ": ")
+	if e.Err != nil {
+		b.WriteString(e.Err.Error())
+	}
+	writeAttempts(&b, e.Attempts)
+	return b.String()
 }
 
 // Unwrap returns the cause.
@@ -209,8 +233,8 @@ func (e *RequestError) Unwrap() error { return e.Err }
 // GoString shows the exported fields; Body and every text are the
 // redacted ones the error holds, so %#v prints no secret either.
 func (e *APIError) GoString() string {
-	return fmt.Sprintf("&APIError{StatusCode:%d, Method:%q, URL:%q, Code:%q, Message:%q, RequestID:%q, RetryAfter:%s, Body:%q}",
-		e.StatusCode, e.Method, e.URL, e.Code, e.Message, e.RequestID, e.RetryAfter, e.Body)
+	return fmt.Sprintf("&APIError{StatusCode:%d, Method:%q, URL:%q, Code:%q, Message:%q, RequestID:%q, RetryAfter:%s, Body:%q, Attempts:%d}",
+		e.StatusCode, e.Method, e.URL, e.Code, e.Message, e.RequestID, e.RetryAfter, e.Body, e.Attempts)
 }
 
 // GoString shows the field and the reason.
@@ -225,5 +249,5 @@ func (e *RequestError) GoString() string {
 	if e.Err != nil {
 		cause = e.Err.Error()
 	}
-	return fmt.Sprintf("&RequestError{Method:%q, URL:%q, Err:%q}", e.Method, e.URL, cause)
+	return fmt.Sprintf("&RequestError{Method:%q, URL:%q, Err:%q, Attempts:%d}", e.Method, e.URL, cause, e.Attempts)
 }

@@ -37,6 +37,20 @@ type Options struct {
 	userAgent    string
 	maxBody      int64
 	errs         []error // contradictory or out-of-range values, reported by New
+
+	tryHook        func(Try)
+	attemptTimeout time.Duration
+}
+
+// SetTryHook sets a function called after every try of every call.
+func (o *Options) SetTryHook(h func(Try)) { o.tryHook = h }
+
+// SetAttemptTimeout bounds each try (0: no bound but the context's); a
+// negative value is refused.
+func (o *Options) SetAttemptTimeout(d time.Duration) {
+	if o.check(d >= 0, "WithAttemptTimeout", "must not be negative") {
+		o.attemptTimeout = d
+	}
 }
 
 // check records a refused option value; New returns it as an error

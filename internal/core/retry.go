@@ -7,7 +7,9 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -18,24 +20,36 @@ import (
 // only what is safe and useful to retry:
 //
 //   - 429 (any method), 502, 503 and 504;
-//   - connection errors: refused, reset, dropped mid-answer, truncated body;
+//   - connection errors that can heal: refused, reset, dropped mid-answer,
+//     truncated body, timeouts (WithAttemptTimeout included), DNS failures
+//     other than "no such host";
 //   - nothing else: not 500 (the server looked at the request and failed on
-//     it), not TLS verification failures, not the caller's own cancellation.
+//     it), not a host that does not exist, not TLS failures, not a URL the
+//     transport refuses, not the caller's own cancellation.
 //
 // A Retry-After (429 and 503) longer than the maximum wait is not slept: the
-// call ends at once and the error matches ErrRateLimited.
+// call ends at once and the error matches ErrRateLimited. A retry whose wait
+// would end after the context's deadline is not started: the call returns
+// the last error at once.
 type policy struct {
 	c           *Client
-	st          *callState // nil without a logger
+	st          *callState
+	deadline    time.Time // zero without a deadline
 	rateLimited bool
+	nextWait    time.Duration
+	reason      string
 }
 
 func (p *policy) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	p.st.tries++
 	if cerr := ctx.Err(); cerr != nil {
 		return false, cerr
 	}
 	if err != nil {
-		return retryableError(err), nil
+		if !retryableError(err) {
+			return false, nil
+		}
+		return p.schedule(nil)
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
@@ -43,17 +57,20 @@ func (p *policy) checkRetry(ctx context.Context, resp *http.Response, err error)
 			p.rateLimited = true
 			return false, nil
 		}
-		return true, nil
+		return p.schedule(resp)
 	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return true, nil
+		return p.schedule(resp)
 	}
 	return false, nil
 }
 
-// backoff waits what the server asked for, or an exponentially growing,
-// jittered wait between the min and max wait. It logs the retry at warn level.
-func (p *policy) backoff(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
-	wait := jitter(lo, hi, attempt)
+// schedule picks the wait before the next try, and declines the retry when
+// there is none left or when the wait would end after the deadline.
+func (p *policy) schedule(resp *http.Response) (bool, error) {
+	if p.st.tries > p.c.retryMax {
+		return true, nil // go-retryablehttp stops here itself and keeps the last answer
+	}
+	wait := jitter(p.c.waitMin, p.c.waitMax, p.st.tries-1)
 	reason := "connection error"
 	if resp != nil {
 		reason = "status " + strconv.Itoa(resp.StatusCode)
@@ -62,19 +79,25 @@ func (p *policy) backoff(lo, hi time.Duration, attempt int, resp *http.Response)
 			reason += " with Retry-After"
 		}
 	}
-	if lg := p.c.logger; lg != nil {
-		attrs := []slog.Attr{
-			slog.String("sdk", p.c.spec.Package),
-			slog.String("reason", reason),
-			slog.Duration("wait", wait),
-			slog.Int("retry", attempt+1),
-		}
-		if p.st != nil {
-			attrs = append(attrs, slog.Int("attempt", p.st.attempt))
-		}
-		lg.LogAttrs(context.Background(), slog.LevelWarn, "caseassign: retrying", attrs...)
+	if !p.deadline.IsZero() && time.Now().Add(wait).After(p.deadline) {
+		return false, nil
 	}
-	return wait
+	p.nextWait, p.reason = wait, reason
+	return true, nil
+}
+
+// backoff returns the wait checkRetry chose, and logs the retry at warn level.
+func (p *policy) backoff(_, _ time.Duration, attempt int, _ *http.Response) time.Duration {
+	if lg := p.c.logger; lg != nil {
+		lg.LogAttrs(context.Background(), slog.LevelWarn, "caseassign: retrying",
+			slog.String("sdk", p.c.spec.Package),
+			slog.String("reason", p.reason),
+			slog.Duration("wait", p.nextWait),
+			slog.Int("retry", attempt+1),
+			slog.Int("attempt", p.st.tries),
+		)
+	}
+	return p.nextWait
 }
 
 // jitter returns a wait in [lo, min(hi, lo*2^attempt)].
@@ -156,7 +179,11 @@ func seconds(n int64) time.Duration {
 	return time.Duration(min(n, maxSecs)) * time.Second
 }
 
-// retryableError reports whether a transport error is worth another try.
+// retryableError reports whether a transport error can heal with another
+// try. Refused and reset connections, answers cut short and timeouts can;
+// a host that does not exist, a TLS failure, a URL the transport refuses,
+// the SDK's own refusals (credentials, limiter, redirects, rate-limit
+// pause, body cap) and the caller's cancellation cannot.
 func retryableError(err error) bool {
 	var (
 		ae  *authError
@@ -167,12 +194,37 @@ func retryableError(err error) bool {
 		ci  x509.CertificateInvalidError
 		he  x509.HostnameError
 		cve *tls.CertificateVerificationError
+		rhe tls.RecordHeaderError
+		tae tls.AlertError
+		dns *net.DNSError
+		ihe url.InvalidHostError
+		ese url.EscapeError
 	)
 	switch {
 	case errors.As(err, &ae), errors.As(err, &le), errors.As(err, &re), errors.As(err, &pe),
 		errors.As(err, &ua), errors.As(err, &ci), errors.As(err, &he), errors.As(err, &cve),
+		errors.As(err, &rhe), errors.As(err, &tae), errors.As(err, &ihe), errors.As(err, &ese),
 		errors.Is(err, ErrResponseTooLarge), errors.Is(err, context.Canceled):
 		return false
+	case errors.As(err, &dns):
+		return !dns.IsNotFound
+	}
+	msg := err.Error()
+	for _, s := range permanentTransportErrors {
+		if strings.Contains(msg, s) {
+			return false
+		}
 	}
 	return true
+}
+
+// permanentTransportErrors are net/http's refusals of a request it will
+// refuse again, identified by their text: net/http exports no type for them.
+var permanentTransportErrors = []string{
+	"unsupported protocol scheme",
+	"no Host in request URL",
+	"net/http: invalid header field",
+	"net/http: invalid method",
+	"tls: failed to verify certificate",
+	"server gave HTTP response to HTTPS client",
 }

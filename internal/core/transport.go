@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -46,9 +47,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	c := t.c
 	ctx := req.Context()
 	st, _ := ctx.Value(callStateKey{}).(*callState)
-	if st != nil {
-		st.attempt++
+	if st == nil {
+		st = &callState{} // a request the core did not start (none today)
 	}
+	st.attempt++
 	if c.limiter != nil {
 		if err := c.limiter.Wait(ctx); err != nil {
 			closeBody(req)
@@ -81,24 +83,85 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		out = r2
 	}
+	if c.attemptTimeout > 0 {
+		tctx, cancel := context.WithTimeoutCause(ctx, c.attemptTimeout, &attemptTimeoutError{c.attemptTimeout})
+		defer cancel() // the body is read below, before this returns
+		out = out.WithContext(tctx)
+	}
 	start := time.Now()
 	resp, err := t.next.RoundTrip(out)
 	if err != nil {
-		c.logTry(ctx, st, req, 0, time.Since(start), err)
+		err = c.tryError(out.Context(), err)
+		c.observe(ctx, st, req, nil, time.Since(start), err)
 		return nil, err
 	}
 	data, err := readBody(resp.Body, resp.ContentLength, c.maxBody)
 	_ = resp.Body.Close()
 	if err != nil {
-		c.logTry(ctx, st, req, resp.StatusCode, time.Since(start), err)
+		err = c.tryError(out.Context(), err)
+		c.observe(ctx, st, req, resp, time.Since(start), err)
 		return nil, err
 	}
 	c.noteRateLimit(resp.Header)
 	resp.Body = &bufBody{b: data}
 	resp.ContentLength = int64(len(data))
 	resp.Request = req // never the copy that carries credentials
-	c.logTry(ctx, st, req, resp.StatusCode, time.Since(start), nil)
+	c.observe(ctx, st, req, resp, time.Since(start), nil)
 	return resp, nil
+}
+
+// tryError names a per-try timeout (WithAttemptTimeout) as such: the error
+// matches context.DeadlineExceeded, and is retried, since the caller's own
+// context has not ended.
+func (c *Client) tryError(tctx context.Context, err error) error {
+	var ate *attemptTimeoutError
+	if cause := context.Cause(tctx); errors.As(cause, &ate) && errors.Is(err, context.DeadlineExceeded) {
+		return ate
+	}
+	return err
+}
+
+// attemptTimeoutError is one try running past WithAttemptTimeout.
+type attemptTimeoutError struct{ d time.Duration }
+
+func (e *attemptTimeoutError) Error() string { return "try timed out after " + e.d.String() }
+func (e *attemptTimeoutError) Unwrap() error { return context.DeadlineExceeded }
+
+// observe reports one try: to the debug log, to the try hook, and to the
+// client's rate-limit snapshot.
+func (c *Client) observe(ctx context.Context, st *callState, req *http.Request, resp *http.Response, d time.Duration, err error) {
+	status := 0
+	var rl RateLimit
+	var haveRL bool
+	if resp != nil {
+		status = resp.StatusCode
+		rl, haveRL = parseRateLimit(resp.Header, c.now())
+		if haveRL {
+			c.rateLimit.Store(&rl)
+		}
+	}
+	c.logTry(ctx, st, req, status, d, err)
+	if c.tryHook == nil {
+		return
+	}
+	info := Try{
+		Method:    req.Method,
+		Path:      c.Redact(req.URL.Path),
+		Status:    status,
+		Attempt:   st.tries + 1,
+		Duration:  d,
+		RateLimit: rl,
+	}
+	if !haveRL {
+		info.RateLimit = RateLimit{Limit: -1, Remaining: -1, Used: -1}
+	}
+	if err != nil {
+		info.Err = redactedError{err, c}
+	}
+	if resp != nil {
+		info.RequestID = c.Redact(requestID(resp.Header))
+	}
+	c.tryHook(info)
 }
 
 // noteRateLimit remembers the reset time when the server says no request
@@ -225,9 +288,10 @@ func (b *bufBody) Close() error { return nil }
 
 type callStateKey struct{}
 
-// callState follows one call across its tries, for logging.
+// callState follows one call across its tries.
 type callState struct {
-	attempt int
+	attempt int // round trips, redirect hops included
+	tries   int // tries finished (answered or failed), as the retry policy saw them
 }
 
 // logTry logs one try at debug level: method, path (never the query), status,
