@@ -109,11 +109,12 @@ func NewClient(baseURL string, tokens oauth2.TokenSource, opts ...Option) (*Clie
 			return nil
 		},
 		DecodeError:        decodeError,
+		Public:             public,
 		Secrets:            secrets,
 		DynamicCredentials: true,
 	}, o.core)
 	if err != nil {
-		return nil, err
+		return nil, public(err)
 	}
 	return &Client{core: c, tokens: tokens, locks: &caseLocks{}}, nil
 }
@@ -142,7 +143,7 @@ func (c *Client) transport() *core.Client {
 
 // ready refuses a nil or zero-value Client and a nil context, before any
 // other check: every method calls it first.
-func (c *Client) ready(ctx context.Context) error { return core.Ready(pkg, c.transport(), ctx) }
+func (c *Client) ready(ctx context.Context) error { return public(core.Ready(pkg, c.transport(), ctx)) }
 
 func hubPath(hubID int64, rest ...string) string {
 	p := "/v1/actionmanagement/hubs/" + strconv.FormatInt(hubID, 10)

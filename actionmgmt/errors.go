@@ -15,6 +15,7 @@ var (
 	ErrForbidden          = core.ErrForbidden          // 403
 	ErrNotFound           = core.ErrNotFound           // 404: hub unknown, no Action Management program, no such case; or a role the case lacks
 	ErrConflict           = core.ErrConflict           // 409 / 412
+	ErrRejected           = core.ErrRejected           // 400 / 422: the server refused the request's content
 	ErrRateLimited        = core.ErrRateLimited        // 429 after the retries, or Retry-After beyond the max wait
 	ErrServer             = core.ErrServer             // 5xx after the retries
 	ErrResponseTooLarge   = core.ErrResponseTooLarge   // body over the WithMaxResponseBytes cap
@@ -23,20 +24,9 @@ var (
 
 var errEmptyToken = errors.New("actionmgmt: the token source returned an empty token")
 
-// APIError is returned for every non-2xx answer; errors.Is maps it onto the
-// sentinels by status code. A 408 (the server timed out the request) is an
-// APIError with StatusCode 408 and is not retried.
-type APIError = core.APIError
 
-// ValidationError reports a call rejected before any I/O; it matches
-// ErrInvalidInput.
-type ValidationError = core.ValidationError
 
-// RequestError reports a call that got no usable answer (connection failure
-// after the retries, cancelled context, oversized or undecodable body).
-type RequestError = core.RequestError
 
-func invalid(field, reason string) *ValidationError { return core.Invalid(pkg, field, reason) }
 
 func positive(field string, v int64) error {
 	if v <= 0 {
@@ -48,7 +38,7 @@ func positive(field string, v int64) error {
 // decodeError reads the 400 body, whose shape is not documented: a message
 // in "message", "Message", "error", "error_description", "title" or "detail",
 // a list of "errors", or plain text.
-func decodeError(e *APIError, body []byte) {
+func decodeError(e *core.APIError, body []byte) {
 	var b map[string]json.RawMessage
 	if json.Unmarshal(body, &b) != nil {
 		return // core falls back to a plain-text first line

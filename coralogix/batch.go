@@ -114,7 +114,7 @@ func dedupeIDs(field string, in []string) ([]string, error) {
 func (c *Client) runBatches(ctx context.Context, batches [][]string, total int, opts BulkOptions, send func(context.Context, []string) ([]Case, error)) (*BatchResult, error) {
 	results := make([][]Case, len(batches))
 	size := func(i int) int { return len(batches[i]) }
-	errs := core.RunBulk(ctx, len(batches), size, opts, func(ctx context.Context, i int) error {
+	errs := core.RunBulk(ctx, len(batches), size, opts.core(), func(ctx context.Context, i int) error {
 		cases, err := send(ctx, batches[i])
 		results[i] = cases
 		return err
@@ -127,7 +127,7 @@ func (c *Client) runBatches(ctx context.Context, batches [][]string, total int, 
 		}
 		out.Cases = append(out.Cases, results[i]...)
 	}
-	return out, core.NewBulkError(pkg, errs, size, total)
+	return out, bulkError(errs, size, total)
 }
 
 // splitBatches cuts ids into consecutive batches of at most size ids.

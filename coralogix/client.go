@@ -109,7 +109,7 @@ func WithMaxResponseBytes(n int64) Option { return func(o *options) { o.core.Set
 // "Authorization: Bearer <apiKey>". It makes no network call.
 func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if err := core.CheckCredential(pkg, "apiKey", apiKey); err != nil {
-		return nil, err
+		return nil, public(err)
 	}
 	apiKey = strings.TrimSpace(apiKey)
 	o := options{region: EU1}
@@ -136,9 +136,10 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		},
 		Secrets:     []string{apiKey},
 		DecodeError: decodeError,
+		Public:      public,
 	}, o.core)
 	if err != nil {
-		return nil, err
+		return nil, public(err)
 	}
 	return &Client{core: c, region: region}, nil
 }
@@ -175,7 +176,7 @@ func (c *Client) transport() *core.Client {
 
 // ready refuses a nil or zero-value Client and a nil context, before any
 // other check: every method calls it first.
-func (c *Client) ready(ctx context.Context) error { return core.Ready(pkg, c.transport(), ctx) }
+func (c *Client) ready(ctx context.Context) error { return public(core.Ready(pkg, c.transport(), ctx)) }
 
 // AssignCases assigns up to 1000 cases to one user in one request:
 // PUT /mgmt/openapi/5/cases/assigned/v1. It returns the updated cases.

@@ -18,6 +18,7 @@ var (
 	ErrForbidden          = core.ErrForbidden          // 403
 	ErrNotFound           = core.ErrNotFound           // 404
 	ErrConflict           = core.ErrConflict           // 409 / 412
+	ErrRejected           = core.ErrRejected           // 400 / 422: the server refused the request's content
 	ErrRateLimited        = core.ErrRateLimited        // 429 after the retries, or Retry-After beyond the max wait
 	ErrServer             = core.ErrServer             // 5xx after the retries
 	ErrResponseTooLarge   = core.ErrResponseTooLarge   // body over the WithMaxResponseBytes cap
@@ -35,31 +36,15 @@ func (unknownRoute) Error() string {
 	return "unknown route: check the region or base URL"
 }
 
-// APIError is returned for every non-2xx answer; see the fields for what it
-// carries. errors.Is maps it onto the sentinels by status code.
-type APIError = core.APIError
 
-// ValidationError reports a call rejected before any I/O; it matches
-// ErrInvalidInput.
-type ValidationError = core.ValidationError
 
-// RequestError reports a call that got no usable answer (connection failure
-// after the retries, cancelled context, oversized or undecodable body).
-type RequestError = core.RequestError
 
-// BulkOptions controls AssignCasesInBatches.
-type BulkOptions = core.BulkOptions
 
-// BulkError is the error of AssignCasesInBatches and UnassignCasesInBatches when at least one item failed: Failed
-// and Total count items, Errs holds each failure's error, and errors.Is and
-// errors.As see through it to every one of them.
-type BulkError = core.BulkError
 
-func invalid(field, reason string) *ValidationError { return core.Invalid(pkg, field, reason) }
 
 // decodeError reads Coralogix's JSON error {"code", "message"} or its legacy
 // plain-text form "Not Found: <message>".
-func decodeError(e *APIError, body []byte) {
+func decodeError(e *core.APIError, body []byte) {
 	t := bytes.TrimSpace(body)
 	if len(t) > 0 && t[0] == '{' {
 		var b struct {

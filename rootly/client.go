@@ -87,7 +87,7 @@ const DefaultLookupCacheTTL = 5 * time.Minute
 // "Authorization: Bearer <token>". It makes no network call.
 func NewClient(token string, opts ...Option) (*Client, error) {
 	if err := core.CheckCredential(pkg, "token", token); err != nil {
-		return nil, err
+		return nil, public(err)
 	}
 	token = strings.TrimSpace(token)
 	o := options{cacheTTL: DefaultLookupCacheTTL}
@@ -106,9 +106,10 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		},
 		Secrets:     []string{token},
 		DecodeError: decodeError,
+		Public:      public,
 	}, o.core)
 	if err != nil {
-		return nil, err
+		return nil, public(err)
 	}
 	return &Client{core: c, cache: newLookupCache(o.cacheTTL)}, nil
 }
@@ -137,7 +138,7 @@ func (c *Client) transport() *core.Client {
 
 // ready refuses a nil or zero-value Client and a nil context, before any
 // other check: every method calls it first.
-func (c *Client) ready(ctx context.Context) error { return core.Ready(pkg, c.transport(), ctx) }
+func (c *Client) ready(ctx context.Context) error { return public(core.Ready(pkg, c.transport(), ctx)) }
 
 // request builds a JSON:API request.
 func request(method, path, query string, body []byte) *core.Request {
@@ -392,7 +393,7 @@ func (c *Client) AssignRoles(ctx context.Context, items []Assignment, opts BulkO
 		}
 	}
 	out := make([]Outcome, len(items))
-	errs := core.RunBulk(ctx, len(items), nil, opts, func(ctx context.Context, i int) error {
+	errs := core.RunBulk(ctx, len(items), nil, opts.core(), func(ctx context.Context, i int) error {
 		inc, err := c.sendRole(ctx, "assign_role_to_user", http.MethodPost, items[i].IncidentID, items[i].AssignRoleRequest)
 		out[i].Incident = inc
 		return err
@@ -401,5 +402,5 @@ func (c *Client) AssignRoles(ctx context.Context, items []Assignment, opts BulkO
 		out[i].Assignment = items[i]
 		out[i].Err = err
 	}
-	return out, core.NewBulkError(pkg, errs, nil, len(errs))
+	return out, bulkError(errs, nil, len(errs))
 }

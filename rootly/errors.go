@@ -17,32 +17,17 @@ var (
 	ErrForbidden          = core.ErrForbidden          // 403
 	ErrNotFound           = core.ErrNotFound           // 404: "Not found or unauthorized"; also an unknown e-mail or slug
 	ErrConflict           = core.ErrConflict           // 409 / 412
+	ErrRejected           = core.ErrRejected           // 400 / 422: the server refused the request's content
 	ErrRateLimited        = core.ErrRateLimited        // 429 after the retries, or Retry-After beyond the max wait
 	ErrServer             = core.ErrServer             // 5xx after the retries
 	ErrResponseTooLarge   = core.ErrResponseTooLarge   // body over the WithMaxResponseBytes cap
 	ErrUnexpectedResponse = core.ErrUnexpectedResponse // 2xx whose document could not be read (including a type mismatch)
 )
 
-// APIError is returned for every non-2xx answer: Message is the first
-// error's title and Code its code; every error object is reachable with
-// errors.As(err, &ErrorObjects{}).
-type APIError = core.APIError
 
-// ValidationError reports a call rejected before any I/O; it matches
-// ErrInvalidInput.
-type ValidationError = core.ValidationError
 
-// RequestError reports a call that got no usable answer (connection failure
-// after the retries, cancelled context, oversized or undecodable body).
-type RequestError = core.RequestError
 
-// BulkOptions controls AssignRoles.
-type BulkOptions = core.BulkOptions
 
-// BulkError is the error of AssignRoles when at least one item failed: Failed
-// and Total count items, Errs holds each failure's error, and errors.Is and
-// errors.As see through it to every one of them.
-type BulkError = core.BulkError
 
 // ErrorObject is one error of a JSON:API errors document, or one message of
 // a Rails-style {"field": ["message"]} body (with Field set).
@@ -73,11 +58,10 @@ func (e ErrorObjects) Error() string {
 	return strings.Join(parts, "; ")
 }
 
-func invalid(field, reason string) *ValidationError { return core.Invalid(pkg, field, reason) }
 
 // decodeError reads the JSON:API errors document, or the Rails-style body
 // some endpoints send instead.
-func decodeError(e *APIError, body []byte) {
+func decodeError(e *core.APIError, body []byte) {
 	var doc struct {
 		Errors []struct {
 			Title  string          `json:"title"`

@@ -114,10 +114,10 @@ func WithMaxResponseBytes(n int64) Option { return func(o *options) { o.core.Set
 // WithHTTPClient, or in its own. It makes no network call.
 func NewClient(serverURL string, creds Credentials, opts ...Option) (*Client, error) {
 	if err := core.CheckCredential(pkg, "creds.Touchpoint", creds.Touchpoint); err != nil {
-		return nil, err
+		return nil, public(err)
 	}
 	if err := core.CheckCredential(pkg, "creds.Token", creds.Token); err != nil {
-		return nil, err
+		return nil, public(err)
 	}
 	creds.Touchpoint = strings.TrimSpace(creds.Touchpoint)
 	creds.Token = strings.TrimSpace(creds.Token)
@@ -135,6 +135,7 @@ func NewClient(serverURL string, creds Credentials, opts ...Option) (*Client, er
 		CredentialQuery:   []string{"touchpoint", "token"},
 		Secrets:           []string{creds.Token},
 		DecodeError:       decodeError,
+		Public:            public,
 		Jar:               jar,
 	}
 	if o.inQuery {
@@ -184,7 +185,7 @@ func (c *Client) transport() *core.Client {
 
 // ready refuses a nil or zero-value Client and a nil context, before any
 // other check: every method calls it first.
-func (c *Client) ready(ctx context.Context) error { return core.Ready(pkg, c.transport(), ctx) }
+func (c *Client) ready(ctx context.Context) error { return public(core.Ready(pkg, c.transport(), ctx)) }
 
 // AssignCase assigns a case to an operator (ToOperator) or to an operator
 // group (ToGroup): PUT {serverURL}/api/v4/cases/{caseInstanceID}/assignment.
@@ -247,7 +248,7 @@ func (c *Client) AssignCases(ctx context.Context, caseInstanceIDs []int64, to As
 		return nil, err
 	}
 	out := make([]Outcome, len(caseInstanceIDs))
-	errs := core.RunBulk(ctx, len(caseInstanceIDs), nil, opts, func(ctx context.Context, i int) error {
+	errs := core.RunBulk(ctx, len(caseInstanceIDs), nil, opts.core(), func(ctx context.Context, i int) error {
 		out[i].CaseInstanceID = caseInstanceIDs[i]
 		res, err := c.assign(ctx, caseInstanceIDs[i], to)
 		out[i].Result = res
@@ -257,5 +258,5 @@ func (c *Client) AssignCases(ctx context.Context, caseInstanceIDs []int64, to As
 		out[i].CaseInstanceID = caseInstanceIDs[i]
 		out[i].Err = err
 	}
-	return out, core.NewBulkError(pkg, errs, nil, len(errs))
+	return out, bulkError(errs, nil, len(errs))
 }

@@ -16,6 +16,7 @@ var (
 	ErrForbidden          = core.ErrForbidden          // 403
 	ErrNotFound           = core.ErrNotFound           // 404
 	ErrConflict           = core.ErrConflict           // 409 / 412
+	ErrRejected           = core.ErrRejected           // 400 / 422: the server refused the request's content
 	ErrRateLimited        = core.ErrRateLimited        // 429 after the retries, or Retry-After beyond the max wait
 	ErrServer             = core.ErrServer             // 5xx after the retries
 	ErrResponseTooLarge   = core.ErrResponseTooLarge   // body over the WithMaxResponseBytes cap
@@ -76,30 +77,15 @@ func (fe FieldErrors) Is(target error) bool {
 	return false
 }
 
-// APIError is returned for every non-2xx answer; Code holds the first error
-// code and the full list is reachable with errors.As(err, &FieldErrors{}).
-type APIError = core.APIError
 
-// ValidationError reports a call rejected before any I/O; it matches
-// ErrInvalidInput (and ErrBothTargets or ErrNoTarget where they apply).
-type ValidationError = core.ValidationError
 
-// RequestError reports a call that got no usable answer (connection failure
-// after the retries, cancelled context, oversized body).
-type RequestError = core.RequestError
 
-// BulkOptions controls AssignCases.
-type BulkOptions = core.BulkOptions
 
-// BulkError is the error of AssignCases when at least one item failed: Failed
-// and Total count items, Errs holds each failure's error, and errors.Is and
-// errors.As see through it to every one of them.
-type BulkError = core.BulkError
 
-func invalid(field, reason string) *ValidationError { return core.Invalid(pkg, field, reason) }
 
 func invalidAs(field, reason string, kind error) *ValidationError {
-	return core.InvalidAs(pkg, field, reason, kind)
+	e := core.InvalidAs(pkg, field, reason, kind)
+	return &ValidationError{Field: e.Field, Reason: e.Reason, err: e}
 }
 
 func validateCaseID(field string, id int64) error {
@@ -152,7 +138,7 @@ func ParseFieldErrors(body []byte) (FieldErrors, bool) {
 	return out, len(out) > 0
 }
 
-func decodeError(e *APIError, body []byte) {
+func decodeError(e *core.APIError, body []byte) {
 	if fe, ok := ParseFieldErrors(body); ok {
 		e.Code = fe[0].Code
 		e.Message = fe.Error()

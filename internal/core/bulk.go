@@ -140,6 +140,12 @@ func NewBulkError(pkg string, errs []error, size func(i int) int, total int) err
 	return e
 }
 
+// NewBulkErrorOf builds a *BulkError from its parts, for a package's own
+// BulkError type to format.
+func NewBulkErrorOf(pkg string, failed, total int, errs []error) *BulkError {
+	return &BulkError{Failed: failed, Total: total, Errs: errs, pkg: pkg}
+}
+
 // Error says how many items failed and why the first one did.
 func (e *BulkError) Error() string {
 	var b strings.Builder

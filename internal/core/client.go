@@ -294,6 +294,7 @@ type Response struct {
 	pkg    string
 	method string
 	url    string
+	public func(error) error
 }
 
 var (
@@ -371,7 +372,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 		return Response{}, c.requestError(r.Method, clean, err, tries)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		return Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: data, pkg: c.spec.Package, method: r.Method, url: clean}, nil
+		return Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: data, pkg: c.spec.Package, method: r.Method, url: clean, public: c.spec.Public}, nil
 	}
 	e := c.apiError(r.Method, clean, resp, data, p.rateLimited)
 	e.Attempts = tries
@@ -397,7 +398,7 @@ func (c *Client) JSONRequest(method, path string, in any) (*Request, error) {
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return nil, Invalid(c.spec.Package, "body", err.Error())
+			return nil, c.public(Invalid(c.spec.Package, "body", err.Error()))
 		}
 		r.Body = b
 	}
@@ -441,8 +442,12 @@ func (c *Client) JSON(ctx context.Context, method, path string, in, out any) err
 // unexpected wraps a decoding failure of this response: the error matches
 // ErrUnexpectedResponse and the cause.
 func (r Response) unexpected(cause error) error {
-	return &RequestError{Method: r.method, URL: r.url, pkg: r.pkg,
+	var err error = &RequestError{Method: r.method, URL: r.url, pkg: r.pkg, Attempts: 1,
 		Err: fmt.Errorf("%w (status %d): %w", ErrUnexpectedResponse, r.StatusCode, cause)}
+	if r.public != nil {
+		err = r.public(err)
+	}
+	return err
 }
 
 // requestID returns the first request-id header of an answer.

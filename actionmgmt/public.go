@@ -1,0 +1,206 @@
+package actionmgmt
+
+import (
+	"time"
+
+	"github.com/caseassign/caseassign/internal/core"
+)
+
+// APIError is returned for every non-2xx answer, and errors.Is maps it onto
+// the sentinels by status code (ErrNotFound for 404, ErrRejected for 400 and
+// 422, ...). Action Management's error bodies are not documented: Message holds what could be read of them.
+type APIError struct {
+	// StatusCode is the HTTP status of the last answer. It is 0 when the
+	// client did not send the request because an earlier answer said the
+	// server's rate-limit window was used up (X-RateLimit-Remaining: 0)
+	// until beyond the maximum retry wait; the error then matches
+	// ErrRateLimited and RetryAfter says when the window resets.
+	StatusCode int
+	// Method is the request's HTTP method.
+	Method string
+	// URL is the request URL without its query string or any credential.
+	URL string
+	// Code is the vendor's error code, where it sends one.
+	Code string
+	// Message is the vendor's message, or the first line of a plain-text
+	// body when the body was not the vendor's error document.
+	Message string
+	// RequestID is the request id from the response headers, where present.
+	RequestID string
+	// RetryAfter is the wait the server asked for (Retry-After, or the
+	// rate-limit reset), where it said.
+	RetryAfter time.Duration
+	// Body is the first 4 KiB of the response body, every secret the
+	// client knows redacted.
+	Body []byte
+	// Attempts is how many tries were made, the first included.
+	Attempts int
+
+	err *core.APIError
+}
+
+func (e *APIError) base() *core.APIError {
+	if e.err != nil {
+		return e.err
+	}
+	return &core.APIError{StatusCode: e.StatusCode, Method: e.Method, URL: e.URL, Code: e.Code, Message: e.Message,
+		RequestID: e.RequestID, RetryAfter: e.RetryAfter, Body: e.Body, Attempts: e.Attempts}
+}
+
+// Error describes the failure: package, method, URL (no query, no
+// credential), status, message, code, RetryAfter, request id and tries.
+func (e *APIError) Error() string { return e.base().Error() }
+
+// Is maps the status code onto the sentinels: ErrUnauthorized (401),
+// ErrForbidden (403), ErrNotFound (404), ErrConflict (409, 412),
+// ErrRejected (400, 422), ErrRateLimited (429, or a wait beyond the max),
+// ErrServer (5xx).
+func (e *APIError) Is(target error) bool { return e.base().Is(target) }
+
+// Unwrap returns the vendor's error details, where the package decodes
+// them (see the APIError doc), or nil.
+func (e *APIError) Unwrap() error { return e.base().Unwrap() }
+
+// GoString prints the fields; every text in them is already redacted.
+func (e *APIError) GoString() string { return e.base().GoString() }
+
+// ValidationError reports a call rejected before any I/O: nothing went on
+// the wire. errors.Is(err, ErrInvalidInput) holds for every one.
+type ValidationError struct {
+	// Field names the offending input, e.g. "ids[3]" or "ctx".
+	Field string
+	// Reason says what is wrong with it.
+	Reason string
+
+	err *core.ValidationError
+}
+
+func (e *ValidationError) base() *core.ValidationError {
+	if e.err != nil {
+		return e.err
+	}
+	return core.Invalid(pkg, e.Field, e.Reason)
+}
+
+// Error names the field and the reason.
+func (e *ValidationError) Error() string { return e.base().Error() }
+
+// Is reports whether target is ErrInvalidInput (or the more precise
+// sentinel the package documents for this refusal).
+func (e *ValidationError) Is(target error) bool { return e.base().Is(target) }
+
+// GoString prints the field and the reason.
+func (e *ValidationError) GoString() string { return e.base().GoString() }
+
+// RequestError reports a call that got no usable answer: a connection
+// failure after the retries, a cancelled or expired context, a body over
+// the size cap, or a 2xx answer that could not be decoded (matching
+// ErrUnexpectedResponse). errors.Is and errors.As reach the cause.
+type RequestError struct {
+	// Method is the request's HTTP method.
+	Method string
+	// URL is the request URL without its query string or any credential.
+	URL string
+	// Err is the cause, its text redacted.
+	Err error
+	// Attempts is how many tries were made, the first included.
+	Attempts int
+
+	err *core.RequestError
+}
+
+func (e *RequestError) base() *core.RequestError {
+	if e.err != nil {
+		return e.err
+	}
+	return &core.RequestError{Method: e.Method, URL: e.URL, Err: e.Err, Attempts: e.Attempts}
+}
+
+// Error describes the failure without any credential or query string.
+func (e *RequestError) Error() string { return e.base().Error() }
+
+// Unwrap returns the cause.
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// GoString prints the fields, the cause as its redacted text.
+func (e *RequestError) GoString() string { return e.base().GoString() }
+
+// Try describes one try of a call, as the hook given to WithTryHook
+// receives it. A transport (WithHTTPClient) sees each try separately too.
+type Try struct {
+	Method    string        // the HTTP method
+	Path      string        // the request path, without query, secrets redacted
+	Status    int           // the answer's status; 0 when no answer came
+	Attempt   int           // 1 for the first try of the call, 2 for the first retry, ...
+	Duration  time.Duration // from sending the request to reading the whole body
+	Err       error         // why no usable answer came (nil when one did), redacted
+	RequestID string        // the answer's request id, where it sent one
+	RateLimit RateLimit     // the answer's X-RateLimit-* headers
+}
+
+// RateLimit is what an answer's X-RateLimit-* headers said.
+type RateLimit struct {
+	// Limit, Remaining and Used are the headers' numbers (the first number
+	// of X-RateLimit-Limit, which Rootly sends as "1000, 1000;window=3600");
+	// -1 when the answer did not send that header.
+	Limit, Remaining, Used int
+	// Reset is when the window resets; zero when not sent.
+	Reset time.Time
+	// Seen is when the answer arrived; zero when no answer has carried
+	// rate-limit headers yet.
+	Seen time.Time
+}
+
+func rateLimitOf(r core.RateLimit) RateLimit {
+	return RateLimit{Limit: r.Limit, Remaining: r.Remaining, Used: r.Used, Reset: r.Reset, Seen: r.Seen}
+}
+
+// WithTryHook calls hook after every try of every call: method, path,
+// status, attempt, duration, error, request id and rate-limit headers, so
+// you can count, trace and alert without wrapping the transport. It runs on
+// the calling goroutine, between tries: keep it quick, and make it safe for
+// concurrent use when the client is shared.
+func WithTryHook(hook func(Try)) Option {
+	return func(o *options) {
+		if hook == nil {
+			o.core.SetTryHook(nil)
+			return
+		}
+		o.core.SetTryHook(func(t core.Try) {
+			hook(Try{Method: t.Method, Path: t.Path, Status: t.Status, Attempt: t.Attempt, Duration: t.Duration,
+				Err: t.Err, RequestID: t.RequestID, RateLimit: rateLimitOf(t.RateLimit)})
+		})
+	}
+}
+
+// WithAttemptTimeout bounds each try, the reading of its answer included
+// (default: no bound but the context's). A try that runs past it fails
+// with an error matching context.DeadlineExceeded and is retried like a
+// connection error; a negative value is refused by NewClient.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(o *options) { o.core.SetAttemptTimeout(d) }
+}
+
+// RateLimit returns what the last answer carrying X-RateLimit-* headers
+// said (Seen is zero before any did), so a job sharing an API key can
+// watch its headroom. Safe for concurrent use.
+func (c *Client) RateLimit() RateLimit { return rateLimitOf(c.transport().RateLimit()) }
+
+// public turns the core's error types into this package's.
+func public(err error) error {
+	switch e := err.(type) {
+	case *core.APIError:
+		return &APIError{StatusCode: e.StatusCode, Method: e.Method, URL: e.URL, Code: e.Code, Message: e.Message,
+			RequestID: e.RequestID, RetryAfter: e.RetryAfter, Body: e.Body, Attempts: e.Attempts, err: e}
+	case *core.RequestError:
+		return &RequestError{Method: e.Method, URL: e.URL, Err: e.Err, Attempts: e.Attempts, err: e}
+	case *core.ValidationError:
+		return &ValidationError{Field: e.Field, Reason: e.Reason, err: e}
+	}
+	return err
+}
+
+func invalid(field, reason string) *ValidationError {
+	e := core.Invalid(pkg, field, reason)
+	return &ValidationError{Field: e.Field, Reason: e.Reason, err: e}
+}
