@@ -136,7 +136,7 @@ func BenchmarkAssign(b *testing.B) {
 	srv := rootlytest.NewServer()
 	defer srv.Close()
 	srv.SetRecording(false)
-	srv.SetWindowLimit(0, 0)
+	srv.SetRateLimit(0, 0)
 	ctx := context.Background()
 	req := rootly.AssignRoleRequest{UserID: rootlytest.SeedUser, IncidentRoleID: rootlytest.SeedRole}
 	b.Run("sdk", func(b *testing.B) {

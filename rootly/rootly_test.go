@@ -418,7 +418,7 @@ func TestAssignRolesBulk(t *testing.T) {
 func TestRateLimitHeadersHonoured(t *testing.T) {
 	t.Parallel()
 	srv, c := newServer(t, rootly.WithRetryWait(time.Millisecond, 20*time.Millisecond))
-	srv.SetWindowLimit(3, time.Minute)
+	srv.SetRateLimit(3.0/60, 3) // three requests, then one a minute
 	ctx := context.Background()
 	for range 3 {
 		_, err := c.GetIncident(ctx, rootlytest.SeedIncident)

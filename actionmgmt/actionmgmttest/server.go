@@ -60,11 +60,7 @@ const (
 // TokenPath is the identity endpoint's path on the server.
 const TokenPath = "/identity/connect/token"
 
-// Fault is a scripted misbehaviour; see Server.Inject.
-type Fault = testsrv.Fault
 
-// Request is a recorded request.
-type Request = testsrv.Request
 
 // EndUser is a user of an End User List.
 type EndUser struct {
@@ -83,9 +79,32 @@ type hub struct {
 	cases map[int64][]byte // stored as sent: every member survives
 }
 
+// Event is one case update (PUT) the server applied.
+type Event struct {
+	HubID  int64
+	CaseID int64
+	// Roles holds, for each role of the written case, its users' ids.
+	Roles map[int64][]int64
+}
+
+// hubIDOf finds h's id; called with s.mu held.
+func hubIDOf(s *Server, h *hub) int64 {
+	for id, x := range s.hubs {
+		if x == h {
+			return id
+		}
+	}
+	return 0
+}
+
 // Server is the in-memory hub.
 type Server struct {
-	*testsrv.Server
+	// URL is the server's base URL (http://127.0.0.1:port): give it to the
+	// client with WithBaseURL (or as its base URL).
+	URL string
+
+	base   *testsrv.Server
+	events testsrv.EventLog[Event]
 	ClientID, ClientSecret string
 
 	mu            sync.Mutex
@@ -125,7 +144,8 @@ func NewServer() *Server {
 	h.lists[List] = users
 	h.cases[ExampleCase] = compact(SeedCase)
 	s.hubs[Hub] = h
-	s.Server = testsrv.New(http.HandlerFunc(s.route))
+	s.base = testsrv.New(http.HandlerFunc(s.route))
+	s.URL = s.base.URL
 	return s
 }
 
@@ -443,5 +463,14 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, h *hub, id int64) {
 	stored, _ := json.Marshal(doc)
 	h.cases[id] = stored
 	s.puts++
+	ev := Event{HubID: hubIDOf(s, h), CaseID: id, Roles: map[int64][]int64{}}
+	for _, role := range body.Roles {
+		ids := make([]int64, 0, len(role.Users))
+		for _, u := range role.Users {
+			ids = append(ids, u.ID)
+		}
+		ev.Roles[role.ID] = ids
+	}
+	s.events.Add(ev)
 	writeRaw(w, stored)
 }

@@ -49,11 +49,7 @@ const (
 	SeedUnassignedID = "b2c3d4e5-0000-4000-8000-000000000001" // readable id CASE-124, unassigned
 )
 
-// Fault is a scripted misbehaviour; see Server.Inject.
-type Fault = testsrv.Fault
 
-// Request is a recorded request.
-type Request = testsrv.Request
 
 // Event is one assignment change the server applied.
 type Event struct {
@@ -64,8 +60,12 @@ type Event struct {
 
 // Server is the in-memory Cases server.
 type Server struct {
-	*testsrv.Server
-	testsrv.EventLog[Event] // Events and ResetEvents: the assignment changes applied
+	// URL is the server's base URL (http://127.0.0.1:port): give it to the
+	// client with WithBaseURL (or as its server URL).
+	URL string
+
+	base   *testsrv.Server
+	events testsrv.EventLog[Event]
 	// APIKey is the only key the server accepts.
 	APIKey string
 
@@ -114,7 +114,8 @@ func NewServer() *Server {
 		})
 	}
 	s.seedBody = SeedAssignResponse
-	s.Server = testsrv.New(http.HandlerFunc(s.route))
+	s.base = testsrv.New(http.HandlerFunc(s.route))
+	s.URL = s.base.URL
 	return s
 }
 
@@ -302,7 +303,7 @@ func (s *Server) apply(cases []*coralogix.Case, userID string) []coralogix.Case 
 			} else {
 				c.Assignee = &coralogix.UserDetails{UserID: userID}
 			}
-			s.EventLog.Add(Event{Op: op, CaseID: c.ID, UserID: userID})
+			s.events.Add(Event{Op: op, CaseID: c.ID, UserID: userID})
 			c.UpdateTime = now
 			s.seedBody = nil
 		}

@@ -43,7 +43,7 @@ func defaults() settings {
 // target is one package, its test server and n distinct assignments.
 type target struct {
 	name    string
-	srv     *testsrv.Server
+	srv     *fake
 	secrets []string // values that must never show in a log, an error or a URL
 	// method and path (prefix, with "*") of the assignment's first request.
 	method, path string
@@ -109,7 +109,22 @@ func newCoralogix(t testing.TB, n int, s settings) *target {
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)
 	return &target{
-		name: "coralogix", srv: srv.Server, secrets: []string{srv.APIKey},
+		name: "coralogix", srv: adapt(srv, func(f testsrv.Fault) { srv.Inject(coralogixtest.Fault(f)) },
+			func(p float64, seed uint64, fs []testsrv.Fault) {
+				cs := make([]coralogixtest.Fault, len(fs))
+				for i, f := range fs {
+					cs[i] = coralogixtest.Fault(f)
+				}
+				srv.SetFaultRate(p, seed, cs...)
+			},
+			func() []testsrv.Request {
+				rs := srv.Requests()
+				out := make([]testsrv.Request, len(rs))
+				for i, r := range rs {
+					out[i] = testsrv.Request(r)
+				}
+				return out
+			}), secrets: []string{srv.APIKey},
 		method: http.MethodPost, path: "/mgmt/*",
 		assign: func(ctx context.Context, i int) error {
 			_, err := c.AssignCase(ctx, ids[i], coralogix.UserDetails{UserID: cxUser})
@@ -162,7 +177,22 @@ func newThalamus(t testing.TB, n int, s settings) *target {
 	t.Cleanup(c.CloseIdleConnections)
 	to := thalamus.ToOperator(thalamustest.ActiveOperator)
 	return &target{
-		name: "thalamus", srv: srv.Server, secrets: []string{srv.Token},
+		name: "thalamus", srv: adapt(srv, func(f testsrv.Fault) { srv.Inject(thalamustest.Fault(f)) },
+			func(p float64, seed uint64, fs []testsrv.Fault) {
+				cs := make([]thalamustest.Fault, len(fs))
+				for i, f := range fs {
+					cs[i] = thalamustest.Fault(f)
+				}
+				srv.SetFaultRate(p, seed, cs...)
+			},
+			func() []testsrv.Request {
+				rs := srv.Requests()
+				out := make([]testsrv.Request, len(rs))
+				for i, r := range rs {
+					out[i] = testsrv.Request(r)
+				}
+				return out
+			}), secrets: []string{srv.Token},
 		method: http.MethodPut, path: "/api/*",
 		assign: func(ctx context.Context, i int) error {
 			_, err := c.AssignCase(ctx, ids[i], to)
@@ -226,7 +256,22 @@ func newActionMgmt(t testing.TB, n int, s settings) *target {
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)
 	tg := &target{
-		name: "actionmgmt", srv: srv.Server, secrets: []string{srv.ClientSecret, "am-token-1"}, // the first token the server issues
+		name: "actionmgmt", srv: adapt(srv, func(f testsrv.Fault) { srv.Inject(actionmgmttest.Fault(f)) },
+			func(p float64, seed uint64, fs []testsrv.Fault) {
+				cs := make([]actionmgmttest.Fault, len(fs))
+				for i, f := range fs {
+					cs[i] = actionmgmttest.Fault(f)
+				}
+				srv.SetFaultRate(p, seed, cs...)
+			},
+			func() []testsrv.Request {
+				rs := srv.Requests()
+				out := make([]testsrv.Request, len(rs))
+				for i, r := range rs {
+					out[i] = testsrv.Request(r)
+				}
+				return out
+			}), secrets: []string{srv.ClientSecret, "am-token-1"}, // the first token the server issues
 		method: http.MethodGet, path: "/v1/actionmanagement/*",
 		assign: func(ctx context.Context, i int) error {
 			_, err := c.AssignUser(ctx, hub, ids[i], actionmgmttest.Watcher, actionmgmttest.UserBob)
@@ -263,7 +308,7 @@ func newActionMgmt(t testing.TB, n int, s settings) *target {
 func newRootly(t testing.TB, n int, s settings) *target {
 	srv := rootlytest.NewServer()
 	t.Cleanup(srv.Close)
-	srv.SetWindowLimit(0, 0)
+	srv.SetRateLimit(0, 0)
 	ids := srv.AddIncidents(n)
 	opts := []rootly.Option{rootly.WithBaseURL(base(s, srv.URL)), rootly.WithRetryMax(s.retryMax), rootly.WithRetryWait(s.waitMin, s.waitMax),
 		rootly.WithLogger(s.logger), rootly.WithMaxResponseBytes(s.maxBody), rootly.WithRateLimit(s.rate, s.burst)}
@@ -272,7 +317,22 @@ func newRootly(t testing.TB, n int, s settings) *target {
 	t.Cleanup(c.CloseIdleConnections)
 	req := rootly.AssignRoleRequest{UserID: "320", IncidentRoleID: rootlytest.ScribeRole}
 	return &target{
-		name: "rootly", srv: srv.Server, secrets: []string{srv.Token},
+		name: "rootly", srv: adapt(srv, func(f testsrv.Fault) { srv.Inject(rootlytest.Fault(f)) },
+			func(p float64, seed uint64, fs []testsrv.Fault) {
+				cs := make([]rootlytest.Fault, len(fs))
+				for i, f := range fs {
+					cs[i] = rootlytest.Fault(f)
+				}
+				srv.SetFaultRate(p, seed, cs...)
+			},
+			func() []testsrv.Request {
+				rs := srv.Requests()
+				out := make([]testsrv.Request, len(rs))
+				for i, r := range rs {
+					out[i] = testsrv.Request(r)
+				}
+				return out
+			}), secrets: []string{srv.Token},
 		method: http.MethodPost, path: "/v1/incidents/*",
 		assign: func(ctx context.Context, i int) error {
 			_, err := c.AssignRoleToUser(ctx, ids[i], req)
@@ -349,3 +409,43 @@ func (tg *target) tries() int {
 	}
 	return n
 }
+
+// fakeServer is what every package's test server offers, whatever its
+// own Fault and Request types.
+type fakeServer interface {
+	ClearFaults()
+	Connections() int
+	Injected() int
+	SetLatency(time.Duration)
+	SetRateLimit(perSecond float64, burst int)
+	SetRecording(bool)
+	Throttled() int
+	Handled() int
+	ResetRequests()
+}
+
+// fake drives any package's test server with the shared fault and request
+// types, converting to and from the package's own.
+type fake struct {
+	fakeServer
+	inject    func(testsrv.Fault)
+	faultRate func(p float64, seed uint64, fs []testsrv.Fault)
+	requests  func() []testsrv.Request
+}
+
+func adapt(s fakeServer, inject func(testsrv.Fault), faultRate func(float64, uint64, []testsrv.Fault), requests func() []testsrv.Request) *fake {
+	return &fake{fakeServer: s, inject: inject, faultRate: faultRate, requests: requests}
+}
+
+// Inject queues faults on the server.
+func (f *fake) Inject(fs ...testsrv.Fault) {
+	for _, x := range fs {
+		f.inject(x)
+	}
+}
+
+// SetFaultRate injects faults at random.
+func (f *fake) SetFaultRate(p float64, seed uint64, fs ...testsrv.Fault) { f.faultRate(p, seed, fs) }
+
+// Requests returns what the server recorded.
+func (f *fake) Requests() []testsrv.Request { return f.requests() }

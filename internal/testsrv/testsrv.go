@@ -101,6 +101,7 @@ type Server struct {
 	reqs      []Request
 	noRecord  bool
 	limiter   *rate.Limiter
+	rlHeaders bool // send X-RateLimit-* describing the limiter
 	latency   time.Duration
 	conns     atomic.Int64
 	throttled atomic.Int64
@@ -162,6 +163,27 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	s.latency = d
 	s.mu.Unlock()
+}
+
+// SetRateLimitHeaders makes every answer carry X-RateLimit-Limit (the
+// burst), -Remaining, -Used and -Reset (a Unix time: when the bucket is
+// full again) describing the rate limit, as Rootly's answers do.
+func (s *Server) SetRateLimitHeaders(on bool) {
+	s.mu.Lock()
+	s.rlHeaders = on
+	s.mu.Unlock()
+}
+
+func writeRateLimitHeaders(h http.Header, l *rate.Limiter) {
+	now := time.Now()
+	tokens := max(l.TokensAt(now), 0)
+	burst := l.Burst()
+	remaining := min(int(tokens), burst)
+	h.Set("X-RateLimit-Limit", strconv.Itoa(burst))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+	h.Set("X-RateLimit-Used", strconv.Itoa(burst-remaining))
+	refill := time.Duration((float64(burst) - tokens) / float64(l.Limit()) * float64(time.Second))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(now.Add(refill).Add(time.Second-1).Unix(), 10))
 }
 
 // SetRateLimit makes the server answer 429 with Retry-After when more than
@@ -236,7 +258,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			s.injected.Add(1)
 		}
 	}
-	latency, limiter := s.latency, s.limiter
+	latency, limiter, rlHeaders := s.latency, s.limiter, s.rlHeaders
 	s.mu.Unlock()
 
 	if latency > 0 && !sleep(r, latency) {
@@ -245,7 +267,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if fault != nil && fault.Latency > 0 && !sleep(r, fault.Latency) {
 		return
 	}
-	if limiter != nil && !limiter.Allow() {
+	allowed := limiter == nil || limiter.Allow()
+	if limiter != nil && rlHeaders {
+		writeRateLimitHeaders(w.Header(), limiter)
+	}
+	if !allowed {
 		s.throttled.Add(1)
 		wait := limiter.Reserve()
 		d := wait.Delay()

@@ -26,7 +26,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/caseassign/caseassign/internal/testsrv"
 )
@@ -37,6 +36,14 @@ import (
 //
 //go:embed seed_assign_response.json
 var SeedAssignResponse []byte
+
+// The rate limit NewServer starts with: Rootly's 3000 requests a minute
+// per key, as a burst of 3000 refilled at 50 a second. SetRateLimit
+// changes it.
+const (
+	DefaultRateLimit = 50.0
+	DefaultRateBurst = 3000
+)
 
 // Token is the API token NewServer accepts.
 const Token = "rootly-test-token"
@@ -64,11 +71,7 @@ const (
 	FirstExtraIncident = "1f000000-0000-4000-8000-000000000001"
 )
 
-// Fault is a scripted misbehaviour; see Server.Inject.
-type Fault = testsrv.Fault
 
-// Request is a recorded request.
-type Request = testsrv.Request
 
 // User is a user of the server.
 type User struct {
@@ -102,8 +105,12 @@ type incident struct {
 
 // Server is the in-memory Rootly API.
 type Server struct {
-	*testsrv.Server
-	testsrv.EventLog[Event] // Events and ResetEvents: the assignment changes applied
+	// URL is the server's base URL (http://127.0.0.1:port): give it to the
+	// client with WithBaseURL (or as its server URL).
+	URL string
+
+	base   *testsrv.Server
+	events testsrv.EventLog[Event]
 	Token                   string
 
 	mu        sync.Mutex
@@ -112,12 +119,6 @@ type Server struct {
 	incidents map[string]*incident
 	nextID    int
 	linkBase  string
-
-	windowLimit int
-	window      time.Duration
-	windowStart time.Time
-	windowUsed  int
-	now         func() time.Time
 }
 
 const stamp = "2025-03-20T17:52:08.420-07:00"
@@ -127,9 +128,6 @@ func NewServer() *Server {
 	s := &Server{
 		Token:       Token,
 		incidents:   map[string]*incident{},
-		windowLimit: 3000,
-		window:      time.Minute,
-		now:         time.Now,
 	}
 	s.users = []User{
 		{ID: SeedUser, Name: "Merlene Hoppe", Email: SeedUserEmail, TimeZone: "UTC"},
@@ -163,7 +161,10 @@ func NewServer() *Server {
 	for i := 1; i <= 20; i++ {
 		s.AddIncident(fmt.Sprintf("1f000000-0000-4000-8000-%012d", i), fmt.Sprintf("Checkout errors %d", i))
 	}
-	s.Server = testsrv.New(http.HandlerFunc(s.route))
+	s.base = testsrv.New(http.HandlerFunc(s.route))
+	s.URL = s.base.URL
+	s.base.SetRateLimitHeaders(true)
+	s.base.SetRateLimit(DefaultRateLimit, DefaultRateBurst)
 	return s
 }
 
@@ -211,14 +212,6 @@ func (s *Server) SetLinkBase(base string) {
 	s.mu.Unlock()
 }
 
-// SetWindowLimit sets the requests allowed per window (default 3000 a
-// minute); a limit of 0 or less turns the window and its headers off.
-func (s *Server) SetWindowLimit(limit int, window time.Duration) {
-	s.mu.Lock()
-	s.windowLimit, s.window, s.windowStart, s.windowUsed = limit, window, time.Time{}, 0
-	s.mu.Unlock()
-}
-
 func writeErrors(w http.ResponseWriter, status int, title, code, detail string) {
 	e := map[string]any{"title": title, "status": strconv.Itoa(status)}
 	if code != "" {
@@ -230,39 +223,9 @@ func writeErrors(w http.ResponseWriter, status int, title, code, detail string) 
 	testsrv.WriteJSONType(w, status, MediaType, map[string]any{"errors": []any{e}})
 }
 
-func (s *Server) rateLimit(w http.ResponseWriter) bool {
-	s.mu.Lock()
-	if s.windowLimit <= 0 {
-		s.mu.Unlock()
-		return true
-	}
-	now := s.now()
-	if s.windowStart.IsZero() || now.Sub(s.windowStart) >= s.window {
-		s.windowStart, s.windowUsed = now, 0
-	}
-	s.windowUsed++
-	used, limit := s.windowUsed, s.windowLimit
-	reset := s.windowStart.Add(s.window)
-	s.mu.Unlock()
-	h := w.Header()
-	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
-	h.Set("X-RateLimit-Used", strconv.Itoa(min(used, limit)))
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(limit-used, 0)))
-	h.Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
-	if used > limit {
-		h.Set("Retry-After", strconv.Itoa(int(max(reset.Sub(now).Seconds()+0.999, 1))))
-		writeErrors(w, http.StatusTooManyRequests, "Rate limit exceeded", "", "")
-		return false
-	}
-	return true
-}
-
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	if tok, ok := testsrv.BearerToken(r); !ok || tok != s.Token {
 		writeErrors(w, http.StatusUnauthorized, "Invalid token", "", "")
-		return
-	}
-	if !s.rateLimit(w) {
 		return
 	}
 	p := r.URL.Path
@@ -371,7 +334,7 @@ func (s *Server) assign(inc *incident, role *Role, userID string) {
 	s.nextID++
 	inc.assignments = append(inc.assignments, Assignment{ID: fmt.Sprintf("a55a0000-0000-4000-8000-%012d", s.nextID), RoleID: role.ID, UserID: userID})
 	inc.seeded = false
-	s.EventLog.Add(Event{Op: "assign", IncidentID: inc.id, RoleID: role.ID, UserID: userID})
+	s.events.Add(Event{Op: "assign", IncidentID: inc.id, RoleID: role.ID, UserID: userID})
 }
 
 // unassign removes the user (any user when userID is "") from the role.
@@ -379,7 +342,7 @@ func (s *Server) unassign(inc *incident, roleID, userID string) {
 	kept := inc.assignments[:0]
 	for _, as := range inc.assignments {
 		if as.RoleID == roleID && (userID == "" || as.UserID == userID) {
-			s.EventLog.Add(Event{Op: "unassign", IncidentID: inc.id, RoleID: roleID, UserID: as.UserID})
+			s.events.Add(Event{Op: "unassign", IncidentID: inc.id, RoleID: roleID, UserID: as.UserID})
 			inc.seeded = false
 			continue
 		}

@@ -48,11 +48,7 @@ const (
 	LastCase           = int64(1010)
 )
 
-// Fault is a scripted misbehaviour; see Server.Inject.
-type Fault = testsrv.Fault
 
-// Request is a recorded request.
-type Request = testsrv.Request
 
 // Operator is an operator of the instance.
 type Operator struct {
@@ -82,8 +78,12 @@ type Event struct {
 
 // Server is the in-memory Thalamus instance.
 type Server struct {
-	*testsrv.Server
-	testsrv.EventLog[Event] // Events and ResetEvents: the assignment changes applied
+	// URL is the server's base URL (http://127.0.0.1:port): give it to the
+	// client with WithBaseURL (or as its server URL).
+	URL string
+
+	base   *testsrv.Server
+	events testsrv.EventLog[Event]
 	Touchpoint, Token       string
 
 	mu        sync.Mutex
@@ -121,7 +121,8 @@ func NewServer() *Server {
 		}
 		s.AddCase(Case{ID: id, CategoryCode: "CUSTOMER_CARE", TypeCode: typ, Status: "OPEN", Comments: "Customer called about order #" + strconv.FormatInt(id*7, 10)})
 	}
-	s.Server = testsrv.New(http.HandlerFunc(s.route))
+	s.base = testsrv.New(http.HandlerFunc(s.route))
+	s.URL = s.base.URL
 	return s
 }
 
@@ -301,7 +302,7 @@ func (s *Server) apply(c *Case, whom string) {
 		return
 	}
 	c.AssignedTo = whom
-	s.EventLog.Add(Event{CaseID: c.ID, To: whom})
+	s.events.Add(Event{CaseID: c.ID, To: whom})
 }
 
 // Assignments returns case id → assignee for every assigned case.
