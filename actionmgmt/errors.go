@@ -24,10 +24,6 @@ var (
 
 var errEmptyToken = errors.New("actionmgmt: the token source returned an empty token")
 
-
-
-
-
 func positive(field string, v int64) error {
 	if v <= 0 {
 		return invalid(field, "must be a positive id")

@@ -36,12 +36,6 @@ func (unknownRoute) Error() string {
 	return "unknown route: check the region or base URL"
 }
 
-
-
-
-
-
-
 // decodeError reads Coralogix's JSON error {"code", "message"} or its legacy
 // plain-text form "Not Found: <message>".
 func decodeError(e *core.APIError, body []byte) {

@@ -24,11 +24,6 @@ var (
 	ErrUnexpectedResponse = core.ErrUnexpectedResponse // 2xx whose document could not be read (including a type mismatch)
 )
 
-
-
-
-
-
 // ErrorObject is one error of a JSON:API errors document, or one message of
 // a Rails-style {"field": ["message"]} body (with Field set).
 type ErrorObject struct {
@@ -57,7 +52,6 @@ func (e ErrorObjects) Error() string {
 	}
 	return strings.Join(parts, "; ")
 }
-
 
 // decodeError reads the JSON:API errors document, or the Rails-style body
 // some endpoints send instead.

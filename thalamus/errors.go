@@ -77,12 +77,6 @@ func (fe FieldErrors) Is(target error) bool {
 	return false
 }
 
-
-
-
-
-
-
 func invalidAs(field, reason string, kind error) *ValidationError {
 	e := core.InvalidAs(pkg, field, reason, kind)
 	return &ValidationError{Field: e.Field, Reason: e.Reason, err: e}

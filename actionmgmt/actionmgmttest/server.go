@@ -60,8 +60,6 @@ const (
 // TokenPath is the identity endpoint's path on the server.
 const TokenPath = "/identity/connect/token"
 
-
-
 // EndUser is a user of an End User List.
 type EndUser struct {
 	ID        int64  `json:"id"`
@@ -103,8 +101,8 @@ type Server struct {
 	// client with WithBaseURL (or as its base URL).
 	URL string
 
-	base   *testsrv.Server
-	events testsrv.EventLog[Event]
+	base                   *testsrv.Server
+	events                 testsrv.EventLog[Event]
 	ClientID, ClientSecret string
 
 	mu            sync.Mutex

@@ -49,8 +49,6 @@ const (
 	SeedUnassignedID = "b2c3d4e5-0000-4000-8000-000000000001" // readable id CASE-124, unassigned
 )
 
-
-
 // Event is one assignment change the server applied.
 type Event struct {
 	Op     string // "assign" or "unassign"

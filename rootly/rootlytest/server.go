@@ -71,8 +71,6 @@ const (
 	FirstExtraIncident = "1f000000-0000-4000-8000-000000000001"
 )
 
-
-
 // User is a user of the server.
 type User struct {
 	ID, Name, Email, TimeZone string
@@ -111,7 +109,7 @@ type Server struct {
 
 	base   *testsrv.Server
 	events testsrv.EventLog[Event]
-	Token                   string
+	Token  string
 
 	mu        sync.Mutex
 	users     []User
@@ -126,8 +124,8 @@ const stamp = "2025-03-20T17:52:08.420-07:00"
 // NewServer starts a seeded server; Close it when done.
 func NewServer() *Server {
 	s := &Server{
-		Token:       Token,
-		incidents:   map[string]*incident{},
+		Token:     Token,
+		incidents: map[string]*incident{},
 	}
 	s.users = []User{
 		{ID: SeedUser, Name: "Merlene Hoppe", Email: SeedUserEmail, TimeZone: "UTC"},

@@ -48,8 +48,6 @@ const (
 	LastCase           = int64(1010)
 )
 
-
-
 // Operator is an operator of the instance.
 type Operator struct {
 	Email       string
@@ -82,9 +80,9 @@ type Server struct {
 	// client with WithBaseURL (or as its server URL).
 	URL string
 
-	base   *testsrv.Server
-	events testsrv.EventLog[Event]
-	Touchpoint, Token       string
+	base              *testsrv.Server
+	events            testsrv.EventLog[Event]
+	Touchpoint, Token string
 
 	mu        sync.Mutex
 	operators map[string]Operator // by lower-case e-mail
