@@ -205,14 +205,63 @@ func (s *Server) AddCase(hubID int64, raw []byte) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.hubLocked(hubID).cases[probe.ID] = compact(raw)
+	return nil
+}
+
+// AddEndUser adds a user to an End User List of a hub (creating the hub and
+// the list as needed), or replaces the user with the same ID there. Only
+// active users of a hub's lists can be put in a role.
+func (s *Server) AddEndUser(hubID, listID int64, u EndUser) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := s.hubLocked(hubID)
+	users := h.lists[listID]
+	for i := range users {
+		if users[i].ID == u.ID {
+			users[i] = u
+			return
+		}
+	}
+	h.lists[listID] = append(users, u)
+}
+
+// Role is a case role of a hub's Action Management program.
+type Role struct {
+	ID          int64
+	Name        string
+	LastUpdated string // as the server sends it, e.g. "2021-06-04 13:51:04.967-00:00"
+}
+
+// AddRole adds a case role to a hub (creating the hub as needed), or
+// replaces the role with the same ID.
+func (s *Server) AddRole(hubID int64, r Role) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := s.hubLocked(hubID)
+	m := map[string]any{"id": r.ID, "name": r.Name, "lastUpdated": r.LastUpdated, "links": map[string]any{}}
+	roles := make([]map[string]any, 0, len(h.roles)+1)
+	for _, x := range h.roles {
+		if fmt.Sprint(x["id"]) != strconv.FormatInt(r.ID, 10) {
+			roles = append(roles, x)
+		}
+	}
+	h.roles = append(roles, m)
+}
+
+// hubLocked returns the hub, creating an empty one (with the seeded hub's
+// roles and lists, copied) when it does not exist; s.mu is held.
+func (s *Server) hubLocked(hubID int64) *hub {
 	h := s.hubs[hubID]
 	if h == nil {
 		seed := s.hubs[Hub]
-		h = &hub{roles: seed.roles, lists: seed.lists, cases: map[int64][]byte{}}
+		h = &hub{roles: append([]map[string]any(nil), seed.roles...), lists: map[int64][]EndUser{}, cases: map[int64][]byte{}}
+		for id, l := range seed.lists {
+			h.lists[id] = append([]EndUser(nil), l...)
+		}
 		s.hubs[hubID] = h
 	}
-	h.cases[probe.ID] = compact(raw)
-	return nil
+	return h
 }
 
 // CaseJSON returns a case as the server holds it.

@@ -22,10 +22,12 @@ import (
 	"github.com/caseassign/caseassign/actionmgmt"
 	"github.com/caseassign/caseassign/actionmgmt/actionmgmttest"
 	"github.com/caseassign/caseassign/coralogix"
+	"github.com/caseassign/caseassign/coralogix/coralogixtest"
 	"github.com/caseassign/caseassign/internal/testsrv"
 	"github.com/caseassign/caseassign/rootly"
 	"github.com/caseassign/caseassign/rootly/rootlytest"
 	"github.com/caseassign/caseassign/thalamus"
+	"github.com/caseassign/caseassign/thalamus/thalamustest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
@@ -716,4 +718,26 @@ func apiErrorOf(err error) (apiFields, bool) {
 		return apiFields{rt.StatusCode, rt.URL, rt.Code, rt.Message, rt.RequestID, rt.RetryAfter, rt.Body, rt.Attempts, rt.Unwrap()}, true
 	}
 	return apiFields{}, false
+}
+
+// TestStartClosesTheServerWhenTheTestEnds: every fake's Start(tb) serves
+// during the test and is closed by the test's cleanup.
+func TestStartClosesTheServerWhenTheTestEnds(t *testing.T) {
+	t.Parallel()
+	var urls []string
+	t.Run("serve", func(t *testing.T) {
+		urls = append(urls, coralogixtest.Start(t).URL, thalamustest.Start(t).URL, actionmgmttest.Start(t).URL, rootlytest.Start(t).URL)
+		for _, u := range urls {
+			resp, err := http.Get(u + "/")
+			require.NoError(t, err, u)
+			_ = resp.Body.Close()
+		}
+	})
+	for _, u := range urls {
+		resp, err := http.Get(u + "/")
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		assert.Error(t, err, "closed after the test: %s", u)
+	}
 }

@@ -166,7 +166,8 @@ func NewServer() *Server {
 	return s
 }
 
-// AddIncident adds a started incident with no role assignments.
+// AddIncident adds a started incident with no role assignments (or resets
+// the incident with that id): a fixture of your own.
 func (s *Server) AddIncident(id, title string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -176,6 +177,35 @@ func (s *Server) AddIncident(id, title string) {
 		"severity": nil, "user": nil, "started_at": stamp, "created_at": stamp, "updated_at": stamp,
 	})
 	s.incidents[id] = &incident{id: id, attrs: attrs}
+}
+
+// AddUser adds a user, or replaces the user with the same ID: a fixture of
+// your own for AllUsers, ListUsers and AssignRoleByEmail (filter[email]).
+func (s *Server) AddUser(u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.users {
+		if s.users[i].ID == u.ID {
+			s.users[i] = u
+			return
+		}
+	}
+	s.users = append(s.users, u)
+}
+
+// AddRole adds an incident role, or replaces the role with the same ID: a
+// fixture of your own for the role look-ups and assignments. Set Enabled
+// for a usable role and Multi for one that holds several users.
+func (s *Server) AddRole(r Role) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.roles {
+		if s.roles[i].ID == r.ID {
+			s.roles[i] = r
+			return
+		}
+	}
+	s.roles = append(s.roles, r)
 }
 
 // AddIncidents adds n incidents with generated ids and returns the ids.
