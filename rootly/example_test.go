@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"sync"
+	"time"
 
 	"github.com/caseassign/caseassign/rootly"
 	"github.com/caseassign/caseassign/rootly/rootlytest"
@@ -103,4 +105,39 @@ func ExampleClient_AssignRoles() {
 	// 318 assigned; scribes now: 1
 	// 319 assigned; scribes now: 2
 	// no-such-incident failed, not found: true
+}
+
+// Count every try and watch the API key's headroom: the hook sees each try
+// (retries included), and RateLimit is the last X-RateLimit-* state.
+func ExampleWithTryHook() {
+	srv := rootlytest.NewServer()
+	defer srv.Close()
+	srv.Inject(rootlytest.Fault{Method: "POST", Status: 502}) // one retry
+
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	client, err := rootly.NewClient(srv.Token, rootly.WithBaseURL(srv.URL),
+		rootly.WithRetryWait(time.Millisecond, 5*time.Millisecond),
+		rootly.WithTryHook(func(t rootly.Try) {
+			mu.Lock()
+			defer mu.Unlock()
+			statuses[t.Status]++ // or: a metric, a span event, an alert on t.RateLimit.Remaining
+		}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = client.AssignRoleToUser(context.Background(), rootlytest.SeedIncident, rootly.AssignRoleRequest{
+		UserID: "318", IncidentRoleID: rootlytest.CommanderRole,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mu.Lock()
+	fmt.Println("502s:", statuses[502], "200s:", statuses[200])
+	mu.Unlock()
+	rl := client.RateLimit()
+	fmt.Println("limit:", rl.Limit, "plenty of headroom:", rl.Remaining > rl.Limit/2, "reset known:", !rl.Reset.IsZero())
+	// Output:
+	// 502s: 1 200s: 1
+	// limit: 3000 plenty of headroom: true reset known: true
 }
