@@ -63,6 +63,7 @@ func (c *Client) AssignCasesInBatches(ctx context.Context, req AssignCasesReques
 	if err := req.Assignee.validate("assignee"); err != nil {
 		return nil, err
 	}
+	req = req.normalized()
 	ids, err := dedupeIDs("ids", req.IDs)
 	if err != nil {
 		return nil, err
@@ -86,7 +87,7 @@ func (c *Client) UnassignCasesInBatches(ctx context.Context, ids []string, opts 
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
-	uniq, err := dedupeIDs("ids", ids)
+	uniq, err := dedupeIDs("ids", core.LowerUUIDs(ids))
 	if err != nil {
 		return nil, err
 	}

@@ -185,6 +185,7 @@ func (c *Client) AssignCases(ctx context.Context, req AssignCasesRequest) ([]Cas
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
+	req = req.normalized()
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
@@ -210,6 +211,7 @@ func (c *Client) AssignCase(ctx context.Context, id string, assignee UserDetails
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
+	id, assignee.UserID = core.LowerUUID(id), core.LowerUUID(assignee.UserID)
 	if err := validateCaseID("id", id); err != nil {
 		return nil, err
 	}
@@ -227,6 +229,7 @@ func (c *Client) UnassignCases(ctx context.Context, ids []string) ([]Case, error
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
+	ids = core.LowerUUIDs(ids)
 	if err := validateIDs(ids); err != nil {
 		return nil, err
 	}
@@ -240,6 +243,7 @@ func (c *Client) UnassignCase(ctx context.Context, id string) (*Case, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
+	id = core.LowerUUID(id)
 	if err := validateCaseID("id", id); err != nil {
 		return nil, err
 	}
@@ -251,6 +255,7 @@ func (c *Client) GetCase(ctx context.Context, id string) (*Case, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
+	id = core.LowerUUID(id)
 	if err := validateCaseID("id", id); err != nil {
 		return nil, err
 	}

@@ -304,10 +304,6 @@ func TestValidationSendsNothing(t *testing.T) {
 			_, err := c.AssignCases(ctx, coralogix.AssignCasesRequest{Assignee: ok, IDs: []string{"CASE-1", "CASE-2", "CASE-3", "case-4"}})
 			return err
 		}},
-		{"upper-case UUID", "ids[0]", func(c *coralogix.Client) error {
-			_, err := c.AssignCases(ctx, coralogix.AssignCasesRequest{Assignee: ok, IDs: []string{strings.ToUpper(coralogixtest.SeedCaseID)}})
-			return err
-		}},
 		{"id longer than 64", "ids[0]", func(c *coralogix.Client) error {
 			_, err := c.AssignCases(ctx, coralogix.AssignCasesRequest{Assignee: ok, IDs: []string{"CASE-" + strings.Repeat("1", 60)}})
 			return err
@@ -318,10 +314,6 @@ func TestValidationSendsNothing(t *testing.T) {
 		}},
 		{"missing user", "assignee.userId", func(c *coralogix.Client) error {
 			_, err := c.AssignCases(ctx, coralogix.AssignCasesRequest{IDs: []string{"CASE-1"}})
-			return err
-		}},
-		{"upper-case user", "assignee.userId", func(c *coralogix.Client) error {
-			_, err := c.AssignCases(ctx, coralogix.AssignCasesRequest{Assignee: coralogix.UserDetails{UserID: strings.ToUpper(user)}, IDs: []string{"CASE-1"}})
 			return err
 		}},
 		{"readable id as user", "assignee.userId", func(c *coralogix.Client) error {
@@ -772,4 +764,29 @@ func FuzzDecodeCase(f *testing.F) {
 			t.Fatalf("an encoded case does not decode: %v\n%s", err, out)
 		}
 	})
+}
+
+// TestUpperCaseUUIDsAreSentLowerCased: the API wants lower-case UUIDs; the
+// client takes them in any case and sends them lower-cased, without
+// changing the caller's slice. Readable ids keep their case.
+func TestUpperCaseUUIDsAreSentLowerCased(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	upperCase, upperUser := strings.ToUpper(coralogixtest.SeedCaseID), strings.ToUpper(user)
+	ids := []string{upperCase, "CASE-124"}
+	cases, err := c.AssignCases(context.Background(), coralogix.AssignCasesRequest{Assignee: coralogix.UserDetails{UserID: upperUser}, IDs: ids})
+	require.NoError(t, err)
+	assert.Len(t, cases, 2)
+	assert.Equal(t, []string{upperCase, "CASE-124"}, ids, "the caller's slice is unchanged")
+	_, err = c.AssignCase(context.Background(), upperCase, coralogix.UserDetails{UserID: upperUser})
+	require.NoError(t, err)
+	_, err = c.GetCase(context.Background(), upperCase)
+	require.NoError(t, err)
+	res, err := c.UnassignCasesInBatches(context.Background(), []string{upperCase, coralogixtest.SeedCaseID}, coralogix.BulkOptions{})
+	require.NoError(t, err)
+	assert.Len(t, res.Cases, 1, "the two spellings are one id")
+	for _, r := range srv.Requests() {
+		assert.NotContains(t, r.Path+r.RawQuery+string(r.Body), upperCase)
+		assert.NotContains(t, string(r.Body), upperUser)
+	}
 }

@@ -12,6 +12,14 @@ const MaxIDs = 1000
 // maxIDLen is the longest case id the API accepts.
 const maxIDLen = 64
 
+// normalized returns r with upper-case UUIDs (case ids, the user id)
+// lower-cased, as the API wants them; the caller's slice is not changed.
+func (r AssignCasesRequest) normalized() AssignCasesRequest {
+	r.Assignee.UserID = core.LowerUUID(r.Assignee.UserID)
+	r.IDs = core.LowerUUIDs(r.IDs)
+	return r
+}
+
 func (r *AssignCasesRequest) validate() error {
 	if err := r.Assignee.validate("assignee"); err != nil {
 		return err
@@ -21,7 +29,7 @@ func (r *AssignCasesRequest) validate() error {
 
 func (u UserDetails) validate(field string) error {
 	if !isUUID(u.UserID) {
-		return invalid(field+".userId", "must be a 36-character lower-case UUID")
+		return invalid(field+".userId", "must be a UUID (sent in lower case)")
 	}
 	return nil
 }
@@ -44,6 +52,8 @@ func validateIDs(ids []string) error {
 // ValidCaseID reports whether id is a case id the API accepts: 1 to 64
 // characters, a lower-case UUID or a readable id such as "CASE-123"
 // (^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Z]+-[0-9]+)$).
+// The client's methods also take a UUID in upper case, and send it in
+// lower case.
 func ValidCaseID(id string) bool {
 	return len(id) >= 1 && len(id) <= maxIDLen && (isUUID(id) || isReadableID(id))
 }

@@ -170,6 +170,7 @@ func (c *Client) UnassignRoleFromUser(ctx context.Context, incidentID string, re
 }
 
 func (c *Client) changeRole(ctx context.Context, op, method, incidentID string, req AssignRoleRequest) (*Incident, error) {
+	incidentID, req.IncidentRoleID = core.LowerUUID(incidentID), core.LowerUUID(req.IncidentRoleID)
 	if err := validateIncidentID("incidentID", incidentID); err != nil {
 		return nil, err
 	}
@@ -197,6 +198,7 @@ func (c *Client) GetIncident(ctx context.Context, incidentID string) (*Incident,
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
+	incidentID = core.LowerUUID(incidentID)
 	if err := validateIncidentID("incidentID", incidentID); err != nil {
 		return nil, err
 	}
@@ -382,6 +384,11 @@ func nextPage(cur int, links Links, meta *ListMeta) int {
 func (c *Client) AssignRoles(ctx context.Context, items []Assignment, opts BulkOptions) ([]Outcome, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
+	}
+	items = append([]Assignment(nil), items...) // normalized below; the caller's slice is not changed
+	for i := range items {
+		items[i].IncidentID = core.LowerUUID(items[i].IncidentID)
+		items[i].IncidentRoleID = core.LowerUUID(items[i].IncidentRoleID)
 	}
 	for i, it := range items {
 		field := "items[" + strconv.Itoa(i) + "]"

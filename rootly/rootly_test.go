@@ -559,3 +559,24 @@ func TestServerAddIncidentWhileServing(t *testing.T) {
 	wg.Wait()
 	assert.Len(t, srv.Assignments(rootlytest.FirstExtraIncident), 0)
 }
+
+// TestUpperCaseUUIDsAreSentLowerCased: incident and role UUIDs in upper
+// case are accepted and sent lower-cased; a slug keeps its case.
+func TestUpperCaseUUIDsAreSentLowerCased(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	up := strings.ToUpper(rootlytest.FirstExtraIncident)
+	_, err := c.AssignRoleToUser(context.Background(), up, rootly.AssignRoleRequest{UserID: "318", IncidentRoleID: strings.ToUpper(rootlytest.ScribeRole)})
+	require.NoError(t, err)
+	inc, err := c.GetIncident(context.Background(), up)
+	require.NoError(t, err)
+	assert.Equal(t, rootlytest.FirstExtraIncident, inc.ID)
+	items := []rootly.Assignment{{IncidentID: up, AssignRoleRequest: rootly.AssignRoleRequest{UserID: "319", IncidentRoleID: strings.ToUpper(rootlytest.ScribeRole)}}}
+	_, err = c.AssignRoles(context.Background(), items, rootly.BulkOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, up, items[0].IncidentID, "the caller's slice is unchanged")
+	for _, r := range srv.Requests() {
+		assert.NotContains(t, r.Path, up)
+		assert.NotContains(t, string(r.Body), strings.ToUpper(rootlytest.ScribeRole))
+	}
+}

@@ -253,3 +253,7 @@ func invalid(field, reason string) *ValidationError {
 	e := core.Invalid(pkg, field, reason)
 	return &ValidationError{Field: e.Field, Reason: e.Reason, err: e}
 }
+
+// Version is the SDK's version, sent in the User-Agent
+// ("caseassign-go/<Version> (<package>)").
+const Version = core.Version

@@ -21,3 +21,37 @@ func IsUUID(s string, lowerOnly bool) bool {
 	}
 	return true
 }
+
+// LowerUUID returns s lower-cased when it is a UUID in any case, for APIs
+// that want lower case; anything else comes back as it is. It allocates
+// only when there is an upper-case digit to change.
+func LowerUUID(s string) string {
+	if !IsUUID(s, false) || IsUUID(s, true) {
+		return s
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'F' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// LowerUUIDs is LowerUUID for each of ids; the slice is copied only when
+// one of them changes, so the caller's is never modified.
+func LowerUUIDs(ids []string) []string {
+	var out []string
+	for i, id := range ids {
+		if l := LowerUUID(id); l != id {
+			if out == nil {
+				out = append([]string(nil), ids...)
+			}
+			out[i] = l
+		}
+	}
+	if out == nil {
+		return ids
+	}
+	return out
+}
