@@ -61,7 +61,7 @@ func TestWireFormat(t *testing.T) {
 	active := true
 	_, err := c.ListRoles(ctx, hub)
 	require.NoError(t, err)
-	_, err = c.QueryEndUsers(ctx, hub, actionmgmttest.List, actionmgmt.EndUserQuery{IsActive: &active, SortBy: "UserId", Top: 100})
+	_, err = c.QueryEndUsers(ctx, hub, actionmgmttest.List, &actionmgmt.EndUserQuery{IsActive: &active, SortBy: "UserId", Top: 100})
 	require.NoError(t, err)
 	cs, err := c.GetCase(ctx, hub, cse)
 	require.NoError(t, err)
@@ -140,7 +140,7 @@ func TestUnknownMembersSurviveAtEveryLevel(t *testing.T) {
 	t.Parallel()
 	srv, c := newServer(t)
 	require.NoError(t, srv.AddCase(hub, []byte(caseWithUnknowns)))
-	cs, err := c.AssignUser(context.Background(), hub, 77, watc, actionmgmttest.UserBob)
+	cs, err := c.AssignUser(context.Background(), hub, 77, actionmgmt.RoleMember{RoleID: watc, UserID: actionmgmttest.UserBob})
 	require.NoError(t, err)
 	assert.Equal(t, []int64{actionmgmttest.UserBob}, srv.RoleUsers(hub, 77, watc))
 
@@ -167,17 +167,17 @@ func TestIdempotentNoPut(t *testing.T) {
 	t.Parallel()
 	srv, c := newServer(t)
 	ctx := context.Background()
-	cs, err := c.AssignUser(ctx, hub, cse, mgr, actionmgmttest.UserAlice)
+	cs, err := c.AssignUser(ctx, hub, cse, actionmgmt.RoleMember{RoleID: mgr, UserID: actionmgmttest.UserAlice})
 	require.NoError(t, err)
 	assert.True(t, cs.Role(mgr).HasUser(actionmgmttest.UserAlice))
-	_, err = c.UnassignUser(ctx, hub, cse, watc, actionmgmttest.UserBob)
+	_, err = c.UnassignUser(ctx, hub, cse, actionmgmt.RoleMember{RoleID: watc, UserID: actionmgmttest.UserBob})
 	require.NoError(t, err)
 	for _, r := range apiRequests(srv) {
 		assert.Equal(t, http.MethodGet, r.Method, "already there / already gone: no PUT")
 	}
 	assert.Equal(t, 0, srv.Puts())
 
-	_, err = c.UnassignUser(ctx, hub, cse, mgr, actionmgmttest.UserAlice)
+	_, err = c.UnassignUser(ctx, hub, cse, actionmgmt.RoleMember{RoleID: mgr, UserID: actionmgmttest.UserAlice})
 	require.NoError(t, err)
 	assert.Empty(t, srv.RoleUsers(hub, cse, mgr))
 	assert.Equal(t, 1, srv.Puts())
@@ -186,7 +186,7 @@ func TestIdempotentNoPut(t *testing.T) {
 func TestMissingRoleIsNotFoundAndSendsNoPut(t *testing.T) {
 	t.Parallel()
 	srv, c := newServer(t)
-	_, err := c.AssignUser(context.Background(), hub, cse, 999, actionmgmttest.UserBob)
+	_, err := c.AssignUser(context.Background(), hub, cse, actionmgmt.RoleMember{RoleID: 999, UserID: actionmgmttest.UserBob})
 	require.ErrorIs(t, err, actionmgmt.ErrNotFound)
 	assert.Contains(t, err.Error(), "role 999")
 	assert.Equal(t, 0, srv.Puts())
@@ -198,7 +198,7 @@ func TestMissingRoleIsNotFoundAndSendsNoPut(t *testing.T) {
 func TestServerRefusesInactiveUser(t *testing.T) {
 	t.Parallel()
 	srv, c := newServer(t)
-	_, err := c.AssignUser(context.Background(), hub, cse, watc, actionmgmttest.InactiveUser)
+	_, err := c.AssignUser(context.Background(), hub, cse, actionmgmt.RoleMember{RoleID: watc, UserID: actionmgmttest.InactiveUser})
 	var ae *actionmgmt.APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, http.StatusBadRequest, ae.StatusCode)
@@ -233,7 +233,7 @@ func TestConcurrentAssignmentsToOneCaseAreAllKept(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = c.AssignUser(context.Background(), hub, cse, watc, u)
+			_, errs[i] = c.AssignUser(context.Background(), hub, cse, actionmgmt.RoleMember{RoleID: watc, UserID: u})
 		}()
 	}
 	wg.Wait()
@@ -261,7 +261,7 @@ func TestDifferentCasesRunInParallel(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := c.AssignUser(context.Background(), hub, int64(100+i), watc, actionmgmttest.UserBob)
+			_, err := c.AssignUser(context.Background(), hub, int64(100+i), actionmgmt.RoleMember{RoleID: watc, UserID: actionmgmttest.UserBob})
 			assert.NoError(t, err)
 		}()
 	}
@@ -281,14 +281,14 @@ func TestLockWaitHonoursContext(t *testing.T) {
 	srv.SetLatency(300 * time.Millisecond)
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.AssignUser(context.Background(), hub, cse, watc, actionmgmttest.UserBob)
+		_, err := c.AssignUser(context.Background(), hub, cse, actionmgmt.RoleMember{RoleID: watc, UserID: actionmgmttest.UserBob})
 		done <- err
 	}()
 	time.Sleep(50 * time.Millisecond)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err = c.AssignUser(ctx, hub, cse, watc, actionmgmttest.FirstGenerated)
+	_, err = c.AssignUser(ctx, hub, cse, actionmgmt.RoleMember{RoleID: watc, UserID: actionmgmttest.FirstGenerated})
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Less(t, time.Since(start), 200*time.Millisecond, "a waiter gives up with its context")
 	require.NoError(t, <-done)
@@ -300,7 +300,7 @@ func TestPaging(t *testing.T) {
 	ctx := context.Background()
 	var ids []int64
 	q := actionmgmt.EndUserQuery{Top: 10}
-	for u, err := range c.AllEndUsers(ctx, hub, actionmgmttest.List, q) {
+	for u, err := range c.AllEndUsers(ctx, hub, actionmgmttest.List, &q) {
 		require.NoError(t, err)
 		ids = append(ids, u.ID)
 	}
@@ -312,7 +312,7 @@ func TestPaging(t *testing.T) {
 	srv.ResetRequests()
 	active := true
 	n := 0
-	for u, err := range c.AllEndUsers(ctx, hub, actionmgmttest.List, actionmgmt.EndUserQuery{IsActive: &active, Top: 11}) {
+	for u, err := range c.AllEndUsers(ctx, hub, actionmgmttest.List, &actionmgmt.EndUserQuery{IsActive: &active, Top: 11}) {
 		require.NoError(t, err)
 		assert.True(t, u.IsActive)
 		n++
@@ -322,7 +322,7 @@ func TestPaging(t *testing.T) {
 
 	srv.ResetRequests()
 	n = 0
-	for _, err := range c.AllEndUsers(ctx, hub, actionmgmttest.List, actionmgmt.EndUserQuery{Top: 5}) {
+	for _, err := range c.AllEndUsers(ctx, hub, actionmgmttest.List, &actionmgmt.EndUserQuery{Top: 5}) {
 		require.NoError(t, err)
 		if n++; n == 7 {
 			break
@@ -333,7 +333,7 @@ func TestPaging(t *testing.T) {
 	srv.ResetRequests()
 	srv.Inject(actionmgmttest.Fault{Path: "/v1/hubs/*", Status: 403, Body: `{"message":"no access"}`})
 	var errs []error
-	for _, err := range c.AllEndUsers(ctx, hub, actionmgmttest.List, actionmgmt.EndUserQuery{}) {
+	for _, err := range c.AllEndUsers(ctx, hub, actionmgmttest.List, &actionmgmt.EndUserQuery{}) {
 		errs = append(errs, err)
 	}
 	require.Len(t, errs, 1)
@@ -428,19 +428,19 @@ func TestValidationSendsNothing(t *testing.T) {
 	}{
 		{"roles hub", "hubID", func(c *actionmgmt.Client) error { _, err := c.ListRoles(ctx, 0); return err }},
 		{"query hub", "hubID", func(c *actionmgmt.Client) error {
-			_, err := c.QueryEndUsers(ctx, -1, 201, actionmgmt.EndUserQuery{})
+			_, err := c.QueryEndUsers(ctx, -1, 201, &actionmgmt.EndUserQuery{})
 			return err
 		}},
 		{"query list", "listID", func(c *actionmgmt.Client) error {
-			_, err := c.QueryEndUsers(ctx, hub, 0, actionmgmt.EndUserQuery{})
+			_, err := c.QueryEndUsers(ctx, hub, 0, &actionmgmt.EndUserQuery{})
 			return err
 		}},
 		{"query skip", "q", func(c *actionmgmt.Client) error {
-			_, err := c.QueryEndUsers(ctx, hub, 201, actionmgmt.EndUserQuery{Skip: -1})
+			_, err := c.QueryEndUsers(ctx, hub, 201, &actionmgmt.EndUserQuery{Skip: -1})
 			return err
 		}},
 		{"all users list", "listID", func(c *actionmgmt.Client) error {
-			for _, err := range c.AllEndUsers(ctx, hub, 0, actionmgmt.EndUserQuery{}) {
+			for _, err := range c.AllEndUsers(ctx, hub, 0, &actionmgmt.EndUserQuery{}) {
 				return err
 			}
 			return nil
@@ -455,11 +455,11 @@ func TestValidationSendsNothing(t *testing.T) {
 			_, err := c.UpdateCase(ctx, hub, &actionmgmt.Case{ID: 1, Roles: []actionmgmt.CaseRole{{ID: 1, Users: []actionmgmt.RoleUser{{ID: 5}, {ID: 0}}}}})
 			return err
 		}},
-		{"assign hub", "hubID", func(c *actionmgmt.Client) error { _, err := c.AssignUser(ctx, 0, cse, watc, 1); return err }},
-		{"assign case", "caseID", func(c *actionmgmt.Client) error { _, err := c.AssignUser(ctx, hub, 0, watc, 1); return err }},
-		{"assign role", "roleID", func(c *actionmgmt.Client) error { _, err := c.AssignUser(ctx, hub, cse, -3, 1); return err }},
-		{"assign user", "userID", func(c *actionmgmt.Client) error { _, err := c.AssignUser(ctx, hub, cse, watc, 0); return err }},
-		{"unassign user", "userID", func(c *actionmgmt.Client) error { _, err := c.UnassignUser(ctx, hub, cse, watc, -1); return err }},
+		{"assign hub", "hubID", func(c *actionmgmt.Client) error { _, err := c.AssignUser(ctx, 0, cse, actionmgmt.RoleMember{RoleID: watc, UserID: 1}); return err }},
+		{"assign case", "caseID", func(c *actionmgmt.Client) error { _, err := c.AssignUser(ctx, hub, 0, actionmgmt.RoleMember{RoleID: watc, UserID: 1}); return err }},
+		{"assign role", "roleID", func(c *actionmgmt.Client) error { _, err := c.AssignUser(ctx, hub, cse, actionmgmt.RoleMember{RoleID: -3, UserID: 1}); return err }},
+		{"assign user", "userID", func(c *actionmgmt.Client) error { _, err := c.AssignUser(ctx, hub, cse, actionmgmt.RoleMember{RoleID: watc, UserID: 0}); return err }},
+		{"unassign user", "userID", func(c *actionmgmt.Client) error { _, err := c.UnassignUser(ctx, hub, cse, actionmgmt.RoleMember{RoleID: watc, UserID: -1}); return err }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -483,7 +483,7 @@ func TestRetriedPutAppliedOnce(t *testing.T) {
 	t.Parallel()
 	srv, c := newServer(t)
 	srv.Inject(actionmgmttest.Fault{Method: http.MethodPut, DropAfterHandling: true})
-	cs, err := c.AssignUser(context.Background(), hub, cse, watc, actionmgmttest.UserBob)
+	cs, err := c.AssignUser(context.Background(), hub, cse, actionmgmt.RoleMember{RoleID: watc, UserID: actionmgmttest.UserBob})
 	require.NoError(t, err)
 	assert.True(t, cs.Role(watc).HasUser(actionmgmttest.UserBob))
 	assert.Equal(t, []int64{actionmgmttest.UserBob}, srv.RoleUsers(hub, cse, watc), "the replayed PUT of the whole case is idempotent")

@@ -147,10 +147,10 @@ func BenchmarkAssign(b *testing.B) {
 		defer c.CloseIdleConnections()
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := c.AssignUser(ctx, hub, cse, watc, actionmgmttest.UserBob); err != nil {
+			if _, err := c.AssignUser(ctx, hub, cse, actionmgmt.RoleMember{RoleID: watc, UserID: actionmgmttest.UserBob}); err != nil {
 				b.Fatal(err)
 			}
-			if _, err := c.UnassignUser(ctx, hub, cse, watc, actionmgmttest.UserBob); err != nil {
+			if _, err := c.UnassignUser(ctx, hub, cse, actionmgmt.RoleMember{RoleID: watc, UserID: actionmgmttest.UserBob}); err != nil {
 				b.Fatal(err)
 			}
 		}

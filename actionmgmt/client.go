@@ -172,9 +172,13 @@ func (c *Client) ListRoles(ctx context.Context, hubID int64) ([]Role, error) {
 // QueryEndUsers returns one page of a hub's End User List:
 // POST /v1/hubs/{hubID}/enduserlists/{listID}/users/query. A zero Top asks
 // for DefaultPageSize users.
-func (c *Client) QueryEndUsers(ctx context.Context, hubID, listID int64, q EndUserQuery) (*EndUserPage, error) {
+func (c *Client) QueryEndUsers(ctx context.Context, hubID, listID int64, opts *EndUserQuery) (*EndUserPage, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
+	}
+	var q EndUserQuery
+	if opts != nil {
+		q = *opts
 	}
 	if err := positive("hubID", hubID); err != nil {
 		return nil, err
@@ -202,9 +206,12 @@ func (c *Client) QueryEndUsers(ctx context.Context, hubID, listID int64, q EndUs
 // the iteration after being yielded once. A server that sends the same page
 // twice, or more than MaxPages pages, ends the iteration with an error
 // matching ErrUnexpectedResponse.
-func (c *Client) AllEndUsers(ctx context.Context, hubID, listID int64, q EndUserQuery) iter.Seq2[EndUser, error] {
-	return func(yield func(EndUser, error) bool) {
-		page := q
+func (c *Client) AllEndUsers(ctx context.Context, hubID, listID int64, opts *EndUserQuery) iter.Seq2[*EndUser, error] {
+	return func(yield func(*EndUser, error) bool) {
+		var page EndUserQuery
+		if opts != nil {
+			page = *opts
+		}
 		if page.Top == 0 {
 			page.Top = DefaultPageSize
 		}
@@ -212,12 +219,12 @@ func (c *Client) AllEndUsers(ctx context.Context, hubID, listID int64, q EndUser
 		var key []byte
 		for {
 			if err := guard.Next(""); err != nil {
-				yield(EndUser{}, err)
+				yield(nil, err)
 				return
 			}
-			p, err := c.QueryEndUsers(ctx, hubID, listID, page)
+			p, err := c.QueryEndUsers(ctx, hubID, listID, &page)
 			if err != nil {
-				yield(EndUser{}, err)
+				yield(nil, err)
 				return
 			}
 			key = key[:0]
@@ -226,11 +233,11 @@ func (c *Client) AllEndUsers(ctx context.Context, hubID, listID int64, q EndUser
 				key = append(key, ',')
 			}
 			if err := guard.Seen(string(key)); err != nil {
-				yield(EndUser{}, err)
+				yield(nil, err)
 				return
 			}
-			for _, u := range p.Items {
-				if !yield(u, nil) {
+			for i := range p.Items {
+				if !yield(&p.Items[i], nil) {
 					return
 				}
 			}
@@ -308,20 +315,27 @@ func (c *Client) UpdateCase(ctx context.Context, hubID int64, cs *Case) (*Case, 
 // Calls on the same case through one Client never interleave, so none of
 // their changes is lost; calls on different cases run in parallel. Writers
 // outside this Client can still race with it: the API has no version check.
-func (c *Client) AssignUser(ctx context.Context, hubID, caseID, roleID, userID int64) (*Case, error) {
+func (c *Client) AssignUser(ctx context.Context, hubID, caseID int64, m RoleMember) (*Case, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
-	return c.changeRole(ctx, hubID, caseID, roleID, userID, true)
+	return c.changeRole(ctx, hubID, caseID, m.RoleID, m.UserID, true)
+}
+
+// RoleMember names a user in a case role: what AssignUser and UnassignUser
+// set or clear on the case that hubID and caseID locate.
+type RoleMember struct {
+	RoleID int64 // the case role's id (ListRoles)
+	UserID int64 // an end user's id (QueryEndUsers); only active users can be assigned
 }
 
 // UnassignUser removes a user from a role of a case, like AssignUser in
 // reverse. When the user is not in the role no PUT is sent.
-func (c *Client) UnassignUser(ctx context.Context, hubID, caseID, roleID, userID int64) (*Case, error) {
+func (c *Client) UnassignUser(ctx context.Context, hubID, caseID int64, m RoleMember) (*Case, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
-	return c.changeRole(ctx, hubID, caseID, roleID, userID, false)
+	return c.changeRole(ctx, hubID, caseID, m.RoleID, m.UserID, false)
 }
 
 func (c *Client) changeRole(ctx context.Context, hubID, caseID, roleID, userID int64, add bool) (*Case, error) {

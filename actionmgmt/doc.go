@@ -15,7 +15,7 @@
 //		Scopes:       []string{"pub.hubs"},
 //	})
 //	client, err := actionmgmt.NewClient(actionmgmt.EuroURL, tokens)
-//	cs, err := client.AssignUser(ctx, hubID, caseID, roleID, userID)
+//	cs, err := client.AssignUser(ctx, hubID, caseID, actionmgmt.RoleMember{RoleID: roleID, UserID: userID})
 //
 // Any oauth2.TokenSource works; an error from it is returned as is.
 //

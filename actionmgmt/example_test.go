@@ -26,7 +26,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	// Add user 8791 to the Watcher role (3457) of case 2009631 on hub 6435.
-	cs, err := client.AssignUser(ctx, 6435, 2009631, 3457, 8791)
+	cs, err := client.AssignUser(ctx, 6435, 2009631, actionmgmt.RoleMember{RoleID: 3457, UserID: 8791})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func ExampleClient_AllEndUsers() {
 	}
 	active := true
 	n := 0
-	for u, err := range client.AllEndUsers(ctx, 6435, 201, actionmgmt.EndUserQuery{IsActive: &active, SortBy: "UserId", Top: 10}) {
+	for u, err := range client.AllEndUsers(ctx, 6435, 201, &actionmgmt.EndUserQuery{IsActive: &active, SortBy: "UserId", Top: 10}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -80,7 +80,7 @@ func ExampleClient_AssignUser_missingRole() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = client.AssignUser(ctx, 6435, 2009631, 9999, 8791)
+	_, err = client.AssignUser(ctx, 6435, 2009631, actionmgmt.RoleMember{RoleID: 9999, UserID: 8791})
 	fmt.Println(errors.Is(err, actionmgmt.ErrNotFound), "- PUTs sent:", srv.Puts())
 	// Output:
 	// true - PUTs sent: 0

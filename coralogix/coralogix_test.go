@@ -97,7 +97,7 @@ func TestWireFormat(t *testing.T) {
 		{
 			name: "ListCases",
 			call: func(c *coralogix.Client) error {
-				_, err := c.ListCases(ctx, coralogix.ListCasesRequest{
+				_, err := c.ListCases(ctx, &coralogix.ListCasesRequest{
 					Filters:    &coralogix.CaseFilters{Statuses: []coralogix.CaseStatus{coralogix.CaseStatusActive}, Assignees: []coralogix.AssigneeOption{coralogix.Unassigned()}},
 					Pagination: &coralogix.PaginationRequest{PageSize: 2},
 				})
@@ -349,31 +349,31 @@ func TestValidationSendsNothing(t *testing.T) {
 			return err
 		}},
 		{"page size", "pagination.pageSize", func(c *coralogix.Client) error {
-			_, err := c.ListCases(ctx, coralogix.ListCasesRequest{Pagination: &coralogix.PaginationRequest{PageSize: 1001}})
+			_, err := c.ListCases(ctx, &coralogix.ListCasesRequest{Pagination: &coralogix.PaginationRequest{PageSize: 1001}})
 			return err
 		}},
 		{"skip", "pagination.skip", func(c *coralogix.Client) error {
-			_, err := c.ListCases(ctx, coralogix.ListCasesRequest{Pagination: &coralogix.PaginationRequest{Skip: -1}})
+			_, err := c.ListCases(ctx, &coralogix.ListCasesRequest{Pagination: &coralogix.PaginationRequest{Skip: -1}})
 			return err
 		}},
 		{"alert id filter", "filters.alertFilters.alertIds[0]", func(c *coralogix.Client) error {
-			_, err := c.ListCases(ctx, coralogix.ListCasesRequest{Filters: &coralogix.CaseFilters{AlertFilters: &coralogix.AlertFilters{AlertIDs: []string{"x"}}}})
+			_, err := c.ListCases(ctx, &coralogix.ListCasesRequest{Filters: &coralogix.CaseFilters{AlertFilters: &coralogix.AlertFilters{AlertIDs: []string{"x"}}}})
 			return err
 		}},
 		{"assignee option both", "filters.assignees[0]", func(c *coralogix.Client) error {
-			_, err := c.ListCases(ctx, coralogix.ListCasesRequest{Filters: &coralogix.CaseFilters{Assignees: []coralogix.AssigneeOption{{Assignee: user, Unassigned: &coralogix.Marker{}}}}})
+			_, err := c.ListCases(ctx, &coralogix.ListCasesRequest{Filters: &coralogix.CaseFilters{Assignees: []coralogix.AssigneeOption{{Assignee: user, Unassigned: &coralogix.Marker{}}}}})
 			return err
 		}},
 		{"date range", "filters.dateRange", func(c *coralogix.Client) error {
-			_, err := c.ListCases(ctx, coralogix.ListCasesRequest{Filters: &coralogix.CaseFilters{DateRange: &coralogix.DateRangeFilter{From: time.Now()}}})
+			_, err := c.ListCases(ctx, &coralogix.ListCasesRequest{Filters: &coralogix.CaseFilters{DateRange: &coralogix.DateRangeFilter{From: time.Now()}}})
 			return err
 		}},
 		{"impacted entity", "filters.impactedEntities[0]", func(c *coralogix.Client) error {
-			_, err := c.ListCases(ctx, coralogix.ListCasesRequest{Filters: &coralogix.CaseFilters{ImpactedEntities: []coralogix.ImpactedEntityFilter{{}}}})
+			_, err := c.ListCases(ctx, &coralogix.ListCasesRequest{Filters: &coralogix.CaseFilters{ImpactedEntities: []coralogix.ImpactedEntityFilter{{}}}})
 			return err
 		}},
 		{"iterator validates too", "pagination.pageSize", func(c *coralogix.Client) error {
-			for _, err := range c.AllCases(ctx, coralogix.ListCasesRequest{Pagination: &coralogix.PaginationRequest{PageSize: -3}}) {
+			for _, err := range c.AllCases(ctx, &coralogix.ListCasesRequest{Pagination: &coralogix.PaginationRequest{PageSize: -3}}) {
 				return err
 			}
 			return nil
@@ -667,7 +667,7 @@ func TestIteratorPagingAndEarlyStop(t *testing.T) {
 	srv.AddCases("PAGE", 23)
 	req := coralogix.ListCasesRequest{Pagination: &coralogix.PaginationRequest{PageSize: 5}}
 	var got []string
-	for cs, err := range c.AllCases(context.Background(), req) {
+	for cs, err := range c.AllCases(context.Background(), &req) {
 		require.NoError(t, err)
 		got = append(got, cs.ID)
 	}
@@ -678,7 +678,7 @@ func TestIteratorPagingAndEarlyStop(t *testing.T) {
 
 	srv.ResetRequests()
 	n := 0
-	for _, err := range c.AllCases(context.Background(), req) {
+	for _, err := range c.AllCases(context.Background(), &req) {
 		require.NoError(t, err)
 		n++
 		if n == 7 {
@@ -691,7 +691,7 @@ func TestIteratorPagingAndEarlyStop(t *testing.T) {
 	srv.ResetRequests()
 	srv.Inject(coralogixtest.Fault{Path: "/mgmt/openapi/5/cases/cases/v1", Status: 401, Body: `{"code":401,"message":"no"}`})
 	var errs []error
-	for _, err := range c.AllCases(context.Background(), req) {
+	for _, err := range c.AllCases(context.Background(), &req) {
 		errs = append(errs, err)
 	}
 	require.Len(t, errs, 1)

@@ -30,7 +30,7 @@
 // parameters), UnassignCase and GetCase complete the family. ListCases reads
 // one page and AllCases iterates over every page:
 //
-//	for c, err := range client.AllCases(ctx, coralogix.ListCasesRequest{}) { ... }
+//	for c, err := range client.AllCases(ctx, &coralogix.ListCasesRequest{}) { ... }
 //
 // # Bulk
 //

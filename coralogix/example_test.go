@@ -74,7 +74,7 @@ func ExampleClient_AllCases() {
 		Filters:    &coralogix.CaseFilters{Assignees: []coralogix.AssigneeOption{coralogix.Unassigned()}},
 		Pagination: &coralogix.PaginationRequest{PageSize: 2},
 	}
-	for c, err := range client.AllCases(context.Background(), req) {
+	for c, err := range client.AllCases(context.Background(), &req) {
 		if err != nil {
 			log.Fatal(err)
 		}

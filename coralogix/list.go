@@ -263,9 +263,13 @@ func (r *ListCasesRequest) validate() error {
 }
 
 // ListCases returns one page of cases: POST /cases/cases/v1.
-func (c *Client) ListCases(ctx context.Context, req ListCasesRequest) (*ListCasesResponse, error) {
+func (c *Client) ListCases(ctx context.Context, opts *ListCasesRequest) (*ListCasesResponse, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
+	}
+	var req ListCasesRequest
+	if opts != nil {
+		req = *opts
 	}
 	if err := req.validate(); err != nil {
 		return nil, err
@@ -296,28 +300,31 @@ func decodeList(body []byte) (*ListCasesResponse, error) {
 // being yielded once. A server that announces a page token it sent before,
 // or more than MaxPages pages, ends the iteration with an error matching
 // ErrUnexpectedResponse.
-func (c *Client) AllCases(ctx context.Context, req ListCasesRequest) iter.Seq2[Case, error] {
-	return func(yield func(Case, error) bool) {
+func (c *Client) AllCases(ctx context.Context, opts *ListCasesRequest) iter.Seq2[*Case, error] {
+	return func(yield func(*Case, error) bool) {
 		if err := c.ready(ctx); err != nil {
-			yield(Case{}, err)
+			yield(nil, err)
 			return
 		}
-		page := PaginationRequest{}
-		if req.Pagination != nil {
-			page = *req.Pagination
+		var r ListCasesRequest
+		if opts != nil {
+			r = *opts
 		}
-		r := req
+		page := PaginationRequest{}
+		if r.Pagination != nil {
+			page = *r.Pagination
+		}
 		r.Pagination = &page
 		guard := core.NewPager(pkg, MaxPages)
 		_ = guard.Next(page.PageToken)
 		for {
-			resp, err := c.ListCases(ctx, r)
+			resp, err := c.ListCases(ctx, &r)
 			if err != nil {
-				yield(Case{}, err)
+				yield(nil, err)
 				return
 			}
-			for _, cs := range resp.Cases {
-				if !yield(cs, nil) {
+			for i := range resp.Cases {
+				if !yield(&resp.Cases[i], nil) {
 					return
 				}
 			}
@@ -326,7 +333,7 @@ func (c *Client) AllCases(ctx context.Context, req ListCasesRequest) iter.Seq2[C
 				return
 			}
 			if err := guard.Next(next); err != nil {
-				yield(Case{}, err)
+				yield(nil, err)
 				return
 			}
 			page.PageToken = next

@@ -3,11 +3,19 @@ package rootly
 import (
 	"context"
 	"fmt"
+	"github.com/caseassign/caseassign/internal/core"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 )
+
+// AssignRoleByEmailRequest names a user by e-mail and an incident role by
+// slug, as people know them; AssignRoleByEmail resolves both to ids.
+type AssignRoleByEmailRequest struct {
+	Email    string // the user's e-mail address, matched exactly, ignoring case
+	RoleSlug string // the incident role's slug, e.g. "commander", matched exactly
+}
 
 // AssignRoleByEmail assigns the user with this e-mail address to the
 // incident role with this slug. People know each other by e-mail and roles
@@ -16,20 +24,22 @@ import (
 // remembered by the Client for a bounded time (WithLookupCacheTTL). An
 // unknown e-mail or slug is an error matching ErrNotFound, and nothing is
 // assigned. Each look-up reads at most LookupMaxPages pages.
-func (c *Client) AssignRoleByEmail(ctx context.Context, incidentID, email, roleSlug string) (*Incident, error) {
+func (c *Client) AssignRoleByEmail(ctx context.Context, incidentID string, req AssignRoleByEmailRequest) (*Incident, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
+	email, roleSlug := req.Email, req.RoleSlug
 	if err := validateIncidentID("incidentID", incidentID); err != nil {
 		return nil, err
 	}
+	incidentID = core.LowerUUID(incidentID)
 	email = strings.TrimSpace(email)
 	if email == "" || !strings.Contains(email, "@") || strings.ContainsFunc(email, isSpaceOrControl) {
-		return nil, invalid("email", "must be an e-mail address")
+		return nil, invalid("req.Email", "must be an e-mail address")
 	}
 	roleSlug = strings.TrimSpace(roleSlug)
 	if roleSlug == "" || strings.ContainsFunc(roleSlug, isSpaceOrControl) {
-		return nil, invalid("roleSlug", "must be a role slug such as \"commander\"")
+		return nil, invalid("req.RoleSlug", "must be a role slug such as \"commander\"")
 	}
 	userID, err := c.userIDByEmail(ctx, email)
 	if err != nil {

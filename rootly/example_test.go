@@ -42,13 +42,13 @@ func ExampleClient_AssignRoleByEmail() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	inc, err := client.AssignRoleByEmail(ctx, "1f000000-0000-4000-8000-000000000002", "emmett.daugherty@wehner-turner.test", "commander")
+	inc, err := client.AssignRoleByEmail(ctx, "1f000000-0000-4000-8000-000000000002", rootly.AssignRoleByEmailRequest{Email: "emmett.daugherty@wehner-turner.test", RoleSlug: "commander"})
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(inc.Roles[0].Role.Slug, "->", inc.Roles[0].User.Email)
 
-	_, err = client.AssignRoleByEmail(ctx, "1f000000-0000-4000-8000-000000000002", "nobody@example.com", "commander")
+	_, err = client.AssignRoleByEmail(ctx, "1f000000-0000-4000-8000-000000000002", rootly.AssignRoleByEmailRequest{Email: "nobody@example.com", RoleSlug: "commander"})
 	fmt.Println(errors.Is(err, rootly.ErrNotFound))
 	// Output:
 	// commander -> emmett.daugherty@wehner-turner.test

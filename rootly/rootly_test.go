@@ -342,24 +342,24 @@ func TestAssignRoleByEmail(t *testing.T) {
 	t.Parallel()
 	srv, c := newServer(t)
 	ctx := context.Background()
-	inc, err := c.AssignRoleByEmail(ctx, rootlytest.FirstExtraIncident, "RESPONDER340@Example.com", "specialist-1")
+	inc, err := c.AssignRoleByEmail(ctx, rootlytest.FirstExtraIncident, rootly.AssignRoleByEmailRequest{Email: "RESPONDER340@Example.com", RoleSlug: "specialist-1"})
 	require.NoError(t, err)
 	require.Len(t, inc.Roles, 1)
 	assert.Equal(t, "340", inc.Roles[0].User.ID)
 	assert.Equal(t, "specialist-1", inc.Roles[0].Role.Slug, "exact slug, though the filter also matched specialist-10..19")
 
 	srv.ResetRequests()
-	_, err = c.AssignRoleByEmail(ctx, rootlytest.FirstExtraIncident, "responder340@example.com", "specialist-1")
+	_, err = c.AssignRoleByEmail(ctx, rootlytest.FirstExtraIncident, rootly.AssignRoleByEmailRequest{Email: "responder340@example.com", RoleSlug: "specialist-1"})
 	require.NoError(t, err)
 	reqs := srv.Requests()
 	require.Len(t, reqs, 1, "both lookups came from the cache")
 	assert.Equal(t, http.MethodPost, reqs[0].Method)
 
 	srv.ResetRequests()
-	_, err = c.AssignRoleByEmail(ctx, rootlytest.FirstExtraIncident, "esponder340@example.com", "commander")
+	_, err = c.AssignRoleByEmail(ctx, rootlytest.FirstExtraIncident, rootly.AssignRoleByEmailRequest{Email: "esponder340@example.com", RoleSlug: "commander"})
 	assert.ErrorIs(t, err, rootly.ErrNotFound, "a partial e-mail match is not a match")
 	assert.Contains(t, err.Error(), "esponder340@example.com")
-	_, err = c.AssignRoleByEmail(ctx, rootlytest.FirstExtraIncident, rootlytest.CreatorEmail, "no-such-role")
+	_, err = c.AssignRoleByEmail(ctx, rootlytest.FirstExtraIncident, rootly.AssignRoleByEmailRequest{Email: rootlytest.CreatorEmail, RoleSlug: "no-such-role"})
 	assert.ErrorIs(t, err, rootly.ErrNotFound)
 	for _, r := range srv.Requests() {
 		assert.Equal(t, http.MethodGet, r.Method, "nothing is assigned for an unknown e-mail or slug")
@@ -367,11 +367,11 @@ func TestAssignRoleByEmail(t *testing.T) {
 
 	// A short lifetime sends the lookups again.
 	srv2, short := newServer(t, rootly.WithLookupCacheTTL(time.Millisecond))
-	_, err = short.AssignRoleByEmail(ctx, rootlytest.FirstExtraIncident, rootlytest.CreatorEmail, "commander")
+	_, err = short.AssignRoleByEmail(ctx, rootlytest.FirstExtraIncident, rootly.AssignRoleByEmailRequest{Email: rootlytest.CreatorEmail, RoleSlug: "commander"})
 	require.NoError(t, err)
 	time.Sleep(5 * time.Millisecond)
 	srv2.ResetRequests()
-	_, err = short.AssignRoleByEmail(ctx, rootlytest.FirstExtraIncident, rootlytest.CreatorEmail, "commander")
+	_, err = short.AssignRoleByEmail(ctx, rootlytest.FirstExtraIncident, rootly.AssignRoleByEmailRequest{Email: rootlytest.CreatorEmail, RoleSlug: "commander"})
 	require.NoError(t, err)
 	assert.Len(t, srv2.Requests(), 3, "user lookup, role lookup, assignment")
 }
@@ -465,11 +465,11 @@ func TestValidationSendsNothing(t *testing.T) {
 			_, err := c.AssignRoles(ctx, []rootly.Assignment{{AssignRoleRequest: good}}, rootly.BulkOptions{})
 			return err
 		}},
-		{"by email: email", "email", "", func(c *rootly.Client) error {
-			_, err := c.AssignRoleByEmail(ctx, "i", "nobody", "commander")
+		{"by email: email", "req.Email", "", func(c *rootly.Client) error {
+			_, err := c.AssignRoleByEmail(ctx, "i", rootly.AssignRoleByEmailRequest{Email: "nobody", RoleSlug: "commander"})
 			return err
 		}},
-		{"by email: slug", "roleSlug", "", func(c *rootly.Client) error { _, err := c.AssignRoleByEmail(ctx, "i", "a@b.c", " "); return err }},
+		{"by email: slug", "req.RoleSlug", "", func(c *rootly.Client) error { _, err := c.AssignRoleByEmail(ctx, "i", rootly.AssignRoleByEmailRequest{Email: "a@b.c", RoleSlug: " "}); return err }},
 		{"negative page", "opts.PageNumber", "", func(c *rootly.Client) error {
 			_, err := c.ListUsers(ctx, &rootly.ListUsersOptions{ListOptions: rootly.ListOptions{PageNumber: -1}})
 			return err

@@ -30,7 +30,7 @@ func ExampleServer_Inject() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cs, err := client.AssignUser(context.Background(), hub, caseID, role, user)
+	cs, err := client.AssignUser(context.Background(), hub, caseID, actionmgmt.RoleMember{RoleID: role, UserID: user})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -61,11 +61,11 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	defer client.CloseIdleConnections()
 
 	// Into the new role first: if that fails, the user keeps the old one.
-	if _, err := client.AssignUser(ctx, *hub, *caseID, *to, *user); err != nil {
+	if _, err := client.AssignUser(ctx, *hub, *caseID, actionmgmt.RoleMember{RoleID: *to, UserID: *user}); err != nil {
 		fmt.Fprintln(stderr, "actionmgmt-move: adding to the new role:", err)
 		return 1
 	}
-	cs, err := client.UnassignUser(ctx, *hub, *caseID, *from, *user)
+	cs, err := client.UnassignUser(ctx, *hub, *caseID, actionmgmt.RoleMember{RoleID: *from, UserID: *user})
 	if err != nil {
 		fmt.Fprintln(stderr, "actionmgmt-move: removing from the old role (the user is now in both):", err)
 		return 1

@@ -282,7 +282,7 @@ func stepActionMgmt(ctx context.Context, r *report, cfg config, env func(string)
 	}
 	defer client.CloseIdleConnections()
 	r.ask("add user %d to role %d on case %d (hub %d)", cfg.amUser, cfg.amRole, cfg.amCase, cfg.amHub)
-	cs, err := client.AssignUser(ctx, cfg.amHub, cfg.amCase, cfg.amRole, cfg.amUser)
+	cs, err := client.AssignUser(ctx, cfg.amHub, cfg.amCase, actionmgmt.RoleMember{RoleID: cfg.amRole, UserID: cfg.amUser})
 	if err != nil {
 		return err
 	}
@@ -313,7 +313,7 @@ func stepRootly(ctx context.Context, r *report, cfg config, env func(string) str
 	}
 	defer client.CloseIdleConnections()
 	r.ask("make %s the %q of incident %s", cfg.rlEmail, cfg.rlRole, cfg.rlIncident)
-	inc, err := client.AssignRoleByEmail(ctx, cfg.rlIncident, cfg.rlEmail, cfg.rlRole)
+	inc, err := client.AssignRoleByEmail(ctx, cfg.rlIncident, rootly.AssignRoleByEmailRequest{Email: cfg.rlEmail, RoleSlug: cfg.rlRole})
 	if err != nil {
 		return err
 	}

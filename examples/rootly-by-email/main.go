@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return 1
 	}
 	defer client.CloseIdleConnections()
-	inc, err := client.AssignRoleByEmail(ctx, *incident, *email, *role)
+	inc, err := client.AssignRoleByEmail(ctx, *incident, rootly.AssignRoleByEmailRequest{Email: *email, RoleSlug: *role})
 	if errors.Is(err, rootly.ErrNotFound) {
 		fmt.Fprintln(stderr, "rootly-by-email: not found (check the e-mail, the role slug and the incident id):", err)
 		return 1

@@ -528,7 +528,7 @@ func TestEndlessPagingIsBounded(t *testing.T) {
 		defer srv.Close()
 		c, err := rootly.NewClient("k", rootly.WithBaseURL(srv.URL))
 		require.NoError(t, err)
-		_, err = c.AssignRoleByEmail(context.Background(), rootlytest.SeedIncident, "a@example.com", "commander")
+		_, err = c.AssignRoleByEmail(context.Background(), rootlytest.SeedIncident, rootly.AssignRoleByEmailRequest{Email: "a@example.com", RoleSlug: "commander"})
 		assert.ErrorIs(t, err, rootly.ErrUnexpectedResponse)
 		assert.Contains(t, err.Error(), "paging stopped after")
 		assert.Equal(t, rootly.LookupMaxPages, int(n.Load()))
@@ -563,7 +563,7 @@ func TestEndlessPagingIsBounded(t *testing.T) {
 		c, err := coralogix.NewClient("k", coralogix.WithBaseURL(srv.URL))
 		require.NoError(t, err)
 		var last error
-		for _, err := range c.AllCases(context.Background(), coralogix.ListCasesRequest{}) {
+		for _, err := range c.AllCases(context.Background(), &coralogix.ListCasesRequest{}) {
 			last = err
 		}
 		assert.ErrorIs(t, last, coralogix.ErrUnexpectedResponse)
@@ -581,7 +581,7 @@ func TestEndlessPagingIsBounded(t *testing.T) {
 		c, err := actionmgmt.NewClient(srv.URL, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "k"}))
 		require.NoError(t, err)
 		var last error
-		for _, err := range c.AllEndUsers(context.Background(), 1, 2, actionmgmt.EndUserQuery{Top: 1}) {
+		for _, err := range c.AllEndUsers(context.Background(), 1, 2, &actionmgmt.EndUserQuery{Top: 1}) {
 			last = err
 		}
 		assert.ErrorIs(t, last, actionmgmt.ErrUnexpectedResponse)
@@ -604,7 +604,7 @@ func TestCaseIDMismatchIsAnErrorAndNothingIsWritten(t *testing.T) {
 	defer srv.Close()
 	c, err := actionmgmt.NewClient(srv.URL, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "k"}))
 	require.NoError(t, err)
-	_, err = c.AssignUser(context.Background(), 1, 2, 5, 7)
+	_, err = c.AssignUser(context.Background(), 1, 2, actionmgmt.RoleMember{RoleID: 5, UserID: 7})
 	assert.ErrorIs(t, err, actionmgmt.ErrUnexpectedResponse)
 	_, err = c.GetCase(context.Background(), 1, 2)
 	assert.ErrorIs(t, err, actionmgmt.ErrUnexpectedResponse)

@@ -274,7 +274,7 @@ func newActionMgmt(t testing.TB, n int, s settings) *target {
 			}), secrets: []string{srv.ClientSecret, "am-token-1"}, // the first token the server issues
 		method: http.MethodGet, path: "/v1/actionmanagement/*",
 		assign: func(ctx context.Context, i int) error {
-			_, err := c.AssignUser(ctx, hub, ids[i], actionmgmttest.Watcher, actionmgmttest.UserBob)
+			_, err := c.AssignUser(ctx, hub, ids[i], actionmgmt.RoleMember{RoleID: actionmgmttest.Watcher, UserID: actionmgmttest.UserBob})
 			return err
 		},
 		held: func(i int) int {
@@ -290,9 +290,9 @@ func newActionMgmt(t testing.TB, n int, s settings) *target {
 		toggle: func(ctx context.Context, i int, on bool) error {
 			var err error
 			if on {
-				_, err = c.AssignUser(ctx, hub, ids[i], actionmgmttest.Watcher, actionmgmttest.UserBob)
+				_, err = c.AssignUser(ctx, hub, ids[i], actionmgmt.RoleMember{RoleID: actionmgmttest.Watcher, UserID: actionmgmttest.UserBob})
 			} else {
-				_, err = c.UnassignUser(ctx, hub, ids[i], actionmgmttest.Watcher, actionmgmttest.UserBob)
+				_, err = c.UnassignUser(ctx, hub, ids[i], actionmgmt.RoleMember{RoleID: actionmgmttest.Watcher, UserID: actionmgmttest.UserBob})
 			}
 			return err
 		},

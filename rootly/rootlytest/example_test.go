@@ -25,7 +25,7 @@ func ExampleServer_Inject() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	inc, err := client.AssignRoleByEmail(context.Background(), "1f000000-0000-4000-8000-00000000beef", "ada@example.com", "ops-lead")
+	inc, err := client.AssignRoleByEmail(context.Background(), "1f000000-0000-4000-8000-00000000beef", rootly.AssignRoleByEmailRequest{Email: "ada@example.com", RoleSlug: "ops-lead"})
 	if err != nil {
 		log.Fatal(err)
 	}
