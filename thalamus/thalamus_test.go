@@ -9,6 +9,7 @@ import (
 	"net/mail"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode"
@@ -417,21 +418,57 @@ func TestBulkOutcomesInOrder(t *testing.T) {
 	assert.Len(t, srv.Events(), 3)
 }
 
+// TestBulkConcurrency counts, without timing anything: a transport holds
+// each request until 16 are in flight at once (or 10 s pass, a bound only
+// a broken runner would reach), then records the peak.
 func TestBulkConcurrency(t *testing.T) {
 	t.Parallel()
-	srv, c := newServer(t)
+	const conc = 16
+	gate := newGate(conc)
+	srv := thalamustest.Start(t)
 	ids := srv.AddCases(50000, 64)
-	srv.SetLatency(20 * time.Millisecond)
-	start := time.Now()
-	out, err := c.AssignCases(context.Background(), ids, thalamus.ToGroup(thalamustest.SupportGroup), thalamus.BulkOptions{Concurrency: 16})
-	elapsed := time.Since(start)
+	c, err := thalamus.NewClient(srv.URL, thalamus.Credentials{Touchpoint: srv.Touchpoint, Token: srv.Token},
+		thalamus.WithHTTPClient(&http.Client{Transport: gate}))
+	require.NoError(t, err)
+	out, err := c.AssignCases(context.Background(), ids, thalamus.ToGroup(thalamustest.SupportGroup), thalamus.BulkOptions{Concurrency: conc})
 	require.NoError(t, err)
 	for _, o := range out {
 		require.NoError(t, o.Err)
 	}
-	assert.Less(t, elapsed, 64*20*time.Millisecond/4, "16 in flight: about 4 rounds of 20ms, far from 64 sequential")
-	assert.LessOrEqual(t, srv.Connections(), 16, "no more connections than the concurrency")
+	assert.Equal(t, int32(conc), gate.peak.Load(), "16 requests were in flight at once, never more")
+	assert.LessOrEqual(t, srv.Connections(), conc, "no more connections than the concurrency")
 	assert.Len(t, srv.Assignments(), 64)
+}
+
+// gate is a RoundTripper that holds requests until n are in flight at
+// once, and records the peak number in flight.
+type gate struct {
+	n        int32
+	inflight atomic.Int32
+	peak     atomic.Int32
+	open     chan struct{}
+	once     sync.Once
+}
+
+func newGate(n int32) *gate { return &gate{n: n, open: make(chan struct{})} }
+
+func (g *gate) RoundTrip(r *http.Request) (*http.Response, error) {
+	cur := g.inflight.Add(1)
+	defer g.inflight.Add(-1)
+	for {
+		p := g.peak.Load()
+		if cur <= p || g.peak.CompareAndSwap(p, cur) {
+			break
+		}
+	}
+	if cur >= g.n {
+		g.once.Do(func() { close(g.open) })
+	}
+	select {
+	case <-g.open:
+	case <-time.After(10 * time.Second):
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 func TestBulkCancel(t *testing.T) {

@@ -19,6 +19,14 @@ func TestRunBulkOrderAndConcurrency(t *testing.T) {
 		t.Run(fmt.Sprint(conc), func(t *testing.T) {
 			t.Parallel()
 			const n = 50
+			want := conc
+			if want <= 0 {
+				want = DefaultConcurrency
+			}
+			// Counted, not timed: each call waits until min(want, n) are
+			// in flight at once (10 s is a bound only a broken runner hits).
+			full := make(chan struct{})
+			var once sync.Once
 			var inFlight, peak atomic.Int32
 			var mu sync.Mutex
 			var progress []int
@@ -38,7 +46,13 @@ func TestRunBulkOrderAndConcurrency(t *testing.T) {
 						break
 					}
 				}
-				time.Sleep(time.Millisecond)
+				if int(cur) >= min(want, n) {
+					once.Do(func() { close(full) })
+				}
+				select {
+				case <-full:
+				case <-time.After(10 * time.Second):
+				}
 				inFlight.Add(-1)
 				if i%7 == 0 {
 					return fmt.Errorf("item %d", i)
@@ -53,14 +67,7 @@ func TestRunBulkOrderAndConcurrency(t *testing.T) {
 					assert.NoError(t, err)
 				}
 			}
-			want := conc
-			if want <= 0 {
-				want = DefaultConcurrency
-			}
-			assert.LessOrEqual(t, int(peak.Load()), min(want, n))
-			if want > 1 {
-				assert.Greater(t, int(peak.Load()), 1, "work runs in parallel")
-			}
+			assert.Equal(t, min(want, n), int(peak.Load()), "exactly the concurrency asked for is in flight")
 			require.Len(t, progress, n)
 			for i, d := range progress {
 				assert.Equal(t, i+1, d)

@@ -208,7 +208,8 @@ func TestRetryAfterBeyondMaxWaitReturnsAtOnce(t *testing.T) {
 			c := newTestClient(t, testSpec(), o)
 			start := time.Now()
 			_, err := c.Do(context.Background(), &Request{Method: http.MethodPut, Path: "/x", Body: []byte("{}")})
-			assert.Less(t, time.Since(start), 500*time.Millisecond)
+			// Generous: the alternative is sleeping a minute or more.
+			assert.Less(t, time.Since(start), 10*time.Second)
 			assert.ErrorIs(t, err, ErrRateLimited)
 			var ae *APIError
 			require.ErrorAs(t, err, &ae)
@@ -298,7 +299,7 @@ func TestCancelDuringRetryWait(t *testing.T) {
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
 	_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"})
-	assert.Less(t, time.Since(start), 2*time.Second)
+	assert.Less(t, time.Since(start), 8*time.Second, "generous: the wait it must cut short is 10 s")
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Len(t, srv.Requests(), 1)
 }
