@@ -12,14 +12,14 @@ import (
 // BatchResult is the outcome of AssignCasesInBatches: the cases of every
 // batch that succeeded, in batch order, and one failure per failed batch.
 type BatchResult struct {
-	Cases    []Case
-	Failures []BatchFailure
+	Cases    []Case         // the cases the successful batches returned, in batch order
+	Failures []BatchFailure // one per failed batch, in batch order
 }
 
 // BatchFailure is a batch that failed, with its ids and the error.
 type BatchFailure struct {
-	IDs []string
-	Err error
+	IDs []string // the batch's ids, as sent (lower-cased UUIDs)
+	Err error    // why the batch failed: an *APIError, *RequestError or the context's error
 }
 
 // Err joins the failures' errors, or is nil when every batch succeeded.

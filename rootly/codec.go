@@ -28,8 +28,8 @@ import (
 // matches ErrUnexpectedResponse.
 type TypeMismatchError struct {
 	Where string // "data", "included", "user", ...
-	Want  string
-	Got   string
+	Want  string // the JSON:API type expected there, e.g. "incidents"
+	Got   string // the type the document held
 }
 
 func (e *TypeMismatchError) Error() string {

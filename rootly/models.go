@@ -172,7 +172,7 @@ type Assignment struct {
 
 // Outcome is the result of one item of AssignRoles.
 type Outcome struct {
-	Assignment Assignment
-	Incident   *Incident
-	Err        error
+	Assignment Assignment // the item, as given
+	Incident   *Incident  // the incident after the assignment; nil when Err is set
+	Err        error      // why this item failed, nil on success
 }

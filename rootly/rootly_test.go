@@ -469,7 +469,10 @@ func TestValidationSendsNothing(t *testing.T) {
 			_, err := c.AssignRoleByEmail(ctx, "i", rootly.AssignRoleByEmailRequest{Email: "nobody", RoleSlug: "commander"})
 			return err
 		}},
-		{"by email: slug", "req.RoleSlug", "", func(c *rootly.Client) error { _, err := c.AssignRoleByEmail(ctx, "i", rootly.AssignRoleByEmailRequest{Email: "a@b.c", RoleSlug: " "}); return err }},
+		{"by email: slug", "req.RoleSlug", "", func(c *rootly.Client) error {
+			_, err := c.AssignRoleByEmail(ctx, "i", rootly.AssignRoleByEmailRequest{Email: "a@b.c", RoleSlug: " "})
+			return err
+		}},
 		{"negative page", "opts.PageNumber", "", func(c *rootly.Client) error {
 			_, err := c.ListUsers(ctx, &rootly.ListUsersOptions{ListOptions: rootly.ListOptions{PageNumber: -1}})
 			return err

@@ -222,9 +222,9 @@ func (c *Client) assign(ctx context.Context, id int64, to Assignee) (*Assignment
 
 // Outcome is the result of one case of AssignCases.
 type Outcome struct {
-	CaseInstanceID int64
-	Result         *AssignmentResult
-	Err            error
+	CaseInstanceID int64             // the case, as given
+	Result         *AssignmentResult // the answer; nil when Err is set
+	Err            error             // why this case failed, nil on success
 }
 
 // AssignCases assigns many cases to one assignee through the shared bulk

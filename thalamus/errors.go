@@ -51,7 +51,10 @@ var codeSentinels = map[string]error{
 func SentinelFor(code string) error { return codeSentinels[strings.ToLower(code)] }
 
 // FieldError is one pair of an error answer's errors object.
-type FieldError struct{ Field, Code string }
+type FieldError struct {
+	Field string // the errors object's key, e.g. "email"
+	Code  string // its code, e.g. "isNotAuthorized"
+}
 
 // FieldErrors is every pair of an error answer's errors object, in order,
 // duplicate fields included. errors.Is matches the sentinel of each code.

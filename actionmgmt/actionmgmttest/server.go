@@ -79,8 +79,8 @@ type hub struct {
 
 // Event is one case update (PUT) the server applied.
 type Event struct {
-	HubID  int64
-	CaseID int64
+	HubID  int64 // the hub of the case written
+	CaseID int64 // the case written
 	// Roles holds, for each role of the written case, its users' ids.
 	Roles map[int64][]int64
 }
@@ -101,8 +101,10 @@ type Server struct {
 	// client with WithBaseURL (or as its base URL).
 	URL string
 
-	base                   *testsrv.Server
-	events                 testsrv.EventLog[Event]
+	base   *testsrv.Server
+	events testsrv.EventLog[Event]
+	// ClientID and ClientSecret are the API user's credentials the token
+	// endpoint (TokenURL) accepts.
 	ClientID, ClientSecret string
 
 	mu            sync.Mutex

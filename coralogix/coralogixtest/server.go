@@ -52,8 +52,8 @@ const (
 // Event is one assignment change the server applied.
 type Event struct {
 	Op     string // "assign" or "unassign"
-	CaseID string
-	UserID string
+	CaseID string // the case's UUID
+	UserID string // the assignee's user id ("" for an unassignment)
 }
 
 // Server is the in-memory Cases server.

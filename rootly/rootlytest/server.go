@@ -79,19 +79,24 @@ type User struct {
 // Role is an incident role of the server.
 type Role struct {
 	ID, Name, Slug string
-	Position       int
-	Enabled        bool
+	Position       int  // the order roles are listed in
+	Enabled        bool // what filter[enabled] matches
 	Multi          bool // allow_multi_user_assignment
 }
 
 // Assignment is one user in one role of an incident.
 type Assignment struct {
-	ID, RoleID, UserID string
+	ID     string // the incident_role_assignments record's id
+	RoleID string // the incident role's UUID
+	UserID string // the user's numeric id
 }
 
 // Event is one assignment change the server applied.
 type Event struct {
-	Op, IncidentID, RoleID, UserID string
+	Op         string // "assign" or "unassign"
+	IncidentID string // the incident's UUID
+	RoleID     string // the incident role's UUID
+	UserID     string // the user's numeric id
 }
 
 type incident struct {
@@ -109,7 +114,7 @@ type Server struct {
 
 	base   *testsrv.Server
 	events testsrv.EventLog[Event]
-	Token  string
+	Token  string // the API token the server accepts
 
 	mu        sync.Mutex
 	users     []User

@@ -50,9 +50,9 @@ const (
 
 // Operator is an operator of the instance.
 type Operator struct {
-	Email       string
-	Active      bool
-	Blocked     bool
+	Email       string   // how AssignCase names the operator (matched ignoring case)
+	Active      bool     // an inactive operator is refused with operatorNotValid
+	Blocked     bool     // a blocked operator is refused with blocked
 	DeniedTypes []string // case type codes the operator may not handle
 }
 
@@ -70,7 +70,7 @@ type Case struct {
 
 // Event is one assignment the server applied.
 type Event struct {
-	CaseID int64
+	CaseID int64  // the case assigned
 	To     string // operator e-mail or group name
 }
 
@@ -80,8 +80,9 @@ type Server struct {
 	// client with WithBaseURL (or as its server URL).
 	URL string
 
-	base              *testsrv.Server
-	events            testsrv.EventLog[Event]
+	base   *testsrv.Server
+	events testsrv.EventLog[Event]
+	// Touchpoint and Token are the credentials the server accepts.
 	Touchpoint, Token string
 
 	mu        sync.Mutex
