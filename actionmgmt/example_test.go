@@ -85,3 +85,32 @@ func ExampleClient_AssignUser_missingRole() {
 	// Output:
 	// true - PUTs sent: 0
 }
+
+// Move a user from one role to another: assign to the new role, then take
+// them out of the old one. Each step is idempotent, so a job that fails
+// half-way can simply run again.
+func Example_moveUser() {
+	srv := actionmgmttest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	client, err := actionmgmt.NewClient(srv.URL, actionmgmt.APIUserTokenSource(ctx, actionmgmt.TokenConfig{
+		TokenURL: srv.TokenURL(), ClientID: actionmgmttest.ClientID, ClientSecret: actionmgmttest.ClientSecret,
+	}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	const hub, caseID, from, to, user = 6435, 2009631, 3456, 3457, 8790 // Case Manager -> Watcher
+	if _, err := client.AssignUser(ctx, hub, caseID, actionmgmt.RoleMember{RoleID: to, UserID: user}); err != nil {
+		log.Fatal(err)
+	}
+	cs, err := client.UnassignUser(ctx, hub, caseID, actionmgmt.RoleMember{RoleID: from, UserID: user})
+	switch {
+	case errors.Is(err, actionmgmt.ErrRejected):
+		log.Fatalf("refused: %v", err) // e.g. the user is no longer active
+	case err != nil:
+		log.Fatal(err)
+	}
+	fmt.Println("Case Manager:", len(cs.Role(from).Users), "Watcher:", cs.Role(to).HasUser(user))
+	// Output:
+	// Case Manager: 0 Watcher: true
+}

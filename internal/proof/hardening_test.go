@@ -741,3 +741,30 @@ func TestStartClosesTheServerWhenTheTestEnds(t *testing.T) {
 		assert.Error(t, err, "closed after the test: %s", u)
 	}
 }
+
+// TestRefusalsMatchErrRejected: a 400 or 422 matches ErrRejected in every
+// package, with the vendor's code and message on the *APIError; other
+// statuses do not.
+func TestRefusalsMatchErrRejected(t *testing.T) {
+	t.Parallel()
+	sentinels := map[string]error{"coralogix": coralogix.ErrRejected, "thalamus": thalamus.ErrRejected, "actionmgmt": actionmgmt.ErrRejected, "rootly": rootly.ErrRejected}
+	for _, name := range vendors {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tg := newTarget(t, name, 1, defaults())
+			for _, status := range []int{400, 422, 404, 409} {
+				tg.srv.Inject(testsrv.Fault{Method: tg.method, Path: tg.path, Status: status,
+					Body: `{"code":"inactive_user","message":"user is inactive","errors":[{"title":"user is inactive","code":"inactive_user"}]}`})
+				err := tg.assign(context.Background(), 0)
+				require.Error(t, err)
+				assert.Equal(t, status == 400 || status == 422, errors.Is(err, sentinels[name]), "%s %d", name, status)
+				ae, ok := apiErrorOf(err)
+				require.True(t, ok)
+				assert.Equal(t, status, ae.StatusCode)
+				if name != "thalamus" && name != "actionmgmt" { // their error bodies carry no code of this shape
+					assert.Equal(t, "inactive_user", ae.Code)
+				}
+			}
+		})
+	}
+}
