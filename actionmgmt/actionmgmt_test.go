@@ -258,6 +258,7 @@ func TestDifferentCasesRunInParallel(t *testing.T) {
 	// Counted, not timed: the transport holds each request until 4 are in
 	// flight at once (or 10 s pass, which only a serializing lock reaches).
 	gate := newGate(4)
+	defer gate.next.CloseIdleConnections()
 	c, err = actionmgmt.NewClient(srv.URL, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: srv.IssueToken()}),
 		actionmgmt.WithHTTPClient(&http.Client{Transport: gate}))
 	require.NoError(t, err)
@@ -548,9 +549,14 @@ type gate struct {
 	peak     atomic.Int32
 	open     chan struct{}
 	once     sync.Once
+	next     *http.Transport
 }
 
-func newGate(n int32) *gate { return &gate{n: n, open: make(chan struct{})} }
+func newGate(n int32) *gate {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64 // keep every connection for reuse, as the SDK's own transport does
+	return &gate{n: n, open: make(chan struct{}), next: tr}
+}
 
 func (g *gate) RoundTrip(r *http.Request) (*http.Response, error) {
 	cur := g.inflight.Add(1)
@@ -568,5 +574,5 @@ func (g *gate) RoundTrip(r *http.Request) (*http.Response, error) {
 	case <-g.open:
 	case <-time.After(10 * time.Second):
 	}
-	return http.DefaultTransport.RoundTrip(r)
+	return g.next.RoundTrip(r)
 }

@@ -425,6 +425,7 @@ func TestBulkConcurrency(t *testing.T) {
 	t.Parallel()
 	const conc = 16
 	gate := newGate(conc)
+	defer gate.next.CloseIdleConnections()
 	srv := thalamustest.Start(t)
 	ids := srv.AddCases(50000, 64)
 	c, err := thalamus.NewClient(srv.URL, thalamus.Credentials{Touchpoint: srv.Touchpoint, Token: srv.Token},
@@ -436,7 +437,11 @@ func TestBulkConcurrency(t *testing.T) {
 		require.NoError(t, o.Err)
 	}
 	assert.Equal(t, int32(conc), gate.peak.Load(), "16 requests were in flight at once, never more")
-	assert.LessOrEqual(t, srv.Connections(), conc, "no more connections than the concurrency")
+	// net/http puts a connection back in the idle pool from its read loop,
+	// a moment after the answer is read, so a try that starts in that
+	// moment dials anew: the exact count races. A pool that keeps
+	// connections stays far below one per request (64).
+	assert.LessOrEqual(t, srv.Connections(), 2*conc, "connections are reused")
 	assert.Len(t, srv.Assignments(), 64)
 }
 
@@ -448,9 +453,14 @@ type gate struct {
 	peak     atomic.Int32
 	open     chan struct{}
 	once     sync.Once
+	next     *http.Transport
 }
 
-func newGate(n int32) *gate { return &gate{n: n, open: make(chan struct{})} }
+func newGate(n int32) *gate {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64 // keep every connection for reuse, as the SDK's own transport does
+	return &gate{n: n, open: make(chan struct{}), next: tr}
+}
 
 func (g *gate) RoundTrip(r *http.Request) (*http.Response, error) {
 	cur := g.inflight.Add(1)
@@ -468,7 +478,7 @@ func (g *gate) RoundTrip(r *http.Request) (*http.Response, error) {
 	case <-g.open:
 	case <-time.After(10 * time.Second):
 	}
-	return http.DefaultTransport.RoundTrip(r)
+	return g.next.RoundTrip(r)
 }
 
 func TestBulkCancel(t *testing.T) {

@@ -85,6 +85,10 @@ type Client struct {
 
 	tryHook        func(Try)
 	attemptTimeout time.Duration
+	extLimiter     Limiter      // WithLimiter: shared with other clients or processes
+	pacer          *pacer       // nil with adaptation off
+	budget         *retryBudget // nil with the budget off
+	inflight       atomic.Int64 // tries sent and not yet answered
 	rateLimit      atomic.Pointer[RateLimit] // the last X-RateLimit-* headers seen
 
 	// pauseUntil (Unix nanoseconds) is when the server's rate-limit window
@@ -122,7 +126,16 @@ func New(spec Spec, o Options) (*Client, error) {
 		now:      time.Now,
 	}
 	c.waitMin, c.waitMax = o.waits()
-	c.tryHook, c.attemptTimeout = o.tryHook, o.attemptTimeout
+	c.tryHook, c.attemptTimeout, c.extLimiter = o.tryHook, o.attemptTimeout, o.limiter
+	if !o.noAdaptive {
+		c.pacer = newPacer()
+	}
+	switch {
+	case o.budget > 0:
+		c.budget = newRetryBudget(o.budget)
+	case o.budget == 0:
+		c.budget = newRetryBudget(DefaultRetryBudget)
+	}
 	c.credHeaders = append([]string{"Authorization"}, spec.CredentialHeaders...)
 	if o.ratePerSec > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(o.ratePerSec), max(o.rateBurst, 1))
@@ -365,17 +378,17 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 		if resp != nil && resp.Body != nil {
 			_ = resp.Body.Close()
 		}
-		return Response{}, c.requestError(r.Method, clean, err, tries)
+		return Response{}, c.requestError(r.Method, clean, err, tries, p.budgetStopped)
 	}
 	data, err := bodyBytes(resp)
 	if err != nil {
-		return Response{}, c.requestError(r.Method, clean, err, tries)
+		return Response{}, c.requestError(r.Method, clean, err, tries, false)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: data, pkg: c.spec.Package, method: r.Method, url: clean, public: c.spec.Public}, nil
 	}
 	e := c.apiError(r.Method, clean, resp, data, p.rateLimited)
-	e.Attempts = tries
+	e.Attempts, e.budgetStopped = tries, p.budgetStopped
 	return Response{}, c.public(e)
 }
 
@@ -469,7 +482,7 @@ func (c *Client) public(err error) error {
 	return err
 }
 
-func (c *Client) requestError(method, u string, err error, tries int) error {
+func (c *Client) requestError(method, u string, err error, tries int, budgetStopped bool) error {
 	var ae *authError
 	if errors.As(err, &ae) {
 		// The credential's own error, as is, unless its text holds a
@@ -491,7 +504,7 @@ func (c *Client) requestError(method, u string, err error, tries int) error {
 	if errors.Is(err, ErrResponseTooLarge) {
 		err = fmt.Errorf("%w (cap %d bytes)", ErrResponseTooLarge, c.maxBody)
 	}
-	return c.public(&RequestError{Method: method, URL: u, Err: redactedError{err, c}, Attempts: tries, pkg: c.spec.Package})
+	return c.public(&RequestError{Method: method, URL: u, Err: redactedError{err, c}, Attempts: tries, budgetStopped: budgetStopped, pkg: c.spec.Package})
 }
 
 // redactedError keeps the cause for errors.Is/As while its text is redacted.

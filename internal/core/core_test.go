@@ -264,11 +264,11 @@ func TestBackoffHonoursRetryAfterAndJitters(t *testing.T) {
 	c := &Client{now: time.Now, spec: Spec{Package: "p"}, retryMax: 4, waitMin: 10 * time.Millisecond, waitMax: time.Minute}
 	p := &policy{c: c, st: &callState{tries: 1}}
 	resp := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"2"}}}
-	retry, _ := p.schedule(resp)
+	retry, _ := p.schedule(resp, true)
 	require.True(t, retry)
 	assert.Equal(t, 2*time.Second, p.backoff(0, 0, 0, resp))
 	resp = &http.Response{StatusCode: 502, Header: http.Header{"Retry-After": {"2"}}}
-	retry, _ = p.schedule(resp)
+	retry, _ = p.schedule(resp, true)
 	require.True(t, retry)
 	assert.Equal(t, 10*time.Millisecond, p.backoff(0, 0, 0, resp), "Retry-After is honoured on 429 and 503 only")
 

@@ -75,6 +75,9 @@ type APIError struct {
 	// rateLimited is set when the client declined to wait a Retry-After
 	// longer than its maximum wait.
 	rateLimited bool
+	// budgetStopped is set when the retry budget, not the server, ended
+	// the retries.
+	budgetStopped bool
 	// details is a vendor-specific error value (field errors, JSON:API error
 	// objects) reachable with errors.As and errors.Is through Unwrap.
 	details error
@@ -120,16 +123,19 @@ func (e *APIError) Error() string {
 		b.WriteString(e.RequestID)
 		b.WriteByte(')')
 	}
-	writeAttempts(&b, e.Attempts)
+	writeAttempts(&b, e.Attempts, e.budgetStopped)
 	return b.String()
 }
 
 // writeAttempts says how many tries a call made, when it made more than one.
-func writeAttempts(b *strings.Builder, n int) {
+func writeAttempts(b *strings.Builder, n int, budgetStopped bool) {
 	if n > 1 {
 		b.WriteString(" (after ")
 		b.WriteString(strconv.Itoa(n))
 		b.WriteString(" tries)")
+	}
+	if budgetStopped {
+		b.WriteString(" (retries stopped: the client's retry budget is spent)")
 	}
 }
 
@@ -150,6 +156,8 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode == http.StatusTooManyRequests || e.rateLimited
 	case ErrServer:
 		return e.StatusCode >= 500 && e.StatusCode <= 599
+	case ErrRetryBudget:
+		return e.budgetStopped
 	}
 	return false
 }
@@ -210,8 +218,12 @@ type RequestError struct {
 	Err      error
 	Attempts int // how many tries were made, the first included
 
-	pkg string
+	budgetStopped bool
+	pkg           string
 }
+
+// Is reports whether the retry budget ended the retries (ErrRetryBudget).
+func (e *RequestError) Is(target error) bool { return target == ErrRetryBudget && e.budgetStopped }
 
 // Error describes the failure without any credential or query string.
 func (e *RequestError) Error() string {
@@ -223,7 +235,7 @@ func (e *RequestError) Error() string {
 	if e.Err != nil {
 		b.WriteString(e.Err.Error())
 	}
-	writeAttempts(&b, e.Attempts)
+	writeAttempts(&b, e.Attempts, e.budgetStopped)
 	return b.String()
 }
 

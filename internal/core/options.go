@@ -40,6 +40,28 @@ type Options struct {
 
 	tryHook        func(Try)
 	attemptTimeout time.Duration
+	limiter        Limiter
+	noAdaptive     bool
+	budget         int // retries the budget holds; 0: the default; -1: no budget
+}
+
+// DefaultRetryBudget is how many retries after failures a client's budget
+// holds; each successful answer earns back a fifth of one.
+const DefaultRetryBudget = 100
+
+// SetLimiter adds a limiter every try waits for, after the client's own
+// pace: one shared by many processes, for example. nil removes it.
+func (o *Options) SetLimiter(l Limiter) { o.limiter = l }
+
+// SetAdaptive turns the adaptive pace on (the default) or off.
+func (o *Options) SetAdaptive(on bool) { o.noAdaptive = !on }
+
+// SetRetryBudget sizes the retry budget (n >= 1 retries); n 0 is refused,
+// n < 0 turns the budget off (every call may use all its retries).
+func (o *Options) SetRetryBudget(n int) {
+	if o.check(n != 0, "WithRetryBudget", "must hold at least one retry (a negative value turns the budget off)") {
+		o.budget = n
+	}
 }
 
 // SetTryHook sets a function called after every try of every call.

@@ -35,9 +35,10 @@ type policy struct {
 	c           *Client
 	st          *callState
 	deadline    time.Time // zero without a deadline
-	rateLimited bool
-	nextWait    time.Duration
-	reason      string
+	rateLimited   bool
+	budgetStopped bool // the retry budget, not the policy, declined a retry
+	nextWait      time.Duration
+	reason        string
 }
 
 func (p *policy) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
@@ -49,24 +50,32 @@ func (p *policy) checkRetry(ctx context.Context, resp *http.Response, err error)
 		if !retryableError(err) {
 			return false, nil
 		}
-		return p.schedule(nil)
+		return p.schedule(nil, true)
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		if d, ok := retryAfter(resp.Header, resp.StatusCode, p.c.now()); ok && d > p.c.waitMax {
+		d, ok := retryAfter(resp.Header, resp.StatusCode, p.c.now())
+		throttled := resp.StatusCode == http.StatusTooManyRequests || ok
+		if throttled {
+			p.c.throttled(d, ok)
+		}
+		if ok && d > p.c.waitMax {
 			p.rateLimited = true
 			return false, nil
 		}
-		return p.schedule(resp)
+		return p.schedule(resp, !throttled)
 	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return p.schedule(resp)
+		return p.schedule(resp, true)
 	}
 	return false, nil
 }
 
 // schedule picks the wait before the next try, and declines the retry when
 // there is none left or when the wait would end after the deadline.
-func (p *policy) schedule(resp *http.Response) (bool, error) {
+//
+// A retry after a failure (spend true: 5xx, connection error) takes one
+// from the client's retry budget; a throttled try's retry does not.
+func (p *policy) schedule(resp *http.Response, spend bool) (bool, error) {
 	if p.st.tries > p.c.retryMax {
 		return true, nil // go-retryablehttp stops here itself and keeps the last answer
 	}
@@ -80,6 +89,10 @@ func (p *policy) schedule(resp *http.Response) (bool, error) {
 		}
 	}
 	if !p.deadline.IsZero() && time.Now().Add(wait).After(p.deadline) {
+		return false, nil
+	}
+	if spend && p.c.budget != nil && !p.c.budget.take() {
+		p.budgetStopped = true
 		return false, nil
 	}
 	p.nextWait, p.reason = wait, reason

@@ -51,19 +51,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		st = &callState{} // a request the core did not start (none today)
 	}
 	st.attempt++
-	if c.limiter != nil {
-		if err := c.limiter.Wait(ctx); err != nil {
-			closeBody(req)
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			// rate.Limiter refuses at once a wait that would end after
-			// the deadline: that is the deadline's doing.
-			_, hasDeadline := ctx.Deadline()
-			return nil, &limitError{err: err, deadline: hasDeadline}
-		}
-	}
-	if err := c.waitRateLimitReset(ctx); err != nil {
+	if err := c.pace(ctx); err != nil {
 		closeBody(req)
 		return nil, err
 	}
@@ -89,7 +77,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		out = out.WithContext(tctx)
 	}
 	start := time.Now()
+	c.inflight.Add(1)
 	resp, err := t.next.RoundTrip(out)
+	c.inflight.Add(-1)
 	if err != nil {
 		err = c.tryError(out.Context(), err)
 		c.observe(ctx, st, req, nil, time.Since(start), err)
@@ -135,9 +125,20 @@ func (c *Client) observe(ctx context.Context, st *callState, req *http.Request, 
 	var haveRL bool
 	if resp != nil {
 		status = resp.StatusCode
-		rl, haveRL = parseRateLimit(resp.Header, c.now())
+		now := c.now()
+		rl, haveRL = parseRateLimit(resp.Header, now)
 		if haveRL {
 			c.rateLimit.Store(&rl)
+		}
+		if status < 500 && status != http.StatusTooManyRequests {
+			// The server answered for itself: the pace may rise and the
+			// retry budget earns a little back.
+			if c.pacer != nil {
+				c.pacer.success(now)
+			}
+			if c.budget != nil {
+				c.budget.put(refill)
+			}
 		}
 	}
 	c.logTry(ctx, st, req, status, d, err)
@@ -164,6 +165,107 @@ func (c *Client) observe(ctx context.Context, st *callState, req *http.Request, 
 	c.tryHook(info)
 }
 
+// pace makes a try wait its turn, client-wide: the server's pause (a
+// Retry-After or a used-up rate-limit window, which every try of the
+// client honours), the rate-limit window's headroom against the tries in
+// flight, the adaptive pace, the fixed ceiling of WithRateLimit, and last
+// the caller's own limiter (WithLimiter), so a token of a limiter shared
+// with other processes is taken only when the try can go at once.
+func (c *Client) pace(ctx context.Context) error {
+	if err := c.waitRateLimitReset(ctx); err != nil {
+		return err
+	}
+	if err := c.waitHeadroom(ctx); err != nil {
+		return err
+	}
+	if c.pacer != nil {
+		if err := c.pacer.wait(ctx); err != nil {
+			return c.limitWaitError(ctx, err)
+		}
+	}
+	if c.limiter != nil {
+		if err := c.limiter.Wait(ctx); err != nil {
+			return c.limitWaitError(ctx, err)
+		}
+	}
+	if c.extLimiter != nil {
+		if err := c.extLimiter.Wait(ctx); err != nil {
+			return c.limitWaitError(ctx, err)
+		}
+	}
+	return nil
+}
+
+// limitWaitError is the error of a limiter wait that failed: the context's
+// own, or a *limitError that matches context.DeadlineExceeded when the
+// wait could not end before the deadline.
+func (c *Client) limitWaitError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	// rate.Limiter refuses at once a wait that would end after the
+	// deadline: that is the deadline's doing.
+	_, hasDeadline := ctx.Deadline()
+	return &limitError{err: err, deadline: hasDeadline}
+}
+
+// waitHeadroom holds a try while the last answer's X-RateLimit-Remaining
+// is used up by the tries already in flight, until the window resets: the
+// server said how many more it takes, so sending past that only earns
+// 429s. A reset beyond the maximum wait is a *pauseError, like a pause.
+func (c *Client) waitHeadroom(ctx context.Context) error {
+	rl := c.rateLimit.Load()
+	if rl == nil || rl.Remaining < 0 || rl.Reset.IsZero() {
+		return nil
+	}
+	if int64(rl.Remaining)-c.inflight.Load() > 0 {
+		return nil
+	}
+	d := time.Until(rl.Reset)
+	if d <= 0 {
+		return nil
+	}
+	if d > c.waitMax {
+		return &pauseError{wait: d}
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// throttled is called when a try was throttled (429, or 503 with
+// Retry-After): the whole client pauses for the wait the server asked for
+// (d, when known), and the adaptive pace slows down.
+//
+// A wait beyond the maximum is not shared: that call fails with
+// ErrRateLimited, and the others find out for themselves.
+func (c *Client) throttled(d time.Duration, known bool) {
+	now := c.now()
+	if known && d > 0 && d <= c.waitMax {
+		c.pauseAll(now.Add(d))
+	}
+	if c.pacer != nil {
+		c.pacer.throttled(now)
+	}
+}
+
+// pauseAll makes every try of the client wait until until (the latest
+// pause asked for wins).
+func (c *Client) pauseAll(until time.Time) {
+	u := until.UnixNano()
+	for {
+		cur := c.pauseUntil.Load()
+		if cur >= u || c.pauseUntil.CompareAndSwap(cur, u) {
+			return
+		}
+	}
+}
+
 // noteRateLimit remembers the reset time when the server says no request
 // remains in its window (X-RateLimit-Remaining: 0 with X-RateLimit-Reset).
 func (c *Client) noteRateLimit(h http.Header) {
@@ -175,13 +277,7 @@ func (c *Client) noteRateLimit(h http.Header) {
 	if !ok || d <= 0 {
 		return
 	}
-	until := now.Add(d).UnixNano()
-	for {
-		cur := c.pauseUntil.Load()
-		if cur >= until || c.pauseUntil.CompareAndSwap(cur, until) {
-			return
-		}
-	}
+	c.pauseAll(now.Add(d))
 }
 
 // waitRateLimitReset waits, before a try, for the reset of a rate-limit

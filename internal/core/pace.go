@@ -1,0 +1,200 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Limiter is anything that can make a try wait for its turn: a
+// *rate.Limiter, or a limiter shared by many processes (through Redis,
+// for example). Wait returns an error when the context ends first.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// ErrRetryBudget matches an error whose retries were cut short by the
+// client's retry budget, not ended by the server: too many tries failed
+// recently for more retries to be worth sending.
+var ErrRetryBudget = errors.New("retry budget spent")
+
+// The adaptive pace: how the client finds the send rate a server allows
+// when nobody told it the number.
+//
+// Before any sign of throttling, the client sends as fast as its callers
+// ask. When a try is throttled (429, 503 with Retry-After, or 429 with
+// rate-limit headers), every try of the client waits out the server's
+// pause, and the client starts pacing itself:
+//
+//   - the first time, at the rate answers succeeded in the last second
+//     (at least minRate), doubling every second after that ("slow start")
+//     until the next throttle;
+//   - on every later throttle, at most once a second, the rate is cut to
+//     decrease times the smaller of the current rate and the success rate
+//     of the last second (multiplicative decrease);
+//   - between throttles it rises, by 10% a second while below 95% of the
+//     rate where the last throttle came, then by 1% a second (additive
+//     increase near the ceiling, as TCP and AWS's adaptive mode do).
+//
+// WithRateLimit stays a fixed ceiling above all this; the pace is never
+// faster than it.
+const (
+	minRate       = 1.0 // requests a second, the pace's floor
+	decrease      = 0.9
+	cutInterval   = time.Second
+	fastIncrease  = 0.10 // per second, below 95% of the last ceiling
+	slowIncrease  = 0.01 // per second, near the ceiling
+	successWindow = time.Second
+)
+
+// pacer is the client-wide adaptive pace.
+type pacer struct {
+	mu        sync.Mutex
+	lim       *rate.Limiter // nil until the first throttle
+	rate      float64
+	ceiling   float64 // the rate the last cut came from
+	slowStart bool
+	lastCut   time.Time
+	lastRise  time.Time
+	successes []time.Time // ring of recent successes, for the success rate
+	head      int
+}
+
+func newPacer() *pacer { return &pacer{successes: make([]time.Time, 0, 256)} }
+
+// wait blocks for the pace's turn; it does nothing before the first throttle.
+func (p *pacer) wait(ctx context.Context) error {
+	p.mu.Lock()
+	lim := p.lim
+	p.mu.Unlock()
+	if lim == nil {
+		return nil
+	}
+	return lim.Wait(ctx)
+}
+
+// successRate counts successes within the last window, per second; mu held.
+func (p *pacer) successRate(now time.Time) float64 {
+	n := 0
+	for _, t := range p.successes {
+		if now.Sub(t) <= successWindow {
+			n++
+		}
+	}
+	return float64(n) / successWindow.Seconds()
+}
+
+// success records a successful try and lets the rate rise.
+func (p *pacer) success(now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.successes) < cap(p.successes) {
+		p.successes = append(p.successes, now)
+	} else {
+		p.successes[p.head] = now
+		p.head = (p.head + 1) % len(p.successes)
+	}
+	if p.lim == nil {
+		return
+	}
+	dt := now.Sub(p.lastRise).Seconds()
+	if dt < 0.05 {
+		return
+	}
+	p.lastRise = now
+	switch {
+	case p.slowStart:
+		p.rate *= math.Pow(2, dt)
+	case p.rate < 0.95*p.ceiling:
+		p.rate *= 1 + fastIncrease*dt
+	default:
+		p.rate *= 1 + slowIncrease*dt
+	}
+	p.lim.SetLimitAt(now, rate.Limit(p.rate))
+}
+
+// throttled records a throttled try: the rate is cut (at most once a
+// second), or set for the first time.
+func (p *pacer) throttled(now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.lastCut.IsZero() && now.Sub(p.lastCut) < cutInterval {
+		return
+	}
+	measured := p.successRate(now)
+	p.lastCut, p.lastRise = now, now
+	if p.lim == nil {
+		p.rate = max(measured, minRate)
+		p.slowStart = true
+		p.lim = rate.NewLimiter(rate.Limit(p.rate), 1)
+		return
+	}
+	p.slowStart = false
+	p.ceiling = min(p.rate, max(measured, minRate))
+	p.rate = max(decrease*p.ceiling, minRate)
+	p.lim.SetLimitAt(now, rate.Limit(p.rate))
+}
+
+// current returns the pace in requests a second, 0 while not pacing.
+func (p *pacer) current() float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.lim == nil {
+		return 0
+	}
+	return p.rate
+}
+
+// retryBudget is a token bucket of retries: each retry after a failure
+// (5xx, connection error) takes one; every successful answer puts back a
+// fifth of one, up to the capacity. Throttled tries (429, 503 with
+// Retry-After) do not spend it: the pace deals with those. When the bucket
+// is empty, calls return their last error at once instead of retrying, so
+// a job against a server that is down fails fast instead of multiplying
+// its load; the error matches ErrRetryBudget.
+type retryBudget struct {
+	capacity float64
+	tokens   atomic.Uint64 // float64 bits
+}
+
+// refill is what a successful answer puts back.
+const refill = 0.2
+
+func newRetryBudget(capacity int) *retryBudget {
+	b := &retryBudget{capacity: float64(capacity)}
+	b.tokens.Store(math.Float64bits(b.capacity))
+	return b
+}
+
+func (b *retryBudget) take() bool {
+	for {
+		old := b.tokens.Load()
+		v := math.Float64frombits(old)
+		if v < 1 {
+			return false
+		}
+		if b.tokens.CompareAndSwap(old, math.Float64bits(v-1)) {
+			return true
+		}
+	}
+}
+
+func (b *retryBudget) put(n float64) {
+	for {
+		old := b.tokens.Load()
+		v := math.Float64frombits(old)
+		if v >= b.capacity {
+			return
+		}
+		if b.tokens.CompareAndSwap(old, math.Float64bits(min(v+n, b.capacity))) {
+			return
+		}
+	}
+}
+
+func (b *retryBudget) available() float64 { return math.Float64frombits(b.tokens.Load()) }
