@@ -1,6 +1,7 @@
 package coralogix
 
 import (
+	"context"
 	"time"
 
 	"github.com/caseassign/caseassign/internal/core"
@@ -257,3 +258,38 @@ func invalid(field, reason string) *ValidationError {
 // Version is the SDK's version, sent in the User-Agent
 // ("caseassign-go/<Version> (<package>)").
 const Version = core.Version
+
+// Limiter is anything a try can wait on for its turn: a *rate.Limiter
+// from golang.org/x/time/rate fits, and so does a limiter that shares one
+// budget among many processes (examples/shared-limit does it through
+// Redis). Wait returns an error when ctx ends first.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// WithLimiter makes every try wait on l too, after the client's own pace
+// and WithRateLimit, so a limiter shared with other processes hands out a
+// turn only when the try can go at once. nil removes it.
+func WithLimiter(l Limiter) Option { return func(o *options) { o.core.SetLimiter(l) } }
+
+// WithoutAdaptivePace turns off the adaptive pace. By default, once a try
+// is throttled (429, or 503 with Retry-After), the whole client waits out
+// the server's pause and then paces itself: at the rate that succeeded,
+// doubling until the next throttle, then cut by 10% on each throttle (at
+// most once a second) and rising again by 10% a second, 1% a second near
+// the rate of the last throttle. Without it, each call only honours its
+// own Retry-After (the whole client still waits for a used-up
+// X-RateLimit window).
+func WithoutAdaptivePace() Option { return func(o *options) { o.core.SetAdaptive(false) } }
+
+// WithRetryBudget sizes the client's retry budget: n retries after
+// failures (5xx, connection errors; throttled tries cost nothing), each
+// successful answer earning back a fifth of one (default 100). When it is
+// spent, calls return their last error at once, matching ErrRetryBudget,
+// so a job against a server that is down fails fast instead of
+// multiplying its load. n < 0 turns the budget off; 0 is refused.
+func WithRetryBudget(n int) Option { return func(o *options) { o.core.SetRetryBudget(n) } }
+
+// ErrRetryBudget matches an error whose retries the client's retry budget
+// ended (WithRetryBudget), not the server.
+var ErrRetryBudget = core.ErrRetryBudget

@@ -85,10 +85,10 @@ type Client struct {
 
 	tryHook        func(Try)
 	attemptTimeout time.Duration
-	extLimiter     Limiter      // WithLimiter: shared with other clients or processes
-	pacer          *pacer       // nil with adaptation off
-	budget         *retryBudget // nil with the budget off
-	inflight       atomic.Int64 // tries sent and not yet answered
+	extLimiter     Limiter                   // WithLimiter: shared with other clients or processes
+	pacer          *pacer                    // nil with adaptation off
+	budget         *retryBudget              // nil with the budget off
+	inflight       atomic.Int64              // tries sent and not yet answered
 	rateLimit      atomic.Pointer[RateLimit] // the last X-RateLimit-* headers seen
 
 	// pauseUntil (Unix nanoseconds) is when the server's rate-limit window

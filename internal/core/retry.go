@@ -32,9 +32,9 @@ import (
 // would end after the context's deadline is not started: the call returns
 // the last error at once.
 type policy struct {
-	c           *Client
-	st          *callState
-	deadline    time.Time // zero without a deadline
+	c             *Client
+	st            *callState
+	deadline      time.Time // zero without a deadline
 	rateLimited   bool
 	budgetStopped bool // the retry budget, not the policy, declined a retry
 	nextWait      time.Duration
