@@ -1,0 +1,186 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/caseassign/caseassign/internal/testsrv"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestPacerSlowStartCutAndRise drives the pace with made-up times.
+func TestPacerSlowStartCutAndRise(t *testing.T) {
+	t.Parallel()
+	p := newPacer()
+	t0 := time.Unix(1000, 0)
+	assert.Equal(t, 0.0, p.current(), "no pace before a throttle")
+	for i := range 20 {
+		p.success(t0.Add(time.Duration(i) * 10 * time.Millisecond))
+	}
+	p.throttled(t0.Add(200 * time.Millisecond))
+	assert.InDelta(t, 20.0, p.current(), 0.01, "starts at the success rate of the last second")
+
+	// Slow start: the rate doubles every second.
+	p.success(t0.Add(1200 * time.Millisecond))
+	assert.InDelta(t, 40.0, p.current(), 0.5)
+
+	// A throttle within a second of the last one does not cut again.
+	p.throttled(t0.Add(1100 * time.Millisecond))
+	assert.InDelta(t, 40.0, p.current(), 0.5)
+
+	// A later throttle cuts to 90% of the smaller of the rate and the
+	// last second's success rate.
+	for i := range 60 {
+		p.success(t0.Add(2*time.Second + time.Duration(i)*15*time.Millisecond))
+	}
+	before := p.current()
+	p.throttled(t0.Add(3 * time.Second))
+	measured := 60.0 // successes in the last second
+	assert.InDelta(t, decrease*min(before, measured), p.current(), 0.5)
+
+	// Then it rises 10% a second below 95% of the ceiling, 1% above.
+	cut := p.current()
+	p.success(t0.Add(4 * time.Second))
+	assert.InDelta(t, cut*1.10, p.current(), 0.5)
+}
+
+func TestPacerFloor(t *testing.T) {
+	t.Parallel()
+	p := newPacer()
+	p.throttled(time.Unix(1000, 0))
+	assert.Equal(t, minRate, p.current(), "no success at all: the floor")
+}
+
+// TestThrottleMakesTheWholeClientWait: after a throttle, another call's
+// try starts only when the pause is over. Checked on the try's start, not
+// on a duration.
+func TestThrottleMakesTheWholeClientWait(t *testing.T) {
+	t.Parallel()
+	srv := testsrv.New(okHandler())
+	defer srv.Close()
+	var mu sync.Mutex
+	var starts []time.Time
+	o := fastOptions(srv.URL)
+	o.SetTryHook(func(tr Try) { mu.Lock(); starts = append(starts, time.Now().Add(-tr.Duration)); mu.Unlock() })
+	c := newTestClient(t, testSpec(), o)
+	c.waitMax = time.Second
+	c.throttled(80*time.Millisecond, true)
+	until := time.Unix(0, c.pauseUntil.Load())
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+	require.NoError(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, starts, 1)
+	assert.False(t, starts[0].Before(until), "the try waited for the client-wide pause")
+	assert.Greater(t, c.pacer.current(), 0.0, "and the client paces itself from now on")
+}
+
+// TestHeadroomHoldsTriesInFlight: with the last answer's Remaining used up
+// by the tries in flight, a new try waits for the reset.
+func TestHeadroomHoldsTriesInFlight(t *testing.T) {
+	t.Parallel()
+	srv := testsrv.New(okHandler())
+	defer srv.Close()
+	c := newTestClient(t, testSpec(), fastOptions(srv.URL))
+	c.waitMax = time.Second
+	reset := time.Now().Add(60 * time.Millisecond)
+	c.rateLimit.Store(&RateLimit{Limit: 10, Remaining: 2, Used: 8, Reset: reset, Seen: time.Now()})
+	c.inflight.Store(1)
+	require.NoError(t, c.waitHeadroom(context.Background()))
+	assert.True(t, time.Now().Before(reset), "headroom left: no wait")
+	c.inflight.Store(2)
+	require.NoError(t, c.waitHeadroom(context.Background()))
+	assert.False(t, time.Now().Before(reset), "used up by the tries in flight: waited for the reset")
+
+	c.rateLimit.Store(&RateLimit{Limit: 10, Remaining: 0, Reset: time.Now().Add(time.Hour)})
+	var pe *pauseError
+	assert.ErrorAs(t, c.waitHeadroom(context.Background()), &pe, "a reset beyond the max wait is not waited for")
+}
+
+// TestRetryBudget: failures spend the budget, throttles do not, successes
+// earn it back; a spent budget ends retries at once with ErrRetryBudget.
+func TestRetryBudget(t *testing.T) {
+	t.Parallel()
+	srv := testsrv.New(okHandler())
+	defer srv.Close()
+	o := fastOptions(srv.URL)
+	o.SetRetryMax(4)
+	o.SetRetryBudget(3)
+	c := newTestClient(t, testSpec(), o)
+	srv.Inject(testsrv.Fault{Status: 503, Times: 100})
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/x", Body: []byte("{}")})
+	assert.ErrorIs(t, err, ErrServer)
+	assert.ErrorIs(t, err, ErrRetryBudget, "the fourth retry found the budget empty")
+	assert.Contains(t, err.Error(), "retry budget is spent")
+	assert.Len(t, srv.Requests(), 4)
+
+	srv.ResetRequests()
+	_, err = c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/x", Body: []byte("{}")})
+	assert.ErrorIs(t, err, ErrRetryBudget)
+	assert.Len(t, srv.Requests(), 1, "no retry at all while the budget is empty")
+
+	srv.ClearFaults()
+	for range 5 {
+		_, err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+		require.NoError(t, err)
+	}
+	assert.InDelta(t, 1.0, c.budget.available(), 0.001, "five successes earn one retry")
+
+	srv.Inject(testsrv.Fault{Status: 429, RetryAfter: "0", Times: 2})
+	c.pacer = nil // keep this part about the budget alone
+	_, err = c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/x", Body: []byte("{}")})
+	require.NoError(t, err, "throttled retries do not spend the budget")
+	assert.InDelta(t, 1.2, c.budget.available(), 0.001)
+}
+
+func TestRetryBudgetOff(t *testing.T) {
+	t.Parallel()
+	srv := testsrv.New(okHandler())
+	defer srv.Close()
+	o := fastOptions(srv.URL)
+	o.SetRetryBudget(-1)
+	c := newTestClient(t, testSpec(), o)
+	assert.Nil(t, c.budget)
+	var o2 Options
+	o2.SetRetryBudget(0)
+	assert.ErrorIs(t, o2.Err(), ErrInvalidInput)
+}
+
+// countingLimiter counts Wait calls and fails once asked to.
+type countingLimiter struct {
+	waits atomic.Int32
+	fail  atomic.Bool
+}
+
+func (l *countingLimiter) Wait(ctx context.Context) error {
+	l.waits.Add(1)
+	if l.fail.Load() {
+		return errors.New("shared budget unavailable")
+	}
+	return ctx.Err()
+}
+
+func TestExternalLimiterIsWaitedOnEveryTry(t *testing.T) {
+	t.Parallel()
+	srv := testsrv.New(okHandler())
+	defer srv.Close()
+	l := &countingLimiter{}
+	o := fastOptions(srv.URL)
+	o.SetLimiter(l)
+	c := newTestClient(t, testSpec(), o)
+	srv.Inject(testsrv.Fault{Status: 502, Times: 2})
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+	require.NoError(t, err)
+	assert.Equal(t, int32(3), l.waits.Load(), "one turn per try, retries included")
+
+	l.fail.Store(true)
+	_, err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+	assert.ErrorContains(t, err, "shared budget unavailable")
+	assert.Len(t, srv.Requests(), 3, "nothing sent without a turn")
+}
