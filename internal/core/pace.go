@@ -32,14 +32,15 @@ var ErrRetryBudget = errors.New("retry budget spent")
 // pause, and the client starts pacing itself:
 //
 //   - the first time, at the rate answers succeeded in the last second
-//     (at least minRate), doubling every second after that ("slow start")
+//     (at least minRate), tripling every second after that ("slow start")
 //     until the next throttle;
 //   - on every later throttle, at most once a second, the rate is cut to
-//     decrease times the smaller of the current rate and the success rate
-//     of the last second (multiplicative decrease);
+//     decrease times the ceiling: the smaller of the current rate and the
+//     success rate of the last second (multiplicative decrease);
 //   - between throttles it rises, by 10% a second while below 95% of the
-//     rate where the last throttle came, then by 1% a second (additive
-//     increase near the ceiling, as TCP and AWS's adaptive mode do).
+//     ceiling, then by 1% a second; for plateau after a cut it does not go
+//     past the ceiling, and only then probes above it (a plateau near the
+//     last ceiling, as TCP CUBIC and AWS's adaptive retry mode have).
 //
 // WithRateLimit stays a fixed ceiling above all this; the pace is never
 // faster than it.
@@ -49,6 +50,8 @@ const (
 	cutInterval   = time.Second
 	fastIncrease  = 0.10 // per second, below 95% of the last ceiling
 	slowIncrease  = 0.01 // per second, near the ceiling
+	slowStartGain = 3.0  // per second, before the first cut
+	plateau       = 10 * time.Second
 	successWindow = time.Second
 )
 
@@ -109,11 +112,14 @@ func (p *pacer) success(now time.Time) {
 	p.lastRise = now
 	switch {
 	case p.slowStart:
-		p.rate *= math.Pow(2, dt)
+		p.rate *= math.Pow(slowStartGain, dt)
 	case p.rate < 0.95*p.ceiling:
 		p.rate *= 1 + fastIncrease*dt
 	default:
 		p.rate *= 1 + slowIncrease*dt
+		if now.Sub(p.lastCut) < plateau {
+			p.rate = min(p.rate, p.ceiling)
+		}
 	}
 	p.lim.SetLimitAt(now, rate.Limit(p.rate))
 }

@@ -26,13 +26,13 @@ func TestPacerSlowStartCutAndRise(t *testing.T) {
 	p.throttled(t0.Add(200 * time.Millisecond))
 	assert.InDelta(t, 20.0, p.current(), 0.01, "starts at the success rate of the last second")
 
-	// Slow start: the rate doubles every second.
+	// Slow start: the rate triples every second.
 	p.success(t0.Add(1200 * time.Millisecond))
-	assert.InDelta(t, 40.0, p.current(), 0.5)
+	assert.InDelta(t, 20.0*slowStartGain, p.current(), 0.5)
 
 	// A throttle within a second of the last one does not cut again.
 	p.throttled(t0.Add(1100 * time.Millisecond))
-	assert.InDelta(t, 40.0, p.current(), 0.5)
+	assert.InDelta(t, 20.0*slowStartGain, p.current(), 0.5)
 
 	// A later throttle cuts to 90% of the smaller of the rate and the
 	// last second's success rate.
@@ -44,10 +44,19 @@ func TestPacerSlowStartCutAndRise(t *testing.T) {
 	measured := 60.0 // successes in the last second
 	assert.InDelta(t, decrease*min(before, measured), p.current(), 0.5)
 
-	// Then it rises 10% a second below 95% of the ceiling, 1% above.
+	// Then it rises 10% a second below 95% of the ceiling, 1% above, and
+	// not past the ceiling for the plateau after the cut.
 	cut := p.current()
 	p.success(t0.Add(4 * time.Second))
 	assert.InDelta(t, cut*1.10, p.current(), 0.5)
+	for i := range 80 {
+		p.success(t0.Add(4*time.Second + time.Duration(i+1)*100*time.Millisecond))
+	}
+	assert.InDelta(t, p.ceiling, p.current(), 0.01, "held at the ceiling during the plateau")
+	for i := range 50 {
+		p.success(t0.Add(13*time.Second + time.Duration(i+1)*100*time.Millisecond))
+	}
+	assert.Greater(t, p.current(), p.ceiling, "then it probes above")
 }
 
 func TestPacerFloor(t *testing.T) {
@@ -95,8 +104,17 @@ func TestHeadroomHoldsTriesInFlight(t *testing.T) {
 	require.NoError(t, c.waitHeadroom(context.Background()))
 	assert.True(t, time.Now().Before(reset), "headroom left: no wait")
 	c.inflight.Store(2)
+	start := time.Now()
 	require.NoError(t, c.waitHeadroom(context.Background()))
-	assert.False(t, time.Now().Before(reset), "used up by the tries in flight: waited for the reset")
+	// One request's share of the window: (Reset - Seen) / (used + 1) is
+	// at least 60ms / 9 when Seen was a moment before Reset was set.
+	assert.GreaterOrEqual(t, time.Since(start), 6*time.Millisecond, "used up by the tries in flight: waited a request's share of the window")
+	assert.Greater(t, c.pacer.current(), 0.0, "a used-up window makes the client pace itself")
+	reset2 := time.Now().Add(30 * time.Millisecond)
+	c.rateLimit.Store(&RateLimit{Limit: -1, Remaining: 0, Used: -1, Reset: reset2, Seen: time.Now()})
+	c.inflight.Store(0)
+	require.NoError(t, c.waitHeadroom(context.Background()))
+	assert.False(t, time.Now().Before(reset2), "no limit known: waited for the reset")
 
 	c.rateLimit.Store(&RateLimit{Limit: 10, Remaining: 0, Reset: time.Now().Add(time.Hour)})
 	var pe *pauseError

@@ -210,9 +210,12 @@ func (c *Client) limitWaitError(ctx context.Context, err error) error {
 }
 
 // waitHeadroom holds a try while the last answer's X-RateLimit-Remaining
-// is used up by the tries already in flight, until the window resets: the
-// server said how many more it takes, so sending past that only earns
-// 429s. A reset beyond the maximum wait is a *pauseError, like a pause.
+// is used up by the tries already in flight: the server said how many more
+// it takes, so sending past that only earns 429s. The try waits about one
+// request's share of the window ((Reset - seen) / (used + 1)), or until
+// the reset when that comes first; the answers in flight then say more. A
+// window used up is also a sign for the adaptive pace to slow down. A
+// reset beyond the maximum wait is a *pauseError, like a pause.
 func (c *Client) waitHeadroom(ctx context.Context) error {
 	rl := c.rateLimit.Load()
 	if rl == nil || rl.Remaining < 0 || rl.Reset.IsZero() {
@@ -227,6 +230,12 @@ func (c *Client) waitHeadroom(ctx context.Context) error {
 	}
 	if d > c.waitMax {
 		return &pauseError{wait: d}
+	}
+	if c.pacer != nil {
+		c.pacer.throttled(c.now())
+	}
+	if used := rl.Limit - rl.Remaining; rl.Limit > 0 && used >= 0 {
+		d = min(d, max(rl.Reset.Sub(rl.Seen)/time.Duration(used+1), time.Millisecond))
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()

@@ -34,6 +34,7 @@ type settings struct {
 	burst            int
 	baseURL          string // overrides the test server's URL (redirect checks)
 	inQuery          bool   // Thalamus credentials in the query
+	noAdaptive       bool   // WithoutAdaptivePace
 }
 
 func defaults() settings {
@@ -312,6 +313,9 @@ func newRootly(t testing.TB, n int, s settings) *target {
 	ids := srv.AddIncidents(n)
 	opts := []rootly.Option{rootly.WithBaseURL(base(s, srv.URL)), rootly.WithRetryMax(s.retryMax), rootly.WithRetryWait(s.waitMin, s.waitMax),
 		rootly.WithLogger(s.logger), rootly.WithMaxResponseBytes(s.maxBody), rootly.WithRateLimit(s.rate, s.burst)}
+	if s.noAdaptive {
+		opts = append(opts, rootly.WithoutAdaptivePace())
+	}
 	c, err := rootly.NewClient(srv.Token, opts...)
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)

@@ -4,11 +4,15 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
+	"github.com/caseassign/caseassign/internal/testsrv"
+	"github.com/caseassign/caseassign/rootly"
 	"os"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -148,26 +152,50 @@ func peakRSSMiB() float64 {
 	return -1
 }
 
-// TestMeasureRateLimit: a server allowing 50 requests a second (burst 10,
-// 429 with Retry-After past it) and 1,000 Rootly assignments, with and
-// without WithRateLimit(50, 10).
+// TestMeasureRateLimit: a server allowing 50 requests a second (burst
+// 10) and 1,000 Rootly assignments at concurrency 8, in four set-ups:
+//
+//   - "retry-after": the server's 429s carry Retry-After: 1 and no
+//     rate-limit headers; no client limiter (the adaptive pace works alone);
+//   - "headers": every answer carries X-RateLimit-*, and 429s nothing else
+//     (Rootly style); no client limiter;
+//   - "fixed": as "retry-after", with WithRateLimit(50, 10) (a user who
+//     knows the number);
+//   - "no-adaptation": as "retry-after", WithoutAdaptivePace (each call
+//     honours only its own Retry-After, as before the pace existed).
+//
+// CASEASSIGN_RATELIMIT_MODES picks some (comma-separated).
 func TestMeasureRateLimit(t *testing.T) {
 	out := proofOut(t)
 	n := envInt("CASEASSIGN_RATELIMIT_N", 1000)
-	for _, limited := range []bool{false, true} {
+	modes := []string{"retry-after", "headers", "fixed", "no-adaptation"}
+	if v := os.Getenv("CASEASSIGN_RATELIMIT_MODES"); v != "" {
+		modes = strings.Split(v, ",")
+	}
+	for _, mode := range modes {
 		s := defaults()
 		s.retryMax = 10
 		s.waitMin, s.waitMax = 50*time.Millisecond, 5*time.Second
-		if limited {
+		switch mode {
+		case "fixed":
 			s.rate, s.burst = 50, 10
+		case "no-adaptation":
+			s.noAdaptive = true
 		}
 		tg := newTarget(t, "rootly", n, s)
+		style := tg.srv.fakeServer.(interface {
+			SetRateLimitAnswers(headers, retryAfter bool)
+		})
+		style.SetRateLimitAnswers(mode == "headers", mode != "headers")
 		tg.srv.SetRecording(false)
 		tg.srv.SetRateLimit(50, 10)
 		start := time.Now()
 		errs, err := tg.bulk(context.Background(), n, 8)
 		elapsed := time.Since(start)
-		require.NoError(t, err)
+		var bulk *rootly.BulkError
+		if !errors.As(err, &bulk) {
+			require.NoError(t, err)
+		}
 		failed, lost, dups := 0, 0, 0
 		for i, e := range errs {
 			h := tg.held(i)
@@ -181,13 +209,68 @@ func TestMeasureRateLimit(t *testing.T) {
 				dups++
 			}
 		}
+		tries := tg.srv.Handled() + tg.srv.Throttled()
 		record(t, out, map[string]any{
-			"kind": "ratelimit", "client_limiter": limited, "n": n, "server_per_second": 50,
-			"seconds": elapsed.Seconds(), "floor_seconds": float64(n) / 50, "throttled_429": tg.srv.Throttled(),
+			"kind": "ratelimit", "mode": mode, "client_limiter": mode == "fixed", "n": n, "server_per_second": 50,
+			"seconds": elapsed.Seconds(), "floor_seconds": float64(n) / 50, "throttled_429": tg.srv.Throttled(), "tries": tries,
 			"failed": failed, "lost": lost, "duplicated": dups,
 		})
 		assert.Zero(t, lost, "every assignment is where its outcome says")
 		assert.Zero(t, dups)
 		tg.closeIdle()
 	}
+}
+
+// TestMeasureOutage: a server that answers 503 to everything for 10 s, then
+// recovers. A bulk job of 1,000 Rootly assignments at concurrency 32 runs
+// during the outage (the retry budget makes it fail fast instead of
+// multiplying its load), and another after the recovery (every item must
+// succeed).
+func TestMeasureOutage(t *testing.T) {
+	out := proofOut(t)
+	n := envInt("CASEASSIGN_OUTAGE_N", 1000)
+	outage := time.Duration(envInt("CASEASSIGN_OUTAGE_SECONDS", 10)) * time.Second
+	tg := newTarget(t, "rootly", 2*n, defaults())
+	tg.srv.SetRateLimit(0, 0)
+	tg.srv.Inject(testsrv.Fault{Status: 503, Times: 1 << 30})
+	recovered := make(chan struct{})
+	time.AfterFunc(outage, func() { tg.srv.ClearFaults(); close(recovered) })
+
+	start := time.Now()
+	errsDuring, _ := tg.bulk(context.Background(), n, 32)
+	during := time.Since(start)
+	triesDuring := len(tg.srv.Requests())
+	failedDuring := 0
+	for _, e := range errsDuring {
+		if e != nil {
+			failedDuring++
+		}
+	}
+	<-recovered
+	tg.srv.ResetRequests()
+	// The second job's items are n..2n-1: bulk runs over [0, k), so run the
+	// single calls ourselves through the same client.
+	var failedAfter atomic.Int32
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 32)
+	for i := n; i < 2*n; i++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := tg.assign(context.Background(), i); err != nil {
+				failedAfter.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	record(t, out, map[string]any{
+		"kind": "outage", "n": n, "concurrency": 32, "outage_seconds": outage.Seconds(),
+		"tries_during": triesDuring, "failed_during": failedDuring, "job_seconds_during": during.Seconds(),
+		"failed_after": int(failedAfter.Load()), "tries_after": len(tg.srv.Requests()),
+	})
+	assert.LessOrEqual(t, float64(triesDuring), 1.5*float64(n), "the retry budget keeps an outage's load down")
+	assert.Zero(t, failedAfter.Load(), "every item after the recovery succeeds")
+	tg.closeIdle()
 }

@@ -102,6 +102,7 @@ type Server struct {
 	noRecord  bool
 	limiter   *rate.Limiter
 	rlHeaders bool // send X-RateLimit-* describing the limiter
+	noRA      bool // 429s without Retry-After
 	latency   time.Duration
 	conns     atomic.Int64
 	throttled atomic.Int64
@@ -162,6 +163,14 @@ func (s *Server) ClearFaults() {
 func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	s.latency = d
+	s.mu.Unlock()
+}
+
+// SetRateLimitRetryAfter sets whether a 429 carries Retry-After (the
+// default) or only what SetRateLimitHeaders adds.
+func (s *Server) SetRateLimitRetryAfter(on bool) {
+	s.mu.Lock()
+	s.noRA = !on
 	s.mu.Unlock()
 }
 
@@ -258,7 +267,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			s.injected.Add(1)
 		}
 	}
-	latency, limiter, rlHeaders := s.latency, s.limiter, s.rlHeaders
+	latency, limiter, rlHeaders, noRA := s.latency, s.limiter, s.rlHeaders, s.noRA
 	s.mu.Unlock()
 
 	if latency > 0 && !sleep(r, latency) {
@@ -276,7 +285,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		wait := limiter.Reserve()
 		d := wait.Delay()
 		wait.Cancel()
-		w.Header().Set("Retry-After", strconv.Itoa(int(max(d.Seconds()+0.999, 1))))
+		if !noRA {
+			w.Header().Set("Retry-After", strconv.Itoa(int(max(d.Seconds()+0.999, 1))))
+		}
 		WriteJSON(w, http.StatusTooManyRequests, map[string]string{"error": "rate limited"})
 		return
 	}

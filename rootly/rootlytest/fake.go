@@ -146,3 +146,13 @@ func (s *Server) Events() []Event { return s.events.Events() }
 
 // ResetEvents forgets the applied changes.
 func (s *Server) ResetEvents() { s.events.ResetEvents() }
+
+// SetRateLimitAnswers chooses how the rate limit shows in answers: with
+// headers, every answer carries X-RateLimit-Limit, -Remaining, -Used and
+// -Reset (the default, as Rootly does); with retryAfter, a 429 carries
+// Retry-After (the default). Turn one off to see how a client copes with
+// only the other.
+func (s *Server) SetRateLimitAnswers(headers, retryAfter bool) {
+	s.base.SetRateLimitHeaders(headers)
+	s.base.SetRateLimitRetryAfter(retryAfter)
+}
