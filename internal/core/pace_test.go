@@ -76,6 +76,7 @@ func TestThrottleMakesTheWholeClientWait(t *testing.T) {
 	var mu sync.Mutex
 	var starts []time.Time
 	o := fastOptions(srv.URL)
+	o.SetAdaptive(true)
 	o.SetTryHook(func(tr Try) { mu.Lock(); starts = append(starts, time.Now().Add(-tr.Duration)); mu.Unlock() })
 	c := newTestClient(t, testSpec(), o)
 	c.waitMax = time.Second
@@ -96,7 +97,9 @@ func TestHeadroomHoldsTriesInFlight(t *testing.T) {
 	t.Parallel()
 	srv := testsrv.New(okHandler())
 	defer srv.Close()
-	c := newTestClient(t, testSpec(), fastOptions(srv.URL))
+	o := fastOptions(srv.URL)
+	o.SetAdaptive(true)
+	c := newTestClient(t, testSpec(), o)
 	c.waitMax = time.Second
 	reset := time.Now().Add(60 * time.Millisecond)
 	c.rateLimit.Store(&RateLimit{Limit: 10, Remaining: 2, Used: 8, Reset: reset, Seen: time.Now()})
