@@ -55,38 +55,50 @@ const (
 	successWindow = time.Second
 )
 
-// pacer is the client-wide adaptive pace.
+// pacer is the client-wide adaptive pace. Before the first throttle it
+// costs a try two atomic operations, no lock.
 type pacer struct {
+	lim     atomic.Pointer[rate.Limiter] // nil until the first throttle
+	buckets [successBuckets]successBucket
+
 	mu        sync.Mutex
-	lim       *rate.Limiter // nil until the first throttle
 	rate      float64
 	ceiling   float64 // the rate the last cut came from
 	slowStart bool
 	lastCut   time.Time
 	lastRise  time.Time
-	successes []time.Time // ring of recent successes, for the success rate
-	head      int
 }
 
-func newPacer() *pacer { return &pacer{successes: make([]time.Time, 0, 256)} }
+// The success rate is counted in successBuckets slices of the window.
+const successBuckets = 10
+
+type successBucket struct {
+	slot  atomic.Int64 // which slice of time the count is for
+	count atomic.Int64
+}
+
+func newPacer() *pacer { return &pacer{} }
 
 // wait blocks for the pace's turn; it does nothing before the first throttle.
 func (p *pacer) wait(ctx context.Context) error {
-	p.mu.Lock()
-	lim := p.lim
-	p.mu.Unlock()
-	if lim == nil {
-		return nil
+	if lim := p.lim.Load(); lim != nil {
+		return lim.Wait(ctx)
 	}
-	return lim.Wait(ctx)
+	return nil
 }
 
-// successRate counts successes within the last window, per second; mu held.
+func slotOf(now time.Time) int64 {
+	return now.UnixNano() / int64(successWindow/successBuckets)
+}
+
+// successRate is the successes of the last window, per second.
 func (p *pacer) successRate(now time.Time) float64 {
-	n := 0
-	for _, t := range p.successes {
-		if now.Sub(t) <= successWindow {
-			n++
+	cur := slotOf(now)
+	var n int64
+	for i := range p.buckets {
+		b := &p.buckets[i]
+		if s := b.slot.Load(); cur-s < successBuckets && s <= cur {
+			n += b.count.Load()
 		}
 	}
 	return float64(n) / successWindow.Seconds()
@@ -94,17 +106,18 @@ func (p *pacer) successRate(now time.Time) float64 {
 
 // success records a successful try and lets the rate rise.
 func (p *pacer) success(now time.Time) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.successes) < cap(p.successes) {
-		p.successes = append(p.successes, now)
-	} else {
-		p.successes[p.head] = now
-		p.head = (p.head + 1) % len(p.successes)
+	slot := slotOf(now)
+	b := &p.buckets[slot%successBuckets]
+	if old := b.slot.Load(); old != slot && b.slot.CompareAndSwap(old, slot) {
+		b.count.Store(0)
 	}
-	if p.lim == nil {
+	b.count.Add(1)
+	lim := p.lim.Load()
+	if lim == nil {
 		return
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	dt := now.Sub(p.lastRise).Seconds()
 	if dt < 0.05 {
 		return
@@ -121,7 +134,7 @@ func (p *pacer) success(now time.Time) {
 			p.rate = min(p.rate, p.ceiling)
 		}
 	}
-	p.lim.SetLimitAt(now, rate.Limit(p.rate))
+	lim.SetLimitAt(now, rate.Limit(p.rate))
 }
 
 // throttled records a throttled try: the rate is cut (at most once a
@@ -134,23 +147,24 @@ func (p *pacer) throttled(now time.Time) {
 	}
 	measured := p.successRate(now)
 	p.lastCut, p.lastRise = now, now
-	if p.lim == nil {
+	lim := p.lim.Load()
+	if lim == nil {
 		p.rate = max(measured, minRate)
 		p.slowStart = true
-		p.lim = rate.NewLimiter(rate.Limit(p.rate), 1)
+		p.lim.Store(rate.NewLimiter(rate.Limit(p.rate), 1))
 		return
 	}
 	p.slowStart = false
 	p.ceiling = min(p.rate, max(measured, minRate))
 	p.rate = max(decrease*p.ceiling, minRate)
-	p.lim.SetLimitAt(now, rate.Limit(p.rate))
+	lim.SetLimitAt(now, rate.Limit(p.rate))
 }
 
 // current returns the pace in requests a second, 0 while not pacing.
 func (p *pacer) current() float64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.lim == nil {
+	if p.lim.Load() == nil {
 		return 0
 	}
 	return p.rate

@@ -37,7 +37,7 @@ func TestPacerSlowStartCutAndRise(t *testing.T) {
 	// A later throttle cuts to 90% of the smaller of the rate and the
 	// last second's success rate.
 	for i := range 60 {
-		p.success(t0.Add(2*time.Second + time.Duration(i)*15*time.Millisecond))
+		p.success(t0.Add(2100*time.Millisecond + time.Duration(i)*13*time.Millisecond))
 	}
 	before := p.current()
 	p.throttled(t0.Add(3 * time.Second))
