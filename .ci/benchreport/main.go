@@ -192,31 +192,69 @@ func writeProofs(p func(string, ...any), proofs []map[string]any, misses *[]stri
 	}
 	if rs := byKind["ratelimit"]; len(rs) > 0 {
 		p("\n## Under a rate limit\n\n")
-		p("`TestMeasureRateLimit`: a Rootly test server allowing %v requests a second (burst 10; past it\n", num(rs[0]["server_per_second"]))
-		p("429 with `Retry-After`), %v assignments at concurrency 8, with and without `WithRateLimit(50, 10)`.\n", num(rs[0]["n"]))
-		p("The floor is %v / %v = %.0f s. \"Lost\" counts assignments whose outcome disagrees with the server's\n", num(rs[0]["n"]), num(rs[0]["server_per_second"]), num(rs[0]["floor_seconds"]))
-		p("state; \"duplicated\" counts assignments the server holds twice.\n\n")
-		p("| client limiter | seconds | floor | 429s received | failed | lost | duplicated |\n|---|---:|---:|---:|---:|---:|---:|\n")
-		slow, throttled := false, 0.0
+		p("`TestMeasureRateLimit`: a Rootly test server allowing %v requests a second (burst 10), %v\n", num(rs[0]["server_per_second"]), num(rs[0]["n"]))
+		p("assignments at concurrency 8. The floor is %v / %v = %.0f s. \"Lost\" counts assignments whose\n", num(rs[0]["n"]), num(rs[0]["server_per_second"]), num(rs[0]["floor_seconds"]))
+		p("outcome disagrees with the server's state; \"duplicated\" counts assignments the server holds twice.\n\n")
+		p("- **retry-after**: the server's 429s carry `Retry-After: 1`, no rate-limit headers; no client limiter.\n")
+		p("- **headers**: every answer carries `X-RateLimit-*` and 429s carry nothing else (Rootly style); no client limiter.\n")
+		p("- **fixed**: as retry-after, with `WithRateLimit(50, 10)`.\n")
+		p("- **no-adaptation**: as retry-after, with `WithoutAdaptivePace()`: each call honours only its own\n  `Retry-After`, as the SDK did before the adaptive pace.\n\n")
+		p("| set-up | seconds | x floor | tries | 429s | 429s %% of tries | failed | lost | duplicated |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		for _, r := range rs {
-			lim := "none"
-			if b, _ := r["client_limiter"].(bool); b {
-				lim = "WithRateLimit(50, 10)"
-			} else if num(r["seconds"]) > 2*num(r["floor_seconds"]) {
-				slow, throttled = true, num(r["throttled_429"])
+			mode, _ := r["mode"].(string)
+			if mode == "" {
+				mode = "none"
 			}
-			p("| %s | %.1f | %.0f | %v | %v | %v | %v |\n", lim, num(r["seconds"]), num(r["floor_seconds"]), num(r["throttled_429"]), num(r["failed"]), num(r["lost"]), num(r["duplicated"]))
+			ratio := num(r["seconds"]) / num(r["floor_seconds"])
+			tries := num(r["tries"])
+			pct := 100 * num(r["throttled_429"]) / max(tries, 1)
+			p("| %s | %.1f | %.2f | %v | %v | %.1f | %v | %v | %v |\n", mode, num(r["seconds"]), ratio, tries, num(r["throttled_429"]), pct, num(r["failed"]), num(r["lost"]), num(r["duplicated"]))
 			if num(r["lost"]) != 0 || num(r["duplicated"]) != 0 {
-				*misses = append(*misses, fmt.Sprintf("rate limit run (%s): %v lost, %v duplicated", lim, num(r["lost"]), num(r["duplicated"])))
+				*misses = append(*misses, fmt.Sprintf("rate limit run (%s): %v lost, %v duplicated", mode, num(r["lost"]), num(r["duplicated"])))
+			}
+			switch mode {
+			case "retry-after":
+				if ratio > 1.3 || pct >= 10 {
+					*misses = append(*misses, fmt.Sprintf("retry-after: %.2fx the floor (target 1.3x), %.1f%% 429s (target under 10%%)", ratio, pct))
+				}
+			case "headers":
+				if ratio > 1.3 || pct >= 2 {
+					*misses = append(*misses, fmt.Sprintf("headers: %.2fx the floor (target 1.3x), %.1f%% 429s (target under 2%%)", ratio, pct))
+				}
 			}
 		}
-		if slow {
-			p("\nWithout a client-side limiter the job is far above the floor. The cause is the protocol, not\n")
-			p("a stall: `Retry-After` is given in whole seconds, so each of the %v answers that were 429s made\n", throttled)
-			p("its worker wait at least a second, while the server's budget went partly unused.\n")
-			p("The SDK honours `Retry-After` exactly, which is right for a shared API key. Matching the\n")
-			p("client's limiter to the server's budget removes nearly every 429 and runs at the floor: for a\n")
-			p("bulk job, set `WithRateLimit`.\n")
+		p("\nThe adaptive pace (README, \"Throttling\") makes the whole client wait out a throttle and then\n")
+		p("send at the rate the server took, so the workers stop walking into the limit one by one.\n")
+	}
+	if rs := byKind["outage"]; len(rs) > 0 {
+		r := rs[0]
+		p("\n## During an outage\n\n")
+		p("`TestMeasureOutage`: the Rootly test server answers 503 to everything for %v s, then recovers. A\n", num(r["outage_seconds"]))
+		p("bulk job of %v assignments at concurrency %v runs during the outage; another %v after it.\n", num(r["n"]), num(r["concurrency"]), num(r["n"]))
+		p("Target: at most 1.5 tries per item during the outage, and every item after the recovery succeeds.\n\n")
+		p("| tries during the outage | per item | items failed (during) | job time during (s) | items failed after | tries after |\n|---:|---:|---:|---:|---:|---:|\n")
+		per := num(r["tries_during"]) / num(r["n"])
+		p("| %v | %.2f | %v | %.2f | %v | %v |\n", num(r["tries_during"]), per, num(r["failed_during"]), num(r["job_seconds_during"]), num(r["failed_after"]), num(r["tries_after"]))
+		p("\nThe retry budget (100 retries, a fifth of one back per success) is spent by the first failures;\n")
+		p("every later item fails at once with its first 503 (matching `ErrRetryBudget`) instead of\n")
+		p("sending its 4 retries. Before the budget, the same job sent 5 tries per item.\n")
+		if per > 1.5 || num(r["failed_after"]) != 0 {
+			*misses = append(*misses, fmt.Sprintf("outage: %.2f tries per item, %v failed after recovery", per, num(r["failed_after"])))
+		}
+	}
+	if rs := byKind["shared-limit"]; len(rs) > 0 {
+		r := rs[0]
+		ratio := num(r["seconds"]) / num(r["floor_seconds"])
+		pct := 100 * num(r["throttled"]) / max(num(r["tries"]), 1)
+		p("\n## Many processes, one API key\n\n")
+		p("`examples/shared-limit`'s test: %v processes share one GCRA budget in a real `redis-server`\n", num(r["processes"]))
+		p("(48 a second, through `WithLimiter`) against one Rootly test server allowing 50 a second, %v\n", num(r["n"]))
+		p("assignments between them. Target: within 1.2x of the floor, 429s under 1%%.\n\n")
+		p("| processes | items | seconds | floor | x floor | tries | 429s | 429s %% | lost | duplicated |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		p("| %v | %v | %.1f | %.0f | %.2f | %v | %v | %.2f | %v | %v |\n", num(r["processes"]), num(r["n"]), num(r["seconds"]), num(r["floor_seconds"]), ratio,
+			num(r["tries"]), num(r["throttled"]), pct, num(r["lost"]), num(r["duplicated"]))
+		if ratio > 1.2 || pct >= 1 {
+			*misses = append(*misses, fmt.Sprintf("shared limit: %.2fx the floor, %.2f%% 429s", ratio, pct))
 		}
 	}
 }
