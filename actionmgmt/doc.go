@@ -59,6 +59,11 @@
 // publishes no rate limits; WithRateLimit adds a client-side one. The shape
 // of 400 bodies is not documented: the message is read from the usual
 // members and the whole body is in APIError.Body.
+// After a throttle the whole client waits out the server's pause and paces
+// itself (WithoutAdaptivePace turns that off); retries after failures
+// draw on a budget of 100 that successes refill (WithRetryBudget), so an
+// outage makes calls fail fast (ErrRetryBudget). WithLimiter shares one
+// rate budget among processes; WithTryHook sees every try.
 //
 // # Testing
 //

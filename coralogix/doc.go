@@ -59,6 +59,11 @@
 // or clears an assignment, so retrying it, POST and DELETE included, is
 // safe. Response bodies are capped at 32 MiB. No client-side rate limit is
 // set by default, and Coralogix publishes no numbers; WithRateLimit adds one.
+// After a throttle the whole client waits out the server's pause and paces
+// itself (WithoutAdaptivePace turns that off); retries after failures
+// draw on a budget of 100 that successes refill (WithRetryBudget), so an
+// outage makes calls fail fast (ErrRetryBudget). WithLimiter shares one
+// rate budget among processes; WithTryHook sees every try.
 //
 // Errors: every non-2xx answer is an *APIError; errors.Is maps it onto
 // ErrUnauthorized, ErrForbidden, ErrNotFound, ErrConflict, ErrRateLimited

@@ -64,6 +64,11 @@
 // Rails-style {"field": ["message"]}; those become ErrorObjects with Field
 // set. Defaults: 4 retries on 429, 502, 503, 504 and connection errors,
 // jittered backoff from 250ms to 30s, a 32 MiB body cap.
+// After a throttle the whole client waits out the server's pause and paces
+// itself (WithoutAdaptivePace turns that off); retries after failures
+// draw on a budget of 100 that successes refill (WithRetryBudget), so an
+// outage makes calls fail fast (ErrRetryBudget). WithLimiter shares one
+// rate budget among processes; WithTryHook sees every try.
 //
 // # Testing
 //

@@ -63,6 +63,11 @@
 // longer than the maximum wait ends the call with ErrRateLimited), a 32 MiB
 // body cap. Assigning a case is idempotent, so retrying the PUT is safe.
 // Thalamus publishes no rate limits; WithRateLimit adds a client-side one.
+// After a throttle the whole client waits out the server's pause and paces
+// itself (WithoutAdaptivePace turns that off); retries after failures
+// draw on a budget of 100 that successes refill (WithRetryBudget), so an
+// outage makes calls fail fast (ErrRetryBudget). WithLimiter shares one
+// rate budget among processes; WithTryHook sees every try.
 //
 // # Testing
 //
