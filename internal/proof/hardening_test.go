@@ -768,3 +768,39 @@ func TestRefusalsMatchErrRejected(t *testing.T) {
 		})
 	}
 }
+
+// countWaits is a Limiter that counts the turns it hands out.
+type countWaits struct{ n atomic.Int32 }
+
+func (c *countWaits) Wait(ctx context.Context) error { c.n.Add(1); return ctx.Err() }
+
+// TestWithLimiterInEveryPackage: every package waits on the caller's
+// limiter once per try, retries included.
+func TestWithLimiterInEveryPackage(t *testing.T) {
+	t.Parallel()
+	srv := testsrv.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		testsrv.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"message": "down"})
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	limiters := make([]*countWaits, 4)
+	for i := range limiters {
+		limiters[i] = &countWaits{}
+	}
+	fast := time.Millisecond
+	cx, err := coralogix.NewClient("k", coralogix.WithBaseURL(srv.URL), coralogix.WithLimiter(limiters[0]), coralogix.WithRetryWait(fast, fast), coralogix.WithRetryMax(2))
+	require.NoError(t, err)
+	_, _ = cx.GetCase(ctx, "CASE-1")
+	th, err := thalamus.NewClient(srv.URL, thalamus.Credentials{Touchpoint: "t", Token: "k"}, thalamus.WithLimiter(limiters[1]), thalamus.WithRetryWait(fast, fast), thalamus.WithRetryMax(2))
+	require.NoError(t, err)
+	_, _ = th.AssignCase(ctx, 1, thalamus.ToGroup("g"))
+	am, err := actionmgmt.NewClient(srv.URL, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "k"}), actionmgmt.WithLimiter(limiters[2]), actionmgmt.WithRetryWait(fast, fast), actionmgmt.WithRetryMax(2))
+	require.NoError(t, err)
+	_, _ = am.GetCase(ctx, 1, 2)
+	rt, err := rootly.NewClient("k", rootly.WithBaseURL(srv.URL), rootly.WithLimiter(limiters[3]), rootly.WithRetryWait(fast, fast), rootly.WithRetryMax(2))
+	require.NoError(t, err)
+	_, _ = rt.GetIncident(ctx, "inc-1")
+	for i, l := range limiters {
+		assert.Equal(t, int32(3), l.n.Load(), vendors[i]+": one turn per try (1 + 2 retries)")
+	}
+}
