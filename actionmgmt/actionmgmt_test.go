@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/caseassign/caseassign/internal/testsrv"
 	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -257,8 +257,8 @@ func TestDifferentCasesRunInParallel(t *testing.T) {
 	require.NoError(t, err)
 	// Counted, not timed: the transport holds each request until 4 are in
 	// flight at once (or 10 s pass, which only a serializing lock reaches).
-	gate := newGate(4)
-	defer gate.next.CloseIdleConnections()
+	gate := testsrv.NewGate(4)
+	defer gate.CloseIdleConnections()
 	c, err = actionmgmt.NewClient(srv.URL, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: srv.IssueToken()}),
 		actionmgmt.WithHTTPClient(&http.Client{Transport: gate}))
 	require.NoError(t, err)
@@ -272,7 +272,7 @@ func TestDifferentCasesRunInParallel(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	assert.Equal(t, int32(4), gate.peak.Load(), "the 4 cases' reads ran side by side, not one after another")
+	assert.Equal(t, int32(4), gate.Peak(), "the 4 cases' reads ran side by side, not one after another")
 	for i := range 4 {
 		assert.Equal(t, []int64{actionmgmttest.UserBob}, srv.RoleUsers(hub, int64(100+i), watc))
 	}
@@ -539,40 +539,4 @@ func FuzzCaseRoundTrip(f *testing.F) {
 			t.Fatalf("round trip is not stable:\n%s\n%s", once, twice)
 		}
 	})
-}
-
-// gate is a RoundTripper that holds requests until n are in flight at
-// once, and records the peak number in flight.
-type gate struct {
-	n        int32
-	inflight atomic.Int32
-	peak     atomic.Int32
-	open     chan struct{}
-	once     sync.Once
-	next     *http.Transport
-}
-
-func newGate(n int32) *gate {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 64 // keep every connection for reuse, as the SDK's own transport does
-	return &gate{n: n, open: make(chan struct{}), next: tr}
-}
-
-func (g *gate) RoundTrip(r *http.Request) (*http.Response, error) {
-	cur := g.inflight.Add(1)
-	defer g.inflight.Add(-1)
-	for {
-		p := g.peak.Load()
-		if cur <= p || g.peak.CompareAndSwap(p, cur) {
-			break
-		}
-	}
-	if cur >= g.n {
-		g.once.Do(func() { close(g.open) })
-	}
-	select {
-	case <-g.open:
-	case <-time.After(10 * time.Second):
-	}
-	return g.next.RoundTrip(r)
 }

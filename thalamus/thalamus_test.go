@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/caseassign/caseassign/internal/testsrv"
 	"net/http"
 	"net/http/httptest"
 	"net/mail"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 	"unicode"
@@ -424,8 +424,8 @@ func TestBulkOutcomesInOrder(t *testing.T) {
 func TestBulkConcurrency(t *testing.T) {
 	t.Parallel()
 	const conc = 16
-	gate := newGate(conc)
-	defer gate.next.CloseIdleConnections()
+	gate := testsrv.NewGate(conc)
+	defer gate.CloseIdleConnections()
 	srv := thalamustest.Start(t)
 	ids := srv.AddCases(50000, 64)
 	c, err := thalamus.NewClient(srv.URL, thalamus.Credentials{Touchpoint: srv.Touchpoint, Token: srv.Token},
@@ -436,49 +436,13 @@ func TestBulkConcurrency(t *testing.T) {
 	for _, o := range out {
 		require.NoError(t, o.Err)
 	}
-	assert.Equal(t, int32(conc), gate.peak.Load(), "16 requests were in flight at once, never more")
+	assert.Equal(t, int32(conc), gate.Peak(), "16 requests were in flight at once, never more")
 	// net/http puts a connection back in the idle pool from its read loop,
 	// a moment after the answer is read, so a try that starts in that
 	// moment dials anew: the exact count races. A pool that keeps
 	// connections stays far below one per request (64).
 	assert.LessOrEqual(t, srv.Connections(), 2*conc, "connections are reused")
 	assert.Len(t, srv.Assignments(), 64)
-}
-
-// gate is a RoundTripper that holds requests until n are in flight at
-// once, and records the peak number in flight.
-type gate struct {
-	n        int32
-	inflight atomic.Int32
-	peak     atomic.Int32
-	open     chan struct{}
-	once     sync.Once
-	next     *http.Transport
-}
-
-func newGate(n int32) *gate {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 64 // keep every connection for reuse, as the SDK's own transport does
-	return &gate{n: n, open: make(chan struct{}), next: tr}
-}
-
-func (g *gate) RoundTrip(r *http.Request) (*http.Response, error) {
-	cur := g.inflight.Add(1)
-	defer g.inflight.Add(-1)
-	for {
-		p := g.peak.Load()
-		if cur <= p || g.peak.CompareAndSwap(p, cur) {
-			break
-		}
-	}
-	if cur >= g.n {
-		g.once.Do(func() { close(g.open) })
-	}
-	select {
-	case <-g.open:
-	case <-time.After(10 * time.Second):
-	}
-	return g.next.RoundTrip(r)
 }
 
 func TestBulkCancel(t *testing.T) {
