@@ -18,17 +18,17 @@ type Case struct {
 	Name         string          `json:"name"`
 	WorkflowID   int64           `json:"workflowId"`
 	WorkflowName string          `json:"workflowName"`
-	Cost         float64         `json:"cost"`
+	Cost         float64         `json:"cost"` // the case's cost, as the program set it
 	IsClosed     bool            `json:"isClosed"`
-	TriggerID    int64           `json:"triggerId"`
+	TriggerID    int64           `json:"triggerId"` // the trigger (survey response rule) that opened the case
 	TriggerName  string          `json:"triggerName"`
 	DateCreated  time.Time       `json:"dateCreated"`
 	DateModified time.Time       `json:"dateModified"`
-	DateDue      time.Time       `json:"dateDue"`
-	ListValues   []ListValue     `json:"listValues"`
+	DateDue      time.Time       `json:"dateDue"`    // the due date; zero when the case has none
+	ListValues   []ListValue     `json:"listValues"` // the case's status, severity, category and custom list values
 	Roles        []CaseRole      `json:"roles"`
-	Source       *Source         `json:"source"`
-	Links        json.RawMessage `json:"links"` // kept verbatim: keys may repeat
+	Source       *Source         `json:"source"` // the survey response the case came from
+	Links        json.RawMessage `json:"links"`  // kept verbatim: keys may repeat
 
 	// Extra holds the members the SDK does not model.
 	Extra map[string]json.RawMessage `json:"-"`

@@ -22,9 +22,9 @@ type ListCasesRequest struct {
 // PaginationRequest pages a listing: PageSize 1..1000, the PageToken of the
 // previous answer, or Skip (0..1,000,000) items.
 type PaginationRequest struct {
-	PageSize  int64  `json:"pageSize,omitzero"`
-	PageToken string `json:"pageToken,omitzero"`
-	Skip      int64  `json:"skip,omitzero"`
+	PageSize  int64  `json:"pageSize,omitzero"`  // cases per page, 1..1000; 0: the server's default
+	PageToken string `json:"pageToken,omitzero"` // the previous page's NextPageToken; empty for the first
+	Skip      int64  `json:"skip,omitzero"`      // cases to skip from the start of the page
 }
 
 // CaseOrderBy sorts by one field.

@@ -184,16 +184,16 @@ type Case struct {
 	CreateTime        time.Time          `json:"createTime,omitzero"`
 	UpdateTime        time.Time          `json:"updateTime,omitzero"`
 	AcknowledgeTime   time.Time          `json:"acknowledgeTime,omitzero"`
-	AISummary         string             `json:"aiSummary,omitzero"`
-	Duration          *string            `json:"duration,omitzero"` // as sent; "" happens
+	AISummary         string             `json:"aiSummary,omitzero"` // a summary written by Coralogix AI, where enabled
+	Duration          *string            `json:"duration,omitzero"`  // as sent; "" happens
 	Labels            []KeyValue         `json:"labels"`
-	Groupings         []KeyValue         `json:"groupings"`
+	Groupings         []KeyValue         `json:"groupings"` // the alert group-by keys and values that made this case
 	ImpactedEntities  []ImpactedEntity   `json:"impactedEntities"`
-	CaseIndicators    *CaseIndicators    `json:"caseIndicators,omitzero"`
-	KPIBreaches       *KPIBreaches       `json:"kpiBreaches,omitzero"`
-	OllyAnalysis      *OllyAnalysis      `json:"ollyAnalysis,omitzero"`
-	PriorityDetails   *PriorityDetails   `json:"priorityDetails,omitzero"`
-	ResolutionDetails *ResolutionDetails `json:"resolutionDetails,omitzero"`
+	CaseIndicators    *CaseIndicators    `json:"caseIndicators,omitzero"`    // the alerts and signals behind the case
+	KPIBreaches       *KPIBreaches       `json:"kpiBreaches,omitzero"`       // service-level breaches (time to acknowledge, to resolve) of the case
+	OllyAnalysis      *OllyAnalysis      `json:"ollyAnalysis,omitzero"`      // Coralogix's AI investigation (root cause, recommendations), where run
+	PriorityDetails   *PriorityDetails   `json:"priorityDetails,omitzero"`   // the priority the system set, and any override
+	ResolutionDetails *ResolutionDetails `json:"resolutionDetails,omitzero"` // why and by whom a resolved case was resolved
 
 	// Extra holds the members of the case object the SDK does not model.
 	Extra map[string]json.RawMessage `json:"-"`
@@ -421,12 +421,12 @@ type Marker struct{}
 type ListCasesResponse struct {
 	Cases         []Case             `json:"cases"`
 	Pagination    PaginationResponse `json:"pagination"`
-	PBACTruncated bool               `json:"pbacTruncated,omitzero"`
+	PBACTruncated bool               `json:"pbacTruncated,omitzero"` // true when permissions hid some cases from this page
 }
 
 // PaginationResponse carries the token of the next page; empty on the last.
 type PaginationResponse struct {
-	NextPageToken string `json:"nextPageToken,omitzero"`
+	NextPageToken string `json:"nextPageToken,omitzero"` // the next page's PageToken; empty on the last page
 }
 
 // The response envelopes decode into caseFields, which has no UnmarshalJSON

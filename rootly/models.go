@@ -16,15 +16,15 @@ type Incident struct {
 	SequentialID     int64
 	Title            string
 	Slug             string
-	Kind             string
+	Kind             string // the kind of the incident, as Rootly names it
 	Status           string
-	Private          bool
+	Private          bool // visible only to its members
 	Summary          string
 	Source           string
 	URL              string
 	ShortURL         string
 	ParentIncidentID string
-	PublicTitle      string
+	PublicTitle      string // the title shown on status pages
 	// Labels are the incident's labels, e.g. {"platform": "osx"}.
 	Labels map[string]any
 
@@ -80,9 +80,9 @@ type IncidentRole struct {
 	Summary                  string
 	Description              string
 	Position                 int
-	Optional                 bool
+	Optional                 bool // the role need not be filled
 	Enabled                  bool
-	AllowMultiUserAssignment bool
+	AllowMultiUserAssignment bool // the role holds several users; otherwise assigning someone replaces the holder
 	CreatedAt                time.Time
 	UpdatedAt                time.Time
 }
@@ -121,7 +121,7 @@ type Links struct {
 
 // ListMeta is a list's pagination metadata, in answers that carry it.
 type ListMeta struct {
-	CurrentPage int
+	CurrentPage int // the page this answer holds
 	NextPage    *int
 	PrevPage    *int
 	TotalCount  int

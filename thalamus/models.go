@@ -96,8 +96,8 @@ type Case struct {
 	TypeCode     string          `json:"typeCode,omitzero"`
 	Status       string          `json:"status,omitzero"`
 	Resolution   string          `json:"resolution,omitzero"`
-	Comments     string          `json:"comments,omitzero"`
-	CaseData     json.RawMessage `json:"caseData,omitzero"`
+	Comments     string          `json:"comments,omitzero"` // when sent as a string; an array of comment objects is kept in Extra
+	CaseData     json.RawMessage `json:"caseData,omitzero"` // the case type's own fields, kept as sent
 
 	// Extra holds the members the SDK does not model (or could not type).
 	Extra map[string]json.RawMessage `json:"-"`
