@@ -334,8 +334,12 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 	if r.Query != "" {
 		u += "?" + r.Query
 	}
-	st := &callState{}
-	ctx = context.WithValue(ctx, callStateKey{}, st)
+	p := &policy{c: c}
+	st := &p.state // no allocation of its own: it lives in the policy
+	if c.logger != nil || c.tryHook != nil {
+		// The transport reports tries to them, with their number.
+		ctx = context.WithValue(ctx, callStateKey{}, st)
+	}
 	var body any
 	if r.Body != nil {
 		body = r.Body
@@ -358,7 +362,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 			h[headerCT] = jsonType
 		}
 	}
-	p := &policy{c: c, st: st}
+	p.st = st
 	if d, ok := ctx.Deadline(); ok {
 		p.deadline = d
 	}

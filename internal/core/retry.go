@@ -33,7 +33,8 @@ import (
 // the last error at once.
 type policy struct {
 	c             *Client
-	st            *callState
+	st            *callState // &state
+	state         callState
 	deadline      time.Time // zero without a deadline
 	rateLimited   bool
 	budgetStopped bool // the retry budget, not the policy, declined a retry

@@ -46,11 +46,10 @@ func (e *limitError) Unwrap() []error {
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	c := t.c
 	ctx := req.Context()
-	st, _ := ctx.Value(callStateKey{}).(*callState)
-	if st == nil {
-		st = &callState{} // a request the core did not start (none today)
+	st, _ := ctx.Value(callStateKey{}).(*callState) // nil without a logger or a try hook
+	if st != nil {
+		st.attempt++
 	}
-	st.attempt++
 	if err := c.pace(ctx); err != nil {
 		closeBody(req)
 		return nil, err
@@ -128,7 +127,8 @@ func (c *Client) observe(ctx context.Context, st *callState, req *http.Request, 
 		now := c.now()
 		rl, haveRL = parseRateLimit(resp.Header, now)
 		if haveRL {
-			c.rateLimit.Store(&rl)
+			snap := rl // only answers with rate-limit headers allocate a snapshot
+			c.rateLimit.Store(&snap)
 		}
 		if status < 500 && status != http.StatusTooManyRequests {
 			// The server answered for itself: the pace may rise and the
@@ -142,7 +142,7 @@ func (c *Client) observe(ctx context.Context, st *callState, req *http.Request, 
 		}
 	}
 	c.logTry(ctx, st, req, status, d, err)
-	if c.tryHook == nil {
+	if c.tryHook == nil || st == nil {
 		return
 	}
 	info := Try{
