@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -788,5 +789,54 @@ func TestUpperCaseUUIDsAreSentLowerCased(t *testing.T) {
 	for _, r := range srv.Requests() {
 		assert.NotContains(t, r.Path+r.RawQuery+string(r.Body), upperCase)
 		assert.NotContains(t, string(r.Body), upperUser)
+	}
+}
+
+// TestUnassignCasesInBatches: every id once, no request with more than
+// 1000 ids or a query over MaxUnassignURLBytes, progress in ids.
+func TestUnassignCasesInBatches(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	readable := srv.AddCases("UNB", 1200)
+	var ids []string
+	for _, r := range readable {
+		cs, ok := srv.Case(r)
+		require.True(t, ok)
+		ids = append(ids, cs.ID) // UUIDs: 36 bytes each in the query
+	}
+	_, err := c.AssignCasesInBatches(context.Background(), coralogix.AssignCasesRequest{Assignee: coralogix.UserDetails{UserID: user}, IDs: ids}, coralogix.BulkOptions{})
+	require.NoError(t, err)
+	srv.ResetRequests()
+	withDups := append(append([]string{}, ids...), ids[:10]...)
+	var last [2]int
+	var mu sync.Mutex
+	res, err := c.UnassignCasesInBatches(context.Background(), withDups, coralogix.BulkOptions{Concurrency: 3, OnProgress: func(done, total int) {
+		mu.Lock()
+		last = [2]int{done, total}
+		mu.Unlock()
+	}})
+	require.NoError(t, err)
+	assert.Len(t, res.Cases, len(ids))
+	assert.Equal(t, [2]int{len(ids), len(ids)}, last, "progress counts distinct ids")
+	seen := map[string]int{}
+	reqs := srv.Requests()
+	require.Greater(t, len(reqs), 1, "the URL bound split the ids")
+	for _, r := range reqs {
+		assert.Equal(t, http.MethodDelete, r.Method)
+		assert.LessOrEqual(t, len(r.RawQuery), coralogix.MaxUnassignURLBytes)
+		q, err := url.ParseQuery(r.RawQuery)
+		require.NoError(t, err)
+		assert.LessOrEqual(t, len(q["ids"]), coralogix.MaxIDs)
+		for _, id := range q["ids"] {
+			seen[id]++
+		}
+	}
+	assert.Len(t, seen, len(ids))
+	for id, n := range seen {
+		assert.Equal(t, 1, n, id)
+	}
+	for _, r := range readable {
+		cs, _ := srv.Case(r)
+		assert.Nil(t, cs.Assignee, r)
 	}
 }
