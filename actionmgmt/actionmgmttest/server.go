@@ -381,7 +381,10 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) roles(w http.ResponseWriter, h *hub) {
-	testsrv.WriteJSON(w, http.StatusOK, map[string]any{"itemType": "Role", "totalCount": len(h.roles), "itemCount": len(h.roles), "items": h.roles})
+	s.mu.Lock()
+	roles := h.roles // AddRole replaces the slice, never changes it in place
+	s.mu.Unlock()
+	testsrv.WriteJSON(w, http.StatusOK, map[string]any{"itemType": "Role", "totalCount": len(roles), "itemCount": len(roles), "items": roles})
 }
 
 func (s *Server) query(w http.ResponseWriter, r *http.Request, h *hub, listText string) {
