@@ -105,7 +105,9 @@ func TestSeedCaseTyped(t *testing.T) {
 	assert.Equal(t, 250.0, cs.Cost)
 	assert.Equal(t, int64(7315), cs.TriggerID)
 	assert.Equal(t, "Example trigger", cs.TriggerName)
-	assert.Equal(t, time.Date(2021, 10, 1, 7, 0, 0, 0, time.UTC), cs.DateCreated.UTC())
+	created, ok := cs.DateCreated.Time()
+	require.True(t, ok)
+	assert.Equal(t, time.Date(2021, 10, 1, 7, 0, 0, 0, time.UTC), created.UTC())
 	require.Len(t, cs.ListValues, 2)
 	assert.Equal(t, actionmgmt.ListValue{ListID: 24, ID: 876, Name: "Critical", Type: actionmgmt.ListTypeSeverity, IsHigh: true}.Name, cs.ListValues[1].Name)
 	assert.True(t, cs.ListValues[0].IsOpen)
@@ -537,6 +539,79 @@ func FuzzCaseRoundTrip(f *testing.F) {
 		}
 		if fmt.Sprint(a) != fmt.Sprint(b) {
 			t.Fatalf("round trip is not stable:\n%s\n%s", once, twice)
+		}
+	})
+}
+
+// TestDatesNeverFailAndRoundTripByteForByte: every format Forsta uses, an
+// empty date and null decode; the PUT after a GET carries each date's text
+// exactly as it was read.
+func TestDatesNeverFailAndRoundTripByteForByte(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	dates := []struct{ created, modified, due string }{
+		{`"2021-10-01T00:00:00-07:00"`, `"2021-06-04 13:51:04.967-00:00"`, `""`},
+		{`"2021-06-04 13:51:04.967-00:00"`, `"2021-10-01T07:00:00Z"`, `null`},
+		{`"2021-10-01T00:00:00.1234567-07:00"`, `"2021-06-04 13:51:04-00:00"`, `"2021-12-24"`},
+		{`"not a date at all"`, `"2021-06-04T13:51:04.967"`, `"2022-01-31T23:59:59+02:00"`},
+	}
+	for i, d := range dates {
+		id := int64(880000 + i)
+		raw := fmt.Sprintf(`{"id": %d, "name": "dates", "dateCreated": %s, "dateModified": %s, "dateDue": %s, "roles": [{"id": %d, "caseId": %d, "name": "Watcher", "users": []}]}`,
+			id, d.created, d.modified, d.due, watc, id)
+		require.NoError(t, srv.AddCase(hub, []byte(raw)))
+		cs, err := c.GetCase(context.Background(), hub, id)
+		require.NoError(t, err, "a date never fails a decode")
+		for _, dt := range []actionmgmt.Date{cs.DateCreated, cs.DateModified, cs.DateDue} {
+			if tm, ok := dt.Time(); ok {
+				assert.False(t, tm.IsZero())
+			}
+		}
+		body, err := json.Marshal(cs)
+		require.NoError(t, err)
+		for _, want := range []string{`"dateCreated":` + d.created, `"dateModified":` + d.modified, `"dateDue":` + d.due} {
+			assert.Contains(t, string(body), want)
+		}
+		_, err = c.AssignUser(context.Background(), hub, id, actionmgmt.RoleMember{RoleID: watc, UserID: actionmgmttest.UserBob})
+		require.NoError(t, err)
+		reqs := srv.Requests()
+		put := reqs[len(reqs)-1]
+		require.Equal(t, http.MethodPut, put.Method)
+		for _, want := range []string{`"dateCreated":` + d.created, `"dateModified":` + d.modified, `"dateDue":` + d.due} {
+			assert.Contains(t, string(put.Body), want, "written back as read")
+		}
+	}
+	due, ok := actionmgmt.DateOf(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)).Time()
+	assert.True(t, ok)
+	assert.Equal(t, 2030, due.Year())
+	var d actionmgmt.Date
+	require.NoError(t, json.Unmarshal([]byte(`"2021-06-04 13:51:04.967-00:00"`), &d))
+	tm, ok := d.Time()
+	require.True(t, ok)
+	assert.Equal(t, time.Date(2021, 6, 4, 13, 51, 4, 967000000, time.UTC), tm.UTC())
+	assert.Equal(t, "2021-06-04 13:51:04.967-00:00", d.String())
+	assert.True(t, actionmgmt.Date{}.IsZero())
+	require.NoError(t, json.Unmarshal([]byte(`""`), &d))
+	assert.True(t, d.IsZero())
+}
+
+// FuzzDate: no input makes a Date fail to decode, and what it encodes is
+// what it read.
+func FuzzDate(f *testing.F) {
+	for _, s := range []string{`"2021-10-01T00:00:00-07:00"`, `"2021-06-04 13:51:04.967-00:00"`, `""`, `null`, `"x"`, `12`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !json.Valid(b) {
+			return
+		}
+		var d actionmgmt.Date
+		if err := d.UnmarshalJSON(b); err != nil {
+			t.Fatalf("decode failed: %v", err)
+		}
+		out, err := d.MarshalJSON()
+		if err != nil || string(out) != string(b) {
+			t.Fatalf("wrote %q for %q (%v)", out, b, err)
 		}
 	})
 }

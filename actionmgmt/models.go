@@ -2,7 +2,6 @@ package actionmgmt
 
 import (
 	"encoding/json"
-	"time"
 
 	"github.com/caseassign/caseassign/internal/jsonx"
 )
@@ -22,9 +21,9 @@ type Case struct {
 	IsClosed     bool            `json:"isClosed"`
 	TriggerID    int64           `json:"triggerId"` // the trigger (survey response rule) that opened the case
 	TriggerName  string          `json:"triggerName"`
-	DateCreated  time.Time       `json:"dateCreated"`
-	DateModified time.Time       `json:"dateModified"`
-	DateDue      time.Time       `json:"dateDue"`    // the due date; zero when the case has none
+	DateCreated  Date            `json:"dateCreated"`
+	DateModified Date            `json:"dateModified"`
+	DateDue      Date            `json:"dateDue"`    // the due date; zero (or "") when the case has none
 	ListValues   []ListValue     `json:"listValues"` // the case's status, severity, category and custom list values
 	Roles        []CaseRole      `json:"roles"`
 	Source       *Source         `json:"source"` // the survey response the case came from
@@ -49,9 +48,9 @@ type caseWire struct {
 	IsClosed     bool              `json:"isClosed"`
 	TriggerID    int64             `json:"triggerId"`
 	TriggerName  string            `json:"triggerName"`
-	DateCreated  time.Time         `json:"dateCreated"`
-	DateModified time.Time         `json:"dateModified"`
-	DateDue      time.Time         `json:"dateDue"`
+	DateCreated  Date              `json:"dateCreated"`
+	DateModified Date              `json:"dateModified"`
+	DateDue      Date              `json:"dateDue"`
 	ListValues   []listValueFields `json:"listValues"`
 	Roles        []roleWire        `json:"roles"`
 	Source       *sourceFields     `json:"source"`
@@ -152,9 +151,9 @@ func (c *Case) appendJSON(b []byte) ([]byte, error) {
 	o.Bool(5, c.IsClosed)
 	o.Int(6, c.TriggerID)
 	o.String(7, c.TriggerName)
-	o.Time(8, c.DateCreated)
-	o.Time(9, c.DateModified)
-	o.Time(10, c.DateDue)
+	o.Raw(8, c.DateCreated.raw)
+	o.Raw(9, c.DateModified.raw)
+	o.Raw(10, c.DateDue.raw)
 	if o.Begin(11, c.ListValues == nil) {
 		o.Buf = appendEach(o, c.ListValues, (*ListValue).appendJSON)
 	}
