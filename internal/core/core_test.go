@@ -746,6 +746,17 @@ func TestRateLimitHeadersPauseTheNextTry(t *testing.T) {
 		assert.Equal(t, int32(1), calls.Load(), "the refused call sent nothing")
 	})
 
+	t.Run("a client-wide pause beyond the max wait fails at once", func(t *testing.T) {
+		o := fastOptions(srv.URL)
+		o.SetRetryWait(time.Millisecond, 60*time.Millisecond)
+		c := newTestClient(t, testSpec(), o)
+		c.pauseUntil.Store(time.Now().Add(time.Hour).UnixNano()) // no rate-limit snapshot: the pause alone
+		before := calls.Load()
+		_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
+		assert.ErrorIs(t, err, ErrRateLimited)
+		assert.Equal(t, before, calls.Load(), "nothing sent")
+	})
+
 	t.Run("the wait honours the context and a past reset does not wait", func(t *testing.T) {
 		o := fastOptions(srv.URL)
 		o.SetRetryWait(time.Millisecond, time.Hour)
