@@ -237,14 +237,7 @@ func (c *Client) waitHeadroom(ctx context.Context) error {
 	if used := rl.Limit - rl.Remaining; rl.Limit > 0 && used >= 0 {
 		d = min(d, max(rl.Reset.Sub(rl.Seen)/time.Duration(used+1), time.Millisecond))
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return sleep(ctx, d)
 }
 
 // throttled is called when a try was throttled (429, or 503 with
@@ -306,6 +299,11 @@ func (c *Client) waitRateLimitReset(ctx context.Context) error {
 	if d > c.waitMax {
 		return &pauseError{wait: d}
 	}
+	return sleep(ctx, d)
+}
+
+// sleep waits d, or returns the context's error as soon as it ends.
+func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -189,13 +189,7 @@ func (s *Server) AddIncident(id, title string) {
 func (s *Server) AddUser(u User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i := range s.users {
-		if s.users[i].ID == u.ID {
-			s.users[i] = u
-			return
-		}
-	}
-	s.users = append(s.users, u)
+	s.users = upsert(s.users, u, func(x User) string { return x.ID })
 }
 
 // AddRole adds an incident role, or replaces the role with the same ID: a
@@ -204,13 +198,18 @@ func (s *Server) AddUser(u User) {
 func (s *Server) AddRole(r Role) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i := range s.roles {
-		if s.roles[i].ID == r.ID {
-			s.roles[i] = r
-			return
+	s.roles = upsert(s.roles, r, func(x Role) string { return x.ID })
+}
+
+// upsert replaces the item with v's id, or appends v.
+func upsert[T any](items []T, v T, id func(T) string) []T {
+	for i := range items {
+		if id(items[i]) == id(v) {
+			items[i] = v
+			return items
 		}
 	}
-	s.roles = append(s.roles, r)
+	return append(items, v)
 }
 
 // AddIncidents adds n incidents with generated ids and returns the ids.
