@@ -205,15 +205,6 @@ func Describe(pkg string, c *Client) string {
 	return pkg + ".Client{BaseURL:" + c.baseStr + "}"
 }
 
-// Format prints the Describe form under every verb.
-func (c *Client) Format(f fmt.State, _ rune) {
-	pkg := ""
-	if c != nil {
-		pkg = c.spec.Package
-	}
-	_, _ = f.Write([]byte(Describe(pkg, c)))
-}
-
 // BaseURL returns the checked base URL as a string, without trailing slash.
 func (c *Client) BaseURL() string {
 	if c == nil {

@@ -28,7 +28,7 @@ func ParseBaseURL(raw string, insecure bool) (*url.URL, error) {
 		return nil, errors.New("base URL cannot be parsed as a URL")
 	}
 	switch {
-	case u.User != nil || strings.Contains(u.Host, "@"):
+	case u.User != nil:
 		return nil, errors.New("base URL must not hold user info (credentials)")
 	case u.RawQuery != "" || u.ForceQuery:
 		return nil, errors.New("base URL must not have a query string")

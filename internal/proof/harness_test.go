@@ -110,22 +110,7 @@ func newCoralogix(t testing.TB, n int, s settings) *target {
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)
 	return &target{
-		name: "coralogix", srv: adapt(srv, func(f testsrv.Fault) { srv.Inject(coralogixtest.Fault(f)) },
-			func(p float64, seed uint64, fs []testsrv.Fault) {
-				cs := make([]coralogixtest.Fault, len(fs))
-				for i, f := range fs {
-					cs[i] = coralogixtest.Fault(f)
-				}
-				srv.SetFaultRate(p, seed, cs...)
-			},
-			func() []testsrv.Request {
-				rs := srv.Requests()
-				out := make([]testsrv.Request, len(rs))
-				for i, r := range rs {
-					out[i] = testsrv.Request(r)
-				}
-				return out
-			}), secrets: []string{srv.APIKey},
+		name: "coralogix", srv: adapt(srv, func(f testsrv.Fault) coralogixtest.Fault { return coralogixtest.Fault(f) }, func(r coralogixtest.Request) testsrv.Request { return testsrv.Request(r) }), secrets: []string{srv.APIKey},
 		method: http.MethodPost, path: "/mgmt/*",
 		assign: func(ctx context.Context, i int) error {
 			_, err := c.AssignCase(ctx, ids[i], coralogix.UserDetails{UserID: cxUser})
@@ -178,22 +163,7 @@ func newThalamus(t testing.TB, n int, s settings) *target {
 	t.Cleanup(c.CloseIdleConnections)
 	to := thalamus.ToOperator(thalamustest.ActiveOperator)
 	return &target{
-		name: "thalamus", srv: adapt(srv, func(f testsrv.Fault) { srv.Inject(thalamustest.Fault(f)) },
-			func(p float64, seed uint64, fs []testsrv.Fault) {
-				cs := make([]thalamustest.Fault, len(fs))
-				for i, f := range fs {
-					cs[i] = thalamustest.Fault(f)
-				}
-				srv.SetFaultRate(p, seed, cs...)
-			},
-			func() []testsrv.Request {
-				rs := srv.Requests()
-				out := make([]testsrv.Request, len(rs))
-				for i, r := range rs {
-					out[i] = testsrv.Request(r)
-				}
-				return out
-			}), secrets: []string{srv.Token},
+		name: "thalamus", srv: adapt(srv, func(f testsrv.Fault) thalamustest.Fault { return thalamustest.Fault(f) }, func(r thalamustest.Request) testsrv.Request { return testsrv.Request(r) }), secrets: []string{srv.Token},
 		method: http.MethodPut, path: "/api/*",
 		assign: func(ctx context.Context, i int) error {
 			_, err := c.AssignCase(ctx, ids[i], to)
@@ -257,22 +227,7 @@ func newActionMgmt(t testing.TB, n int, s settings) *target {
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)
 	tg := &target{
-		name: "actionmgmt", srv: adapt(srv, func(f testsrv.Fault) { srv.Inject(actionmgmttest.Fault(f)) },
-			func(p float64, seed uint64, fs []testsrv.Fault) {
-				cs := make([]actionmgmttest.Fault, len(fs))
-				for i, f := range fs {
-					cs[i] = actionmgmttest.Fault(f)
-				}
-				srv.SetFaultRate(p, seed, cs...)
-			},
-			func() []testsrv.Request {
-				rs := srv.Requests()
-				out := make([]testsrv.Request, len(rs))
-				for i, r := range rs {
-					out[i] = testsrv.Request(r)
-				}
-				return out
-			}), secrets: []string{srv.ClientSecret, "am-token-1"}, // the first token the server issues
+		name: "actionmgmt", srv: adapt(srv, func(f testsrv.Fault) actionmgmttest.Fault { return actionmgmttest.Fault(f) }, func(r actionmgmttest.Request) testsrv.Request { return testsrv.Request(r) }), secrets: []string{srv.ClientSecret, "am-token-1"}, // the first token the server issues
 		method: http.MethodGet, path: "/v1/actionmanagement/*",
 		assign: func(ctx context.Context, i int) error {
 			_, err := c.AssignUser(ctx, hub, ids[i], actionmgmt.RoleMember{RoleID: actionmgmttest.Watcher, UserID: actionmgmttest.UserBob})
@@ -321,22 +276,7 @@ func newRootly(t testing.TB, n int, s settings) *target {
 	t.Cleanup(c.CloseIdleConnections)
 	req := rootly.AssignRoleRequest{UserID: "320", IncidentRoleID: rootlytest.ScribeRole}
 	return &target{
-		name: "rootly", srv: adapt(srv, func(f testsrv.Fault) { srv.Inject(rootlytest.Fault(f)) },
-			func(p float64, seed uint64, fs []testsrv.Fault) {
-				cs := make([]rootlytest.Fault, len(fs))
-				for i, f := range fs {
-					cs[i] = rootlytest.Fault(f)
-				}
-				srv.SetFaultRate(p, seed, cs...)
-			},
-			func() []testsrv.Request {
-				rs := srv.Requests()
-				out := make([]testsrv.Request, len(rs))
-				for i, r := range rs {
-					out[i] = testsrv.Request(r)
-				}
-				return out
-			}), secrets: []string{srv.Token},
+		name: "rootly", srv: adapt(srv, func(f testsrv.Fault) rootlytest.Fault { return rootlytest.Fault(f) }, func(r rootlytest.Request) testsrv.Request { return testsrv.Request(r) }), secrets: []string{srv.Token},
 		method: http.MethodPost, path: "/v1/incidents/*",
 		assign: func(ctx context.Context, i int) error {
 			_, err := c.AssignRoleToUser(ctx, ids[i], req)
@@ -428,6 +368,14 @@ type fakeServer interface {
 	ResetRequests()
 }
 
+// fakeOf is a package's test server with its own Fault and Request types.
+type fakeOf[F, R any] interface {
+	fakeServer
+	Inject(...F)
+	SetFaultRate(p float64, seed uint64, choices ...F)
+	Requests() []R
+}
+
 // fake drives any package's test server with the shared fault and request
 // types, converting to and from the package's own.
 type fake struct {
@@ -437,8 +385,29 @@ type fake struct {
 	requests  func() []testsrv.Request
 }
 
-func adapt(s fakeServer, inject func(testsrv.Fault), faultRate func(float64, uint64, []testsrv.Fault), requests func() []testsrv.Request) *fake {
-	return &fake{fakeServer: s, inject: inject, faultRate: faultRate, requests: requests}
+// adapt wraps s; toF and fromR convert between the shared types and the
+// package's (the same fields under another name).
+func adapt[F, R any](s fakeOf[F, R], toF func(testsrv.Fault) F, fromR func(R) testsrv.Request) *fake {
+	convert := func(fs []testsrv.Fault) []F {
+		out := make([]F, len(fs))
+		for i, f := range fs {
+			out[i] = toF(f)
+		}
+		return out
+	}
+	return &fake{
+		fakeServer: s,
+		inject:     func(f testsrv.Fault) { s.Inject(toF(f)) },
+		faultRate:  func(p float64, seed uint64, fs []testsrv.Fault) { s.SetFaultRate(p, seed, convert(fs)...) },
+		requests: func() []testsrv.Request {
+			rs := s.Requests()
+			out := make([]testsrv.Request, len(rs))
+			for i, r := range rs {
+				out[i] = fromR(r)
+			}
+			return out
+		},
+	}
 }
 
 // Inject queues faults on the server.
