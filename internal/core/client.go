@@ -187,6 +187,15 @@ func newDefaultTransport() *http.Transport {
 	return t
 }
 
+// Jar returns the cookie jar the client's requests use (the caller's, or
+// the Spec's), nil when there is none.
+func (c *Client) Jar() http.CookieJar {
+	if c == nil {
+		return nil
+	}
+	return c.hc.Jar
+}
+
 // CloseIdleConnections closes the idle connections of the client's own
 // default transport. A transport the caller supplied is left alone, since
 // other clients may share it.
@@ -596,6 +605,11 @@ func (c *Client) checkRedirect(next func(*http.Request, []*http.Request) error) 
 			req.URL.RawQuery = q.Encode()
 		}
 		if !sameOrigin(req.URL, c.base) {
+			if req.ContentLength > 0 || (req.ContentLength < 0 && req.Body != nil && req.Body != http.NoBody) {
+				// A 307 or 308 would send the body again: it may hold a
+				// password or personal data, so it never leaves the origin.
+				return &redirectError{"refusing to send a request body to another origin"}
+			}
 			req.Header.Del("Authorization")
 			req.Header.Del("Cookie")
 			req.Header.Del("Referer")

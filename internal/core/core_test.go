@@ -485,7 +485,7 @@ func TestRedirectToAnotherHostCarriesNoCredential(t *testing.T) {
 				return nil
 			}
 			c := newTestClient(t, spec, fastOptions(origin.URL))
-			resp, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/start", Body: []byte(`{}`)})
+			resp, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/start"})
 			require.NoError(t, err)
 			assert.JSONEq(t, `{"ok":"other"}`, string(resp.Body))
 			origin.Close()
@@ -500,6 +500,40 @@ func TestRedirectToAnotherHostCarriesNoCredential(t *testing.T) {
 		assert.NotContains(t, seenQuery[i], "token", i)
 		assert.Contains(t, seenQuery[i], "keep=1", i)
 	}
+}
+
+// A 307 or 308 to another origin would send the request body there again
+// (a password, personal data): the redirect is refused and nothing arrives.
+// A 302 turns the POST into a GET without a body, which may go.
+func TestRedirectNeverCarriesABodyToAnotherOrigin(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var bodies []string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, r.Method+" "+string(b))
+		mu.Unlock()
+		testsrv.WriteJSON(w, http.StatusOK, map[string]string{"ok": "other"})
+	}))
+	defer other.Close()
+	for _, code := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect, http.StatusFound} {
+		origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+"/landing", code)
+		}))
+		c := newTestClient(t, testSpec(), fastOptions(origin.URL))
+		_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/login", Body: []byte(`{"password":"` + secret + `"}`)})
+		if code == http.StatusFound {
+			assert.NoError(t, err, code)
+		} else {
+			require.Error(t, err, code)
+			assert.Contains(t, err.Error(), "refusing to send a request body to another origin", code)
+		}
+		origin.Close()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []string{"GET "}, bodies)
 }
 
 func TestRedirectHTTPSDowngradeRefused(t *testing.T) {
