@@ -13,7 +13,14 @@ import (
 	"github.com/caseassign/caseassign/thalamus/thalamustest"
 )
 
-// rawResult is what a hand-written client would decode the answer into.
+// rawComment is a comment as a hand-written client would type it.
+type rawComment struct {
+	ID          json.RawMessage `json:"id"` // a number or a string
+	Description string          `json:"description"`
+}
+
+// rawResult is what a hand-written client would decode the answer into:
+// the same fields the SDK types.
 type rawResult struct {
 	Context json.RawMessage `json:"context"`
 	Case    struct {
@@ -22,13 +29,21 @@ type rawResult struct {
 		TypeCode     string          `json:"typeCode"`
 		Status       string          `json:"status"`
 		Resolution   string          `json:"resolution"`
-		Comments     string          `json:"comments"`
+		Comments     []rawComment    `json:"comments"`
 		CaseData     json.RawMessage `json:"caseData"`
 	} `json:"case"`
 }
 
+// rawAssignBody is the request body, typed.
+type rawAssignBody struct {
+	Email string `json:"email"`
+}
+
+// rawAssign is what a careful engineer writes by hand: one reused
+// http.Client, a typed body marshalled once, the answer read whole and
+// decoded with json.Unmarshal into the fields the SDK returns.
 func rawAssign(ctx context.Context, hc *http.Client, base string, id int64, email string) (*rawResult, error) {
-	body, err := json.Marshal(map[string]string{"email": email})
+	body, err := json.Marshal(rawAssignBody{Email: email})
 	if err != nil {
 		return nil, err
 	}
@@ -44,16 +59,18 @@ func rawAssign(ctx context.Context, hc *http.Client, base string, id int64, emai
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
 	if resp.StatusCode != http.StatusCreated {
-		_, _ = io.Copy(io.Discard, resp.Body)
 		return nil, fmt.Errorf("status %d", resp.StatusCode)
 	}
 	var out rawResult
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+	if err := json.Unmarshal(data, &out); err != nil {
 		return nil, err
 	}
-	_, _ = io.Copy(io.Discard, resp.Body)
 	return &out, nil
 }
 
@@ -95,7 +112,7 @@ func BenchmarkAssign(b *testing.B) {
 
 // assignAnswer is the test server's answer to an assignment, the shape the
 // documentation describes (session context and case).
-var assignAnswer = []byte(`{"case":{"assignedTo":"ana.lima@example.com","caseData":{"channel":"phone","orderId":7007},"categoryCode":"CUSTOMER_CARE","comments":"Customer called about order #7007","id":1001,"priority":2,"resolution":"","status":"OPEN","typeCode":"COMPLAINT"},"context":{"channel":"REST","language":"en","operator":"api","touchpoint":"web-touchpoint"}}`)
+var assignAnswer = []byte(`{"case":{"assignedTo":"ana.lima@example.com","caseData":{"channel":"phone","orderId":7007},"categoryCode":"CUSTOMER_CARE","comments":[{"description":"Customer called about order #7007","id":10010}],"id":1001,"priority":2,"resolution":"","status":"OPEN","typeCode":"COMPLAINT"},"context":{"channel":"REST","language":"en","operator":"api","touchpoint":"web-touchpoint"}}`)
 
 // BenchmarkDecode compares decoding an assignment answer with the SDK
 // (typed, unknown members kept) and with plain encoding/json.

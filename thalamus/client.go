@@ -3,10 +3,10 @@ package thalamus
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"strconv"
 	"strings"
 	"time"
@@ -53,7 +53,8 @@ const (
 
 // Client calls one Thalamus instance. It is safe for concurrent use.
 type Client struct {
-	core *core.Client
+	core    *core.Client
+	session *session // nil without WithOperatorLogin
 }
 
 // Option configures a Client.
@@ -62,6 +63,10 @@ type Option func(*options)
 type options struct {
 	core    core.Options
 	inQuery bool
+
+	login               bool
+	principal, password string
+	loginPath           string
 }
 
 // WithCredentialsInQuery sends the credentials as the touchpoint and token
@@ -128,15 +133,23 @@ func NewClient(serverURL string, creds Credentials, opts ...Option) (*Client, er
 			opt(&o)
 		}
 	}
-	jar, _ := cookiejar.New(nil) // cookiejar.New never fails without options
+	secrets := []string{creds.Token}
+	if o.password != "" {
+		secrets = append(secrets, o.password)
+	}
+	if !o.login && o.loginPath != "" {
+		if msg := checkLoginPath(o.loginPath); msg != "" {
+			return nil, invalid("login path", msg)
+		}
+	}
 	spec := core.Spec{
 		Package:           pkg,
 		CredentialHeaders: []string{HeaderTouchpoint, HeaderToken},
 		CredentialQuery:   []string{"touchpoint", "token"},
-		Secrets:           []string{creds.Token},
+		Secrets:           secrets,
 		DecodeError:       decodeError,
 		Public:            public,
-		Jar:               jar,
+		Jar:               newSessionJar(),
 	}
 	if o.inQuery {
 		spec.Auth = func(r *http.Request) error {
@@ -158,7 +171,13 @@ func NewClient(serverURL string, creds Credentials, opts ...Option) (*Client, er
 	if err != nil {
 		return nil, err
 	}
-	return &Client{core: c}, nil
+	client := &Client{core: c}
+	if o.login {
+		if client.session, err = newSession(&o, c.BaseURL()); err != nil {
+			return nil, err
+		}
+	}
+	return client, nil
 }
 
 // BaseURL returns the instance URL the client calls.
@@ -209,7 +228,7 @@ func (c *Client) assign(ctx context.Context, id int64, to Assignee) (*Assignment
 	if err != nil {
 		return nil, invalid("to", err.Error())
 	}
-	resp, err := c.core.Do(ctx, &core.Request{
+	resp, err := c.send(ctx, &core.Request{
 		Method: http.MethodPut,
 		Path:   "/api/v4/cases/" + strconv.FormatInt(id, 10) + "/assignment",
 		Body:   body,
@@ -259,4 +278,34 @@ func (c *Client) AssignCases(ctx context.Context, caseInstanceIDs []int64, to As
 		out[i].Err = err
 	}
 	return out, bulkError(errs, nil, len(errs))
+}
+
+// GetCase reads one case: GET {serverURL}/api/v4/cases/{caseInstanceID}.
+// The case is read from whichever form the server answers in: the bare
+// case object the documentation shows, {"context", "case"}, or the common
+// envelope's data.entity. A 2xx answer holding no case object is an error
+// matching ErrUnexpectedResponse; one holding another case than the one
+// asked for is too.
+func (c *Client) GetCase(ctx context.Context, caseInstanceID int64) (*Case, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := validateCaseID("caseInstanceID", caseInstanceID); err != nil {
+		return nil, err
+	}
+	resp, err := c.send(ctx, &core.Request{
+		Method: http.MethodGet,
+		Path:   "/api/v4/cases/" + strconv.FormatInt(caseInstanceID, 10),
+	})
+	if err != nil {
+		return nil, err
+	}
+	res := decodeResult(resp.Body)
+	if res.Case.present&(1<<fieldID) == 0 {
+		return nil, resp.Unexpected(errors.New("the answer holds no case"))
+	}
+	if res.Case.ID != caseInstanceID {
+		return nil, resp.Unexpected(fmt.Errorf("the answer holds case %d, not case %d", res.Case.ID, caseInstanceID))
+	}
+	return &res.Case, nil
 }

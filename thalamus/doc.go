@@ -20,10 +20,52 @@
 // is redacted even when a server echoes it) and never follows a redirect to
 // another host.
 //
-// The client keeps cookies across calls in an http.CookieJar (yours, if the
-// http.Client given with WithHTTPClient has one), since Thalamus manages
-// sessions with cookies. A request without a valid session gets 401,
-// ErrUnauthorized.
+// # Operator sessions
+//
+// Operations on cases need a logged-in operator: without a session Thalamus
+// answers 401 (ErrUnauthorized). WithOperatorLogin gives the client an
+// operator's principal and password, and the client then manages the
+// session itself:
+//
+//	client, err := thalamus.NewClient("https://crm.example.com", creds,
+//		thalamus.WithOperatorLogin("routing-bot@example.com", os.Getenv("THALAMUS_PASSWORD")))
+//
+// With it, the client:
+//
+//   - logs in (POST {"principal", "password"} with the touchpoint
+//     credentials) before its first call, or when you call Login;
+//   - logs in again once, and retries the call once, when a call answers
+//     401 because the session expired; a second 401 is returned;
+//   - makes concurrent calls wait for one shared login (each gives up
+//     waiting when its context ends), so an expiry never causes a login storm;
+//   - returns a failed login as an error matching ErrLoginFailed and the
+//     answer's sentinels (ErrUnauthorized for wrong credentials), and sends
+//     nothing else; a login answered 400 PartyAlreadyLoggedin counts as
+//     logged in;
+//   - on Logout, calls GET /api/v3/logout and drops the session cookies; the
+//     next call logs in again.
+//
+// The login URL: the documentation does not print it. An unauthenticated
+// session context (a 401's body, the logout answer) lists it as the link
+// with "ref": "login", and the client uses that link once it has seen one,
+// provided it points into the same instance (same scheme, host and path
+// prefix); a link anywhere else is ignored. Before that it uses the path
+// given with WithLoginPath, or DefaultLoginPath
+// (/api/v3/thalamus_security_check, the link the documentation's contexts
+// show). When the first login is refused and its answer links elsewhere in
+// the instance, the client tries that link once.
+//
+// The password is a secret like the token: it is checked for control
+// characters, redacted from every error, body excerpt and log line (even
+// when a server echoes it), and travels only in the login body, to the
+// instance's own origin: a redirect that would carry a request body to
+// another origin is refused. An empty password is for touchpoints
+// configured for passwordless login; otherwise the documentation's bounds
+// (4 to 100 characters) are checked before anything is sent.
+//
+// Cookies are kept across calls in an http.CookieJar: yours, if the
+// http.Client given with WithHTTPClient has one (Logout then expires the
+// instance's cookies in it), or the client's own.
 //
 // # Validation
 //
@@ -35,13 +77,23 @@
 //
 // # Results
 //
-// Thalamus answers 201 with the session context and the case. The context is
-// kept as raw JSON. The case is typed (id, categoryCode, typeCode, status,
-// resolution, comments, caseData); every other member, and any known member
-// whose value does not fit its type, is kept in Case.Extra, and json.Marshal
-// writes everything back. The key holding the case in the answer is not
-// documented: the package reads "case", or else the first other member that
-// holds an object. Any 2xx counts as success, and AssignmentResult.Raw keeps
+// AssignCase answers 201 with the session context and the case; GetCase
+// (GET /api/v4/cases/{id}) answers the case. Every answer is read from each
+// form Thalamus uses: the bare case object (as the get-case documentation
+// shows), {"context", "case"} (the seed's), and the API's common envelope
+// {"links", "data": {"activities", "entity"}, "errors"}. The context,
+// links, activities and errors are kept as raw JSON in AssignmentResult.
+// When none of these holds the case, the first member holding an object is
+// read. GetCase refuses an answer without a case, or with another case id
+// than the one asked for (ErrUnexpectedResponse).
+//
+// The case is typed (id, categoryCode, typeCode, status, resolution,
+// comments, caseData). Comments are the documentation's comment objects
+// ([]Comment: id, description, other members kept); a plain string from an
+// older server is read as one Comment and written back as that string while
+// it is unchanged. Every other member, and any known member whose value
+// does not fit its type, is kept in Case.Extra, and json.Marshal writes
+// everything back. Any 2xx counts as success, and AssignmentResult.Raw keeps
 // the whole body, typed or not.
 //
 // # Errors

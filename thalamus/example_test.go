@@ -101,3 +101,35 @@ func ExampleToOperator_validation() {
 	// Output:
 	// true true
 }
+
+// An instance that needs a logged-in operator: the client logs in before
+// its first call, and again (once) when the session expires.
+func ExampleWithOperatorLogin() {
+	srv := thalamustest.NewServer()
+	defer srv.Close()
+	srv.RequireLogin("routing-bot@example.com", "correct-horse-battery")
+
+	client, err := thalamus.NewClient(srv.URL, thalamus.Credentials{Touchpoint: srv.Touchpoint, Token: srv.Token},
+		thalamus.WithOperatorLogin("routing-bot@example.com", "correct-horse-battery"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	cs, err := client.GetCase(ctx, 1001)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("case", cs.ID, cs.Status, "comment:", cs.Comments[0].Description)
+
+	srv.ExpireSessions() // the server ends the session
+	if _, err := client.AssignCase(ctx, 1001, thalamus.ToOperator("ana.lima@example.com")); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("logins:", srv.Logins())
+	if err := client.Logout(ctx); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// case 1001 OPEN comment: Customer called about order #7007
+	// logins: 2
+}

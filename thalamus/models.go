@@ -3,6 +3,7 @@ package thalamus
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/mail"
 	"strconv"
 	"strings"
@@ -76,15 +77,102 @@ func hasControl(s string) bool {
 	return strings.ContainsFunc(s, unicode.IsControl)
 }
 
-// AssignmentResult is a successful assignment's answer.
+// AssignmentResult is a successful assignment's answer. Thalamus answers
+// in one of two envelopes, and both are read: {"context", "case"} (the
+// assignment service's) and {"links", "data": {"activities", "entity"},
+// "errors"} (the API's common envelope). The members of the envelope the
+// server did not use stay empty.
 type AssignmentResult struct {
 	// Context is the session context, as sent.
 	Context json.RawMessage
+	// Links, Activities and Errors are the common envelope's "links",
+	// "data.activities" and "errors", as sent.
+	Links, Activities, Errors json.RawMessage
 	// Case is the assigned case: typed known fields, unknown ones kept.
 	Case Case
 	// Raw is the whole answer body, as sent; useful when it could not be
 	// typed (then Context and Case may be empty).
 	Raw json.RawMessage
+}
+
+// Comment is one comment (note) of a case, as the documentation's case
+// and note services send it. Members other than id and description are
+// kept in Extra and written back.
+type Comment struct {
+	// ID is the comment's id. The server sends it as a number or as a
+	// string; it is written back in the form it was read.
+	ID string
+	// Description is the comment's text.
+	Description string
+	// Extra holds the members the SDK does not model (or could not type).
+	Extra map[string]json.RawMessage
+
+	idRaw   []byte // the id as sent, kept while ID is unchanged
+	present uint64
+}
+
+const (
+	commentID = iota
+	commentDescription
+)
+
+// commentFields names Comment's members for jsonx.Object.
+type commentFields struct {
+	ID          string `json:"id"`
+	Description string `json:"description"`
+}
+
+// UnmarshalJSON decodes a comment object member by member: a member that
+// does not fit its typed field goes to Extra.
+func (m *Comment) UnmarshalJSON(data []byte) error {
+	*m = Comment{}
+	if t := jsonx.Kind(data); t != '{' {
+		return errors.New("thalamus: a comment is not an object")
+	}
+	return jsonx.Members(data, func(key, raw []byte) {
+		k, ok := jsonx.String(key)
+		if !ok {
+			return
+		}
+		switch k {
+		case "id":
+			if v, ok := jsonx.String(raw); ok {
+				m.ID, m.idRaw = v, append([]byte(nil), raw...)
+				m.present |= 1 << commentID
+				return
+			}
+			if _, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
+				m.ID, m.idRaw = string(raw), append([]byte(nil), raw...)
+				m.present |= 1 << commentID
+				return
+			}
+		case "description":
+			if v, ok := jsonx.String(raw); ok {
+				m.Description = v
+				m.present |= 1 << commentDescription
+				return
+			}
+		}
+		if m.Extra == nil {
+			m.Extra = map[string]json.RawMessage{}
+		}
+		m.Extra[k] = append(json.RawMessage(nil), raw...)
+	})
+}
+
+// MarshalJSON writes the typed members (those read, or set non-zero) and the
+// members kept in Extra; an id read as a number is written as that number.
+func (m Comment) MarshalJSON() ([]byte, error) {
+	o := jsonx.NewObject[commentFields](nil, m.present)
+	if o.Begin(commentID, m.ID == "") {
+		if len(m.idRaw) > 0 && m.idUnchanged() {
+			o.Buf = append(o.Buf, m.idRaw...)
+		} else {
+			o.Buf = jsonx.AppendString(o.Buf, m.ID)
+		}
+	}
+	o.String(commentDescription, m.Description)
+	return o.End(m.Extra)
 }
 
 // Case is a Thalamus case. Known members are typed; a known member whose
@@ -96,13 +184,14 @@ type Case struct {
 	TypeCode     string          `json:"typeCode,omitzero"`
 	Status       string          `json:"status,omitzero"`
 	Resolution   string          `json:"resolution,omitzero"`
-	Comments     string          `json:"comments,omitzero"` // when sent as a string; an array of comment objects is kept in Extra
+	Comments     []Comment       `json:"comments,omitzero"` // the comment objects; a plain string from an older server is one Comment with only a Description
 	CaseData     json.RawMessage `json:"caseData,omitzero"` // the case type's own fields, kept as sent
 
 	// Extra holds the members the SDK does not model (or could not type).
 	Extra map[string]json.RawMessage `json:"-"`
 
-	present uint64 // bit i: field i of Case was read, so "" is written back
+	present      uint64 // bit i: field i of Case was read, so "" is written back
+	commentsText bool   // comments came as a string: written back as one while unchanged
 }
 
 // The numbers of Case's typed fields, in their order (jsonx.Object's).
@@ -165,7 +254,7 @@ func (c *Case) setKnown(k string, raw []byte) bool {
 	case "resolution":
 		return str(&c.Resolution, fieldResolution)
 	case "comments":
-		return str(&c.Comments, fieldComments)
+		return c.setComments(raw)
 	case "caseData":
 		if bytes.Equal(raw, []byte("null")) {
 			return false // kept verbatim in Extra
@@ -174,6 +263,36 @@ func (c *Case) setKnown(k string, raw []byte) bool {
 		return true
 	}
 	return false
+}
+
+// setComments types an array of comment objects, or a plain string; any
+// other value (or an array holding a non-object) is left to Extra.
+func (c *Case) setComments(raw []byte) bool {
+	if v, ok := jsonx.String(raw); ok {
+		c.Comments = []Comment{{Description: v, present: 1 << commentDescription}}
+		c.commentsText = true
+		c.present |= 1 << fieldComments
+		return true
+	}
+	if jsonx.Kind(raw) != '[' {
+		return false
+	}
+	comments := []Comment{}
+	ok := true
+	err := jsonx.Elements(raw, func(_ int, el []byte) {
+		var m Comment
+		if m.UnmarshalJSON(el) != nil {
+			ok = false
+			return
+		}
+		comments = append(comments, m)
+	})
+	if err != nil || !ok {
+		return false
+	}
+	c.Comments = comments
+	c.present |= 1 << fieldComments
+	return true
 }
 
 // MarshalJSON writes the typed members (those read, or set non-zero) and the
@@ -185,18 +304,47 @@ func (c Case) MarshalJSON() ([]byte, error) {
 	o.String(fieldTypeCode, c.TypeCode)
 	o.String(fieldStatus, c.Status)
 	o.String(fieldResolution, c.Resolution)
-	o.String(fieldComments, c.Comments)
+	if o.Begin(fieldComments, c.Comments == nil) {
+		if c.commentsText && len(c.Comments) == 1 && c.Comments[0].plain() {
+			o.Buf = jsonx.AppendString(o.Buf, c.Comments[0].Description)
+		} else {
+			o.Buf = append(o.Buf, '[')
+			for i, m := range c.Comments {
+				if i > 0 {
+					o.Buf = append(o.Buf, ',')
+				}
+				b, err := m.MarshalJSON()
+				o.SetErr(err)
+				o.Buf = append(o.Buf, b...)
+			}
+			o.Buf = append(o.Buf, ']')
+		}
+	}
 	o.Raw(fieldCaseData, c.CaseData)
 	return o.End(c.Extra)
 }
 
-// decodeResult types what it can of a 2xx body: the context member as raw
-// JSON, and the case from the "case" member (or, since the key is not
-// documented, the first other member that holds an object).
+// idUnchanged reports whether ID still holds the id as it was read.
+func (m Comment) idUnchanged() bool {
+	if v, ok := jsonx.String(m.idRaw); ok {
+		return v == m.ID
+	}
+	return string(m.idRaw) == m.ID
+}
+
+// plain reports whether m holds only a description, as a comment read from
+// a string does.
+func (m Comment) plain() bool { return m.ID == "" && len(m.Extra) == 0 }
+
+// decodeResult types what it can of a 2xx body. The case is the "case"
+// member, or the common envelope's data.entity, or the body itself when it
+// is a bare case object (as GET /api/v4/cases/{id} answers), or, since the
+// key is not documented for every service, the first other member that
+// holds an object.
 func decodeResult(body []byte) *AssignmentResult {
 	res := &AssignmentResult{Raw: body} // the body is the client's own copy
-	var caseRaw []byte
-	var fallback []byte
+	var caseRaw, entity, fallback []byte
+	bare := false
 	_ = jsonx.Members(body, func(key, raw []byte) {
 		k, _ := jsonx.String(key)
 		switch {
@@ -204,14 +352,35 @@ func decodeResult(body []byte) *AssignmentResult {
 			res.Context = raw
 		case k == "case":
 			caseRaw = raw
-		case fallback == nil && len(raw) > 0 && raw[0] == '{':
+		case k == "links":
+			res.Links = raw
+		case k == "errors":
+			res.Errors = raw
+		case k == "data" && jsonx.Kind(raw) == '{':
+			_ = jsonx.Members(raw, func(key, v []byte) {
+				switch dk, _ := jsonx.String(key); dk {
+				case "entity":
+					entity = v
+				case "activities":
+					res.Activities = v
+				}
+			})
+		case k == "id" || k == "categoryCode" || k == "typeCode":
+			bare = true
+		case fallback == nil && jsonx.Kind(raw) == '{':
 			fallback = raw
 		}
 	})
-	if caseRaw == nil {
+	switch {
+	case caseRaw != nil:
+	case entity != nil:
+		caseRaw = entity
+	case bare:
+		caseRaw = body
+	default:
 		caseRaw = fallback
 	}
-	if caseRaw != nil {
+	if jsonx.Kind(caseRaw) == '{' {
 		_ = res.Case.UnmarshalJSON(caseRaw)
 	}
 	return res

@@ -113,39 +113,54 @@ func TestRedirectToAnotherHostCarriesNoCredential(t *testing.T) {
 	for _, mode := range []string{"headers", "query"} {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
-			var got *http.Request
-			var mu sync.Mutex
-			other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				mu.Lock()
-				got = r.Clone(context.Background())
-				mu.Unlock()
-				w.WriteHeader(http.StatusCreated)
-				_, _ = w.Write([]byte(`{"context":{},"case":{"id":1001}}`))
-			}))
-			defer other.Close()
-			target := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
-			origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				http.Redirect(w, r, target+r.URL.RequestURI(), http.StatusTemporaryRedirect)
-			}))
-			defer origin.Close()
-			var opts []thalamus.Option
-			if mode == "query" {
-				opts = append(opts, thalamus.WithCredentialsInQuery())
-			}
-			c, err := thalamus.NewClient(origin.URL, creds, opts...)
-			require.NoError(t, err)
-			defer c.CloseIdleConnections()
-			res, err := c.AssignCase(context.Background(), 1001, thalamus.ToOperator(thalamustest.ActiveOperator))
-			require.NoError(t, err)
-			assert.Equal(t, int64(1001), res.Case.ID)
-			mu.Lock()
-			defer mu.Unlock()
-			require.NotNil(t, got)
-			assert.Empty(t, got.Header.Get("Thalamus-Token"))
-			assert.Empty(t, got.Header.Get("Thalamus-Touchpoint"))
-			assert.NotContains(t, got.URL.RawQuery, "token")
-			assert.NotContains(t, got.URL.RawQuery, thalamustest.Token)
+			redirectCarriesNoCredential(t, mode)
 		})
+	}
+}
+
+// redirectCarriesNoCredential: a 302 to another host turns the PUT into a
+// GET that goes without any credential; a 307 would resend the body, so it
+// is refused and nothing arrives there.
+func redirectCarriesNoCredential(t *testing.T, mode string) {
+	for _, code := range []int{http.StatusFound, http.StatusTemporaryRedirect} {
+		var got *http.Request
+		var mu sync.Mutex
+		other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			got = r.Clone(context.Background())
+			mu.Unlock()
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write([]byte(`{"context":{},"case":{"id":1001}}`))
+		}))
+		defer other.Close()
+		target := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
+		origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, target+r.URL.RequestURI(), code)
+		}))
+		defer origin.Close()
+		var opts []thalamus.Option
+		if mode == "query" {
+			opts = append(opts, thalamus.WithCredentialsInQuery())
+		}
+		c, err := thalamus.NewClient(origin.URL, creds, opts...)
+		require.NoError(t, err)
+		defer c.CloseIdleConnections()
+		res, err := c.AssignCase(context.Background(), 1001, thalamus.ToOperator(thalamustest.ActiveOperator))
+		mu.Lock()
+		defer mu.Unlock()
+		if code == http.StatusTemporaryRedirect {
+			assert.ErrorContains(t, err, "refusing to send a request body to another origin")
+			assert.Nil(t, got, "nothing reached the other host")
+			continue
+		}
+		require.NoError(t, err)
+		assert.Equal(t, int64(1001), res.Case.ID)
+		require.NotNil(t, got)
+		assert.Equal(t, http.MethodGet, got.Method)
+		assert.Empty(t, got.Header.Get("Thalamus-Token"))
+		assert.Empty(t, got.Header.Get("Thalamus-Touchpoint"))
+		assert.NotContains(t, got.URL.RawQuery, "token")
+		assert.NotContains(t, got.URL.RawQuery, thalamustest.Token)
 	}
 }
 
@@ -313,7 +328,9 @@ func TestResultKeepsContextAndUnknownMembers(t *testing.T) {
 	assert.Equal(t, "COMPLAINT", cs.TypeCode)
 	assert.Equal(t, "OPEN", cs.Status)
 	assert.Equal(t, "", cs.Resolution)
-	assert.Equal(t, "Customer called about order #7007", cs.Comments)
+	require.Len(t, cs.Comments, 1)
+	assert.Equal(t, "10010", cs.Comments[0].ID)
+	assert.Equal(t, "Customer called about order #7007", cs.Comments[0].Description)
 	assert.JSONEq(t, `{"orderId":7007,"channel":"phone"}`, string(cs.CaseData))
 	assert.JSONEq(t, `"ana.lima@example.com"`, string(cs.Extra["assignedTo"]))
 	assert.JSONEq(t, `2`, string(cs.Extra["priority"]))

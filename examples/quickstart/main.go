@@ -51,7 +51,9 @@ a seeded scenario: a checkout-latency night shift. Set an API's variables to
 run that API against the real service (the others stay offline):
 
   Coralogix   CORALOGIX_API_KEY, CORALOGIX_REGION (EU1 default, EU2, US1, US2, US3, AP1, AP2, AP3)
-  Thalamus    THALAMUS_URL, THALAMUS_TOUCHPOINT, THALAMUS_TOKEN
+  Thalamus    THALAMUS_URL, THALAMUS_TOUCHPOINT, THALAMUS_TOKEN,
+              THALAMUS_PRINCIPAL and THALAMUS_PASSWORD (the operator login),
+              THALAMUS_LOGIN_PATH (optional)
   Forsta      FORSTA_URL (e.g. https://ws.euro.confirmit.com), FORSTA_TOKEN_URL,
               FORSTA_CLIENT_ID, FORSTA_CLIENT_SECRET, FORSTA_SCOPE (default pub.hubs)
   Rootly      ROOTLY_API_TOKEN
@@ -225,11 +227,21 @@ func stepThalamus(ctx context.Context, r *report, cfg config, env func(string) s
 		opts = append(opts, thalamus.WithLogger(logger))
 	}
 	url, creds := env("THALAMUS_URL"), thalamus.Credentials{Touchpoint: env("THALAMUS_TOUCHPOINT"), Token: env("THALAMUS_TOKEN")}
+	principal, password := env("THALAMUS_PRINCIPAL"), env("THALAMUS_PASSWORD")
+	if p := env("THALAMUS_LOGIN_PATH"); p != "" {
+		opts = append(opts, thalamus.WithLoginPath(p))
+	}
 	mode := "live: " + url
 	if url == "" || creds.Token == "" {
+		// Like a real instance, the test server needs an operator login.
 		srv := thalamustest.NewServer()
 		defer srv.Close()
+		principal, password = "routing-bot@example.com", "demo-operator-password"
+		srv.RequireLogin(principal, password)
 		url, creds, mode = srv.URL, thalamus.Credentials{Touchpoint: srv.Touchpoint, Token: srv.Token}, offline
+	}
+	if principal != "" {
+		opts = append(opts, thalamus.WithOperatorLogin(principal, password))
 	}
 	r.header("Thalamus", mode)
 	client, err := thalamus.NewClient(url, creds, opts...)
@@ -237,6 +249,14 @@ func stepThalamus(ctx context.Context, r *report, cfg config, env func(string) s
 		return err
 	}
 	defer client.CloseIdleConnections()
+	if principal != "" {
+		r.ask("log in as operator %s", principal)
+		if err := client.Login(ctx); err != nil {
+			return err
+		}
+		r.ok("session open")
+		defer func() { _ = client.Logout(context.WithoutCancel(ctx)) }()
+	}
 	for _, job := range []struct {
 		id int64
 		to thalamus.Assignee

@@ -46,6 +46,9 @@ func TestQuickstartOnlyAndVerbose(t *testing.T) {
 	assert.NotContains(t, out.String(), "Coralogix")
 	assert.Contains(t, errOut.String(), "level=DEBUG")
 	assert.NotContains(t, errOut.String(), "thalamus-test-token", "no secret in the verbose log")
+	assert.NotContains(t, errOut.String(), "demo-operator-password", "no password in the verbose log")
+	assert.NotContains(t, out.String(), "demo-operator-password")
+	assert.Contains(t, out.String(), "session open", "the quickstart logs in to Thalamus")
 	assert.NotContains(t, errOut.String(), "rootly-test-token")
 }
 
@@ -61,7 +64,7 @@ func TestQuickstartReportsFailures(t *testing.T) {
 func TestQuickstartHelp(t *testing.T) {
 	var out, errOut bytes.Buffer
 	assert.Equal(t, 0, run(context.Background(), []string{"-h"}, noEnv, &out, &errOut))
-	for _, v := range []string{"CORALOGIX_API_KEY", "CORALOGIX_REGION", "THALAMUS_URL", "THALAMUS_TOUCHPOINT", "THALAMUS_TOKEN", "FORSTA_URL", "FORSTA_CLIENT_SECRET", "ROOTLY_API_TOKEN", "-only", "-coralogix-cases"} {
+	for _, v := range []string{"CORALOGIX_API_KEY", "CORALOGIX_REGION", "THALAMUS_URL", "THALAMUS_TOUCHPOINT", "THALAMUS_TOKEN", "THALAMUS_PASSWORD", "FORSTA_URL", "FORSTA_CLIENT_SECRET", "ROOTLY_API_TOKEN", "-only", "-coralogix-cases"} {
 		assert.True(t, strings.Contains(errOut.String(), v), v)
 	}
 	assert.Equal(t, 2, run(context.Background(), []string{"-no-such-flag"}, noEnv, &out, &errOut))

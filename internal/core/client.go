@@ -432,11 +432,11 @@ func Call[T any](ctx context.Context, c *Client, r *Request, decode func(body []
 		return zero, err
 	}
 	if len(bytes.TrimSpace(resp.Body)) == 0 {
-		return zero, resp.unexpected(errors.New("empty body"))
+		return zero, resp.Unexpected(errors.New("empty body"))
 	}
 	out, err := decode(resp.Body)
 	if err != nil {
-		return zero, resp.unexpected(err)
+		return zero, resp.Unexpected(err)
 	}
 	return out, nil
 }
@@ -456,9 +456,9 @@ func (c *Client) JSON(ctx context.Context, method, path string, in, out any) err
 	return err
 }
 
-// unexpected wraps a decoding failure of this response: the error matches
+// Unexpected wraps a decoding failure of this response: the error matches
 // ErrUnexpectedResponse and the cause.
-func (r Response) unexpected(cause error) error {
+func (r Response) Unexpected(cause error) error {
 	var err error = &RequestError{Method: r.method, URL: r.url, pkg: r.pkg, Attempts: 1,
 		Err: fmt.Errorf("%w (status %d): %w", ErrUnexpectedResponse, r.StatusCode, cause)}
 	if r.public != nil {

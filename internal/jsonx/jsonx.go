@@ -416,3 +416,13 @@ func skipValue(data []byte, i, depth int) int {
 		return i
 	}
 }
+
+// Kind returns the first byte of the JSON value in data after any white
+// space ('{', '[', '"', 'n', 't', 'f', or a digit or '-'), or 0 when data is
+// empty.
+func Kind(data []byte) byte {
+	if i := skipWS(data, 0); i < len(data) {
+		return data[i]
+	}
+	return 0
+}

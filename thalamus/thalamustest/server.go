@@ -6,9 +6,24 @@
 // PUT /api/v4/cases/{id}/assignment with the service's rules and error codes
 // (invalidId, operatorNotValid, invalidName, isNotAuthorized, blocked,
 // invalid, missing) in {"errors": {...}} bodies, duplicate keys included when
-// two codes concern one field. It accepts the credentials as headers or as
-// query parameters, sets a session cookie, records every request and
-// injects faults on demand.
+// two codes concern one field, and GET /api/v4/cases/{id}, which answers the
+// bare case object as the documentation shows. Comments are sent as the
+// documentation's comment objects ({"id", "description"}). It accepts the
+// credentials as headers or as query parameters, sets a session cookie,
+// records every request and injects faults on demand.
+//
+// Operator sessions: after RequireLogin, every call needs a session opened
+// by POST {URL}/api/v3/thalamus_security_check with {"principal",
+// "password"} (or the path given to SetLoginPath). A call without one gets
+// 401 with an unauthenticated session context whose "login" link names the
+// login URL, as the documentation's logout answer does; a login while
+// logged in gets 400 PartyAlreadyLoggedin; wrong credentials get 401.
+// GET /api/v3/logout ends the session. ExpireSessions ends every open
+// session at once, as a server-side timeout would.
+//
+// Envelopes: SetEnvelope switches every answer to the API's common envelope
+// {"links", "data": {"activities", "entity"}, "errors"}, or to
+// {"context", "case"} for every service.
 package thalamustest
 
 import (
@@ -63,10 +78,34 @@ type Case struct {
 	TypeCode     string
 	Status       string
 	Resolution   string
-	Comments     string
+	Comments     []Comment
 	// AssignedTo is the operator e-mail or group name the case is assigned to.
 	AssignedTo string
 }
+
+// Comment is a comment (note) of a case.
+type Comment struct {
+	ID          int64
+	Description string
+}
+
+// Envelope selects the form of the server's answers.
+type Envelope int
+
+// The answer forms.
+const (
+	// EnvelopeDocumented answers as each service's documentation shows:
+	// {"context", "case"} for an assignment, the bare case for GET.
+	EnvelopeDocumented Envelope = iota
+	// EnvelopeContext answers {"context", "case"} everywhere.
+	EnvelopeContext
+	// EnvelopeCommon answers the common envelope {"links", "data":
+	// {"activities", "entity"}, "errors"} everywhere.
+	EnvelopeCommon
+)
+
+// LoginPath is the server's default login service path.
+const LoginPath = "/api/v3/thalamus_security_check"
 
 // Event is one assignment the server applied.
 type Event struct {
@@ -90,6 +129,12 @@ type Server struct {
 	groups    map[string]bool
 	cases     map[int64]*Case
 	sessions  int
+	envelope  Envelope
+
+	logins    map[string]string // principal → password; non-empty: login required
+	loginPath string
+	open      map[string]string // open session id → principal
+	loginsOK  int
 }
 
 // NewServer starts a seeded instance; Close it when done.
@@ -100,6 +145,9 @@ func NewServer() *Server {
 		operators:  map[string]Operator{},
 		groups:     map[string]bool{},
 		cases:      map[int64]*Case{},
+		logins:     map[string]string{},
+		open:       map[string]string{},
+		loginPath:  LoginPath,
 	}
 	for _, op := range []Operator{
 		{Email: ActiveOperator, Active: true},
@@ -118,7 +166,8 @@ func NewServer() *Server {
 		if id%2 == 0 {
 			typ = "BILLING"
 		}
-		s.AddCase(Case{ID: id, CategoryCode: "CUSTOMER_CARE", TypeCode: typ, Status: "OPEN", Comments: "Customer called about order #" + strconv.FormatInt(id*7, 10)})
+		s.AddCase(Case{ID: id, CategoryCode: "CUSTOMER_CARE", TypeCode: typ, Status: "OPEN",
+			Comments: []Comment{{ID: id * 10, Description: "Customer called about order #" + strconv.FormatInt(id*7, 10)}}})
 	}
 	s.base = testsrv.New(http.HandlerFunc(s.route))
 	s.URL = s.base.URL
@@ -143,7 +192,47 @@ func (s *Server) AddGroup(name string) {
 func (s *Server) AddCase(c Case) {
 	s.mu.Lock()
 	cp := c
+	cp.Comments = slices.Clone(c.Comments)
 	s.cases[c.ID] = &cp
+	s.mu.Unlock()
+}
+
+// RequireLogin adds an operator login (principal and password; an empty
+// password makes it passwordless) and makes every call need an open
+// session from then on.
+func (s *Server) RequireLogin(principal, password string) {
+	s.mu.Lock()
+	s.logins[principal] = password
+	s.mu.Unlock()
+}
+
+// SetLoginPath moves the login service to path (default LoginPath); the
+// unauthenticated session context links to it.
+func (s *Server) SetLoginPath(path string) {
+	s.mu.Lock()
+	s.loginPath = path
+	s.mu.Unlock()
+}
+
+// ExpireSessions ends every open session: the next call of each client
+// gets 401 until it logs in again.
+func (s *Server) ExpireSessions() {
+	s.mu.Lock()
+	clear(s.open)
+	s.mu.Unlock()
+}
+
+// Logins counts the successful logins.
+func (s *Server) Logins() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.loginsOK
+}
+
+// SetEnvelope selects the form of every answer from now on.
+func (s *Server) SetEnvelope(e Envelope) {
+	s.mu.Lock()
+	s.envelope = e
 	s.mu.Unlock()
 }
 
@@ -155,7 +244,9 @@ func (s *Server) Case(id int64) (Case, bool) {
 	if !ok {
 		return Case{}, false
 	}
-	return *c, true
+	cp := *c
+	cp.Comments = slices.Clone(c.Comments)
+	return cp, true
 }
 
 // Sessions returns how many session cookies the server has handed out.
@@ -201,24 +292,203 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		testsrv.WriteJSON(w, http.StatusUnauthorized, map[string]string{"message": "no valid session"})
 		return
 	}
-	if _, err := r.Cookie(SessionCookie); err != nil {
+	s.mu.Lock()
+	loginPath, required := s.loginPath, len(s.logins) > 0
+	s.mu.Unlock()
+	if r.URL.Path == loginPath {
+		s.login(w, r)
+		return
+	}
+	sid := ""
+	if ck, err := r.Cookie(SessionCookie); err == nil {
+		sid = ck.Value
+	}
+	if required {
 		s.mu.Lock()
-		s.sessions++
-		n := s.sessions
+		_, open := s.open[sid]
 		s.mu.Unlock()
-		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: fmt.Sprintf("session-%d", n), Path: "/", HttpOnly: true})
+		if !open {
+			s.writeContext(w, http.StatusUnauthorized)
+			return
+		}
+	} else if sid == "" {
+		s.newSession(w, "")
+	}
+	if r.URL.Path == "/api/v3/logout" {
+		s.logout(w, r, sid)
+		return
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/api/v4/cases/")
-	idText, ok2 := strings.CutSuffix(rest, "/assignment")
-	if !ok || !ok2 || strings.Contains(idText, "/") {
+	if !ok || rest == "" {
 		testsrv.WriteJSON(w, http.StatusNotFound, map[string]string{"message": "not found"})
 		return
 	}
-	if r.Method != http.MethodPut {
+	if idText, isAssign := strings.CutSuffix(rest, "/assignment"); isAssign && !strings.Contains(idText, "/") {
+		if r.Method != http.MethodPut {
+			testsrv.WriteJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "method not allowed"})
+			return
+		}
+		s.assign(w, r, idText)
+		return
+	}
+	if strings.Contains(rest, "/") {
+		testsrv.WriteJSON(w, http.StatusNotFound, map[string]string{"message": "not found"})
+		return
+	}
+	if r.Method != http.MethodGet {
 		testsrv.WriteJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "method not allowed"})
 		return
 	}
-	s.assign(w, r, idText)
+	s.getCase(w, rest)
+}
+
+// newSession opens a session for principal and sets its cookie.
+func (s *Server) newSession(w http.ResponseWriter, principal string) {
+	s.mu.Lock()
+	s.sessions++
+	sid := fmt.Sprintf("session-%d", s.sessions)
+	s.open[sid] = principal
+	s.mu.Unlock()
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: sid, Path: "/", HttpOnly: true})
+}
+
+// writeContext answers an unauthenticated session context, with the
+// register and login links the documentation shows.
+func (s *Server) writeContext(w http.ResponseWriter, status int) {
+	s.mu.Lock()
+	loginPath := s.loginPath
+	s.mu.Unlock()
+	testsrv.WriteJSON(w, status, map[string]any{
+		"context": map[string]any{
+			"links": []map[string]string{
+				{"ref": "register", "href": s.URL + "/api/v3/person"},
+				{"ref": "login", "href": s.URL + loginPath},
+			},
+			"activities":    []any{},
+			"simpleProfile": nil,
+		},
+	})
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		testsrv.WriteJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "method not allowed"})
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		writeErrors(w, pair{"Content-Type", "UnsupportedMediaType"})
+		return
+	}
+	var body struct {
+		Principal string  `json:"principal"`
+		Password  *string `json:"password"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		writeErrors(w, pair{"body", "InvalidJson"})
+		return
+	}
+	s.mu.Lock()
+	if ck, err := r.Cookie(SessionCookie); err == nil {
+		if _, open := s.open[ck.Value]; open && len(s.logins) > 0 {
+			s.mu.Unlock()
+			writeErrors(w, pair{"party", "PartyAlreadyLoggedin"})
+			return
+		}
+	}
+	want, known := s.logins[body.Principal]
+	got := ""
+	if body.Password != nil {
+		got = *body.Password
+	}
+	ok := known && want == got
+	if ok {
+		s.loginsOK++
+	}
+	s.mu.Unlock()
+	if body.Principal == "" {
+		writeErrors(w, pair{"principal", "Required"})
+		return
+	}
+	if !ok {
+		s.writeContext(w, http.StatusUnauthorized)
+		return
+	}
+	s.newSession(w, body.Principal)
+	testsrv.WriteJSON(w, http.StatusOK, map[string]any{
+		"context": map[string]any{
+			"simpleProfile": map[string]any{"principal": body.Principal},
+			"links":         []map[string]string{{"ref": "logout", "href": s.URL + "/api/v3/logout"}},
+			"activities":    []any{},
+		},
+	})
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, sid string) {
+	if r.Method != http.MethodGet {
+		testsrv.WriteJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "method not allowed"})
+		return
+	}
+	s.mu.Lock()
+	delete(s.open, sid)
+	s.mu.Unlock()
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1})
+	s.writeContext(w, http.StatusOK)
+}
+
+func (s *Server) getCase(w http.ResponseWriter, idText string) {
+	id, err := strconv.ParseInt(idText, 10, 64)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.cases[id]
+	if err != nil || c == nil {
+		writeErrors(w, pair{"caseInstanceId", "invalidId"})
+		return
+	}
+	if s.envelope == EnvelopeDocumented {
+		testsrv.WriteJSON(w, http.StatusOK, caseJSON(c))
+		return
+	}
+	s.writeCase(w, http.StatusOK, c)
+}
+
+// writeCase answers a case in the selected envelope; the caller holds s.mu.
+func (s *Server) writeCase(w http.ResponseWriter, status int, c *Case) {
+	if s.envelope == EnvelopeCommon {
+		testsrv.WriteJSON(w, status, map[string]any{
+			"links":  []any{},
+			"data":   map[string]any{"activities": []any{}, "entity": caseJSON(c)},
+			"errors": map[string]any{},
+		})
+		return
+	}
+	testsrv.WriteJSON(w, status, map[string]any{
+		"context": map[string]any{
+			"touchpoint": s.Touchpoint,
+			"language":   "en",
+			"operator":   "api",
+			"channel":    "REST",
+		},
+		"case": caseJSON(c),
+	})
+}
+
+// caseJSON is a case as the server sends it.
+func caseJSON(c *Case) map[string]any {
+	comments := make([]map[string]any, len(c.Comments))
+	for i, m := range c.Comments {
+		comments[i] = map[string]any{"id": m.ID, "description": m.Description}
+	}
+	return map[string]any{
+		"id":           c.ID,
+		"categoryCode": c.CategoryCode,
+		"typeCode":     c.TypeCode,
+		"status":       c.Status,
+		"resolution":   c.Resolution,
+		"comments":     comments,
+		"caseData":     map[string]any{"orderId": c.ID * 7, "channel": "phone"},
+		"assignedTo":   c.AssignedTo,
+		"priority":     2,
+	}
 }
 
 func (s *Server) assign(w http.ResponseWriter, r *http.Request, idText string) {
@@ -274,25 +544,7 @@ func (s *Server) assign(w http.ResponseWriter, r *http.Request, idText string) {
 		}
 		s.apply(c, op.Email)
 	}
-	testsrv.WriteJSON(w, http.StatusCreated, map[string]any{
-		"context": map[string]any{
-			"touchpoint": s.Touchpoint,
-			"language":   "en",
-			"operator":   "api",
-			"channel":    "REST",
-		},
-		"case": map[string]any{
-			"id":           c.ID,
-			"categoryCode": c.CategoryCode,
-			"typeCode":     c.TypeCode,
-			"status":       c.Status,
-			"resolution":   c.Resolution,
-			"comments":     c.Comments,
-			"caseData":     map[string]any{"orderId": c.ID * 7, "channel": "phone"},
-			"assignedTo":   c.AssignedTo,
-			"priority":     2,
-		},
-	})
+	s.writeCase(w, http.StatusCreated, c)
 }
 
 // apply assigns c to whom and records an event when the assignee changes.

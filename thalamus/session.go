@@ -1,0 +1,396 @@
+package thalamus
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"github.com/caseassign/caseassign/internal/core"
+	"github.com/caseassign/caseassign/internal/jsonx"
+)
+
+// DefaultLoginPath is where the client logs an operator in when the server
+// has not named its login URL (the "login" link of an unauthenticated
+// session context) and WithLoginPath did not set one. It is the path the
+// Thalamus documentation's session contexts link to, relative to the
+// instance URL.
+const DefaultLoginPath = "/api/v3/thalamus_security_check"
+
+// LogoutPath is the documented logout service, relative to the instance URL.
+const LogoutPath = "/api/v3/logout"
+
+// ErrLoginFailed matches the error of a failed operator login (explicit, or
+// the one made before a call); errors.As still reaches the *APIError of the
+// answer. The message never contains the password.
+var ErrLoginFailed = errors.New("thalamus: operator login failed")
+
+// ErrNoLogin is returned by Login when the client was built without
+// WithOperatorLogin; it also matches ErrInvalidInput.
+var ErrNoLogin = errors.New("thalamus: Login needs WithOperatorLogin")
+
+// WithOperatorLogin makes the client log an operator in, as operations on
+// cases need: before its first call, and once more when a call answers 401
+// because the session expired (the call is then retried once). Concurrent
+// calls wait for one shared login. principal is the instance's operator
+// identifier (user name, e-mail, "documentTypeId:number", ...); password is
+// a secret like the token: redacted from every error and log line, sent only
+// to the instance's own origin, never along a redirect. An empty password
+// is for touchpoints configured for passwordless login; otherwise it must
+// hold 4 to 100 characters.
+func WithOperatorLogin(principal, password string) Option {
+	return func(o *options) {
+		o.login = true
+		o.principal, o.password = principal, password
+	}
+}
+
+// WithLoginPath sets the login service's path relative to the instance URL
+// (default DefaultLoginPath). A login link the server gives in a session
+// context wins over it, when it points into the same instance.
+func WithLoginPath(path string) Option { return func(o *options) { o.loginPath = path } }
+
+// session is the operator login state shared by every call of a Client.
+type session struct {
+	body       []byte // the login request body: holds the password
+	path       string // the configured login path
+	linked     atomic.Pointer[string]
+	lock       chan struct{} // one login at a time, waited for with the context
+	gen        atomic.Uint64 // counts successful logins
+	loggedIn   atomic.Bool
+	basePrefix string   // the instance URL's path prefix
+	origin     *url.URL // the instance URL, for same-origin checks
+}
+
+func newSession(o *options, base string) (*session, error) {
+	if err := core.CheckCredential(pkg, "principal", o.principal); err != nil {
+		return nil, public(err)
+	}
+	if strings.TrimSpace(o.principal) == "" {
+		return nil, invalid("principal", "is empty")
+	}
+	if o.password != "" {
+		if err := core.CheckCredential(pkg, "password", o.password); err != nil {
+			return nil, public(err)
+		}
+		if n := utf8.RuneCountInString(o.password); n < 4 || n > 100 {
+			return nil, invalid("password", "must hold 4 to 100 characters (or be empty for a passwordless touchpoint)")
+		}
+	}
+	path := o.loginPath
+	if path == "" {
+		path = DefaultLoginPath
+	}
+	if err := checkLoginPath(path); err != "" {
+		return nil, invalid("login path", err)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return nil, invalid("base URL", "cannot be parsed")
+	}
+	body := jsonx.AppendString([]byte(`{"principal":`), strings.TrimSpace(o.principal))
+	if o.password != "" {
+		body = append(body, `,"password":`...)
+		body = jsonx.AppendString(body, o.password)
+	}
+	body = append(body, '}')
+	return &session{
+		body:       body,
+		path:       path,
+		lock:       make(chan struct{}, 1),
+		basePrefix: strings.TrimSuffix(u.Path, "/"),
+		origin:     u,
+	}, nil
+}
+
+func checkLoginPath(p string) string {
+	switch {
+	case !strings.HasPrefix(p, "/"):
+		return "must start with /"
+	case strings.ContainsAny(p, "?#\\") || core.HasControl(p):
+		return "must be a plain path: no query, fragment, backslash or control character"
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == ".." || seg == "." {
+			return "must not hold . or .. segments"
+		}
+	}
+	return ""
+}
+
+// loginPath is the server's login link when it gave one, else the configured path.
+func (s *session) loginPath() string {
+	if p := s.linked.Load(); p != nil {
+		return *p
+	}
+	return s.path
+}
+
+// learn takes the login link from a session context in body: the
+// {"context": {"links": [...]}} of the seed and the logout answer, or the
+// top-level "links" of the common envelope. Only a link into this instance
+// (same origin, under the instance path) is taken: the password never goes
+// anywhere else.
+func (s *session) learn(body []byte) {
+	var doc struct {
+		Context struct {
+			Links []link `json:"links"`
+		} `json:"context"`
+		Links []link `json:"links"`
+	}
+	if json.Unmarshal(body, &doc) != nil {
+		return
+	}
+	for _, l := range append(doc.Context.Links, doc.Links...) {
+		if !strings.EqualFold(l.Ref, "login") {
+			continue
+		}
+		if p, ok := s.within(l.Href); ok {
+			s.linked.Store(&p)
+			return
+		}
+	}
+}
+
+type link struct {
+	Ref  string `json:"ref"`
+	Href string `json:"href"`
+}
+
+// within turns an absolute link into a path below the instance URL, and
+// reports false for a link to another origin or outside the instance.
+func (s *session) within(href string) (string, bool) {
+	u, err := url.Parse(href)
+	if err != nil || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return "", false
+	}
+	if !strings.EqualFold(u.Scheme, s.origin.Scheme) || !strings.EqualFold(u.Host, s.origin.Host) {
+		return "", false
+	}
+	p, ok := strings.CutPrefix(u.Path, s.basePrefix)
+	if !ok || checkLoginPath(p) != "" {
+		return "", false
+	}
+	return p, true
+}
+
+// acquire takes the login lock, or returns the context's error.
+func (s *session) acquire(ctx context.Context) error {
+	select {
+	case s.lock <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *session) release() { <-s.lock }
+
+// ensure logs in unless a session is open, and returns the login generation
+// the call runs under.
+func (c *Client) ensure(ctx context.Context) (uint64, error) {
+	s := c.session
+	if s.loggedIn.Load() {
+		return s.gen.Load(), nil
+	}
+	if err := s.acquire(ctx); err != nil {
+		return 0, err
+	}
+	defer s.release()
+	if !s.loggedIn.Load() {
+		if err := c.login(ctx); err != nil {
+			return 0, err
+		}
+	}
+	return s.gen.Load(), nil
+}
+
+// relogin logs in again after a call under generation gen answered 401,
+// unless another call already did.
+func (c *Client) relogin(ctx context.Context, gen uint64) error {
+	s := c.session
+	if err := s.acquire(ctx); err != nil {
+		return err
+	}
+	defer s.release()
+	if s.gen.Load() != gen && s.loggedIn.Load() {
+		return nil // another call logged in again meanwhile
+	}
+	s.loggedIn.Store(false)
+	return c.login(ctx)
+}
+
+// login posts the credentials; the caller holds the lock. When the answer
+// is an error whose session context links to another login URL of the
+// instance, it tries that one once. PartyAlreadyLoggedin means the session
+// is open, which is what login is for.
+func (c *Client) login(ctx context.Context) error {
+	s := c.session
+	path := s.loginPath()
+	resp, err := c.core.Do(ctx, &core.Request{Method: http.MethodPost, Path: path, Body: s.body})
+	var ae *APIError
+	if err != nil && errors.As(err, &ae) {
+		s.learn(ae.Body)
+		if next := s.loginPath(); next != path && ae.StatusCode != http.StatusBadRequest {
+			resp, err = c.core.Do(ctx, &core.Request{Method: http.MethodPost, Path: next, Body: s.body})
+		}
+	}
+	if err != nil && !alreadyLoggedIn(err) {
+		return &loginError{err: err}
+	}
+	if err == nil {
+		s.learn(resp.Body)
+	}
+	s.gen.Add(1)
+	s.loggedIn.Store(true)
+	return nil
+}
+
+// alreadyLoggedIn reports a 400 with the code PartyAlreadyLoggedin (any casing).
+func alreadyLoggedIn(err error) bool {
+	var fe FieldErrors
+	if !errors.As(err, &fe) {
+		return false
+	}
+	for _, p := range fe {
+		if strings.EqualFold(p.Code, "PartyAlreadyLoggedin") {
+			return true
+		}
+	}
+	return false
+}
+
+// loginError wraps a failed login's error: it matches ErrLoginFailed and,
+// through Unwrap, the answer's *APIError and its sentinels.
+type loginError struct{ err error }
+
+func (e *loginError) Error() string { return ErrLoginFailed.Error() + ": " + e.err.Error() }
+func (e *loginError) Unwrap() []error {
+	return []error{ErrLoginFailed, e.err}
+}
+
+// send runs one operation: with an operator login, it logs in first, and
+// after a 401 logs in again once and retries the operation once.
+func (c *Client) send(ctx context.Context, r *core.Request) (core.Response, error) {
+	if c.session == nil {
+		return c.core.Do(ctx, r)
+	}
+	gen, err := c.ensure(ctx)
+	if err != nil {
+		return core.Response{}, err
+	}
+	resp, err := c.core.Do(ctx, r)
+	var ae *APIError
+	if err == nil || !errors.As(err, &ae) || ae.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+	c.session.learn(ae.Body)
+	if lerr := c.relogin(ctx, gen); lerr != nil {
+		return resp, lerr
+	}
+	return c.core.Do(ctx, r)
+}
+
+// Login logs the operator of WithOperatorLogin in now, instead of before
+// the first call. Calls made after a Login use its session. Without
+// WithOperatorLogin it returns ErrNoLogin.
+func (c *Client) Login(ctx context.Context) error {
+	if err := c.ready(ctx); err != nil {
+		return err
+	}
+	if c.session == nil {
+		return invalidAs("login", "the client was built without WithOperatorLogin", ErrNoLogin)
+	}
+	if err := c.session.acquire(ctx); err != nil {
+		return err
+	}
+	defer c.session.release()
+	return c.login(ctx)
+}
+
+// Logout ends the session: GET {serverURL}/api/v3/logout, then the
+// client's session cookies are dropped (with a jar of your own given
+// through WithHTTPClient, the cookies it holds for the instance URL are
+// expired). With WithOperatorLogin, the next call logs in again. The
+// cookies are dropped even when the server's answer is an error, which is
+// returned.
+func (c *Client) Logout(ctx context.Context) error {
+	if err := c.ready(ctx); err != nil {
+		return err
+	}
+	if s := c.session; s != nil {
+		if err := s.acquire(ctx); err != nil {
+			return err
+		}
+		defer s.release()
+		s.loggedIn.Store(false)
+	}
+	resp, err := c.core.Do(ctx, &core.Request{Method: http.MethodGet, Path: LogoutPath})
+	if err == nil && c.session != nil {
+		c.session.learn(resp.Body)
+	}
+	c.dropCookies()
+	return err
+}
+
+// dropCookies empties the client's own jar, or expires the cookies a
+// caller's jar holds for the instance.
+func (c *Client) dropCookies() {
+	switch jar := c.core.Jar().(type) {
+	case nil:
+	case *sessionJar:
+		jar.reset()
+	default:
+		u, err := url.Parse(c.BaseURL())
+		if err != nil {
+			return
+		}
+		var gone []*http.Cookie
+		for _, ck := range jar.Cookies(u) {
+			for _, path := range []string{"/", u.Path} {
+				gone = append(gone, &http.Cookie{Name: ck.Name, Path: path, MaxAge: -1})
+			}
+		}
+		jar.SetCookies(u, gone)
+	}
+}
+
+// sessionJar is the client's own cookie jar, which Logout empties.
+type sessionJar struct {
+	mu  sync.RWMutex
+	jar *cookiejar.Jar
+}
+
+func newSessionJar() *sessionJar {
+	j, _ := cookiejar.New(nil) // never fails without options
+	return &sessionJar{jar: j}
+}
+
+func (j *sessionJar) reset() {
+	fresh, _ := cookiejar.New(nil)
+	j.mu.Lock()
+	j.jar = fresh
+	j.mu.Unlock()
+}
+
+// SetCookies implements http.CookieJar.
+func (j *sessionJar) SetCookies(u *url.URL, cookies []*http.Cookie) {
+	j.mu.RLock()
+	jar := j.jar
+	j.mu.RUnlock()
+	jar.SetCookies(u, cookies)
+}
+
+// Cookies implements http.CookieJar.
+func (j *sessionJar) Cookies(u *url.URL) []*http.Cookie {
+	j.mu.RLock()
+	jar := j.jar
+	j.mu.RUnlock()
+	return jar.Cookies(u)
+}

@@ -1,0 +1,592 @@
+package thalamus_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/caseassign/caseassign/thalamus"
+	"github.com/caseassign/caseassign/thalamus/thalamustest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	operator = "api.operator@example.com"
+	password = "s3cret-Operator-pw!"
+)
+
+// loginServer is a test instance that requires an operator login.
+func loginServer(t *testing.T, opts ...thalamus.Option) (*thalamustest.Server, *thalamus.Client) {
+	t.Helper()
+	srv := thalamustest.Start(t)
+	srv.RequireLogin(operator, password)
+	opts = append([]thalamus.Option{
+		thalamus.WithRetryWait(time.Millisecond, 5*time.Millisecond),
+		thalamus.WithOperatorLogin(operator, password),
+	}, opts...)
+	c, err := thalamus.NewClient(srv.URL, creds, opts...)
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return srv, c
+}
+
+func paths(reqs []thalamustest.Request) []string {
+	out := make([]string, len(reqs))
+	for i, r := range reqs {
+		out[i] = r.Method + " " + r.Path
+	}
+	return out
+}
+
+func TestWithoutLoginTheServerAnswers401(t *testing.T) {
+	t.Parallel()
+	srv := thalamustest.Start(t)
+	srv.RequireLogin(operator, password)
+	c, err := thalamus.NewClient(srv.URL, creds)
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	_, err = c.AssignCase(context.Background(), thalamustest.ComplaintCase, thalamus.ToOperator(thalamustest.ActiveOperator))
+	assert.ErrorIs(t, err, thalamus.ErrUnauthorized)
+	assert.Equal(t, 0, srv.Logins())
+}
+
+func TestLoginBeforeTheFirstCall(t *testing.T) {
+	t.Parallel()
+	srv, c := loginServer(t)
+	ctx := context.Background()
+	_, err := c.AssignCase(ctx, thalamustest.ComplaintCase, thalamus.ToOperator(thalamustest.ActiveOperator))
+	require.NoError(t, err)
+	_, err = c.GetCase(ctx, thalamustest.ComplaintCase)
+	require.NoError(t, err)
+
+	reqs := srv.Requests()
+	assert.Equal(t, []string{
+		"POST " + thalamus.DefaultLoginPath,
+		"PUT /api/v4/cases/1001/assignment",
+		"GET /api/v4/cases/1001",
+	}, paths(reqs))
+	login := reqs[0]
+	assert.JSONEq(t, `{"principal":"`+operator+`","password":"`+password+`"}`, string(login.Body))
+	assert.Equal(t, "application/json", login.Header.Get("Content-Type"))
+	assert.Equal(t, thalamustest.Token, login.Header.Get(thalamus.HeaderToken), "the login carries the touchpoint credentials too")
+	assert.Empty(t, login.Header.Get("Authorization"), "the password travels only in the body")
+	assert.Contains(t, reqs[1].Header.Get("Cookie"), thalamustest.SessionCookie+"=")
+	assert.Equal(t, 1, srv.Logins())
+}
+
+func TestExpiredSessionLogsInAgainOnceAndRetriesOnce(t *testing.T) {
+	t.Parallel()
+	srv, c := loginServer(t)
+	ctx := context.Background()
+	require.NoError(t, c.Login(ctx))
+	srv.ExpireSessions()
+	srv.ResetRequests()
+
+	_, err := c.AssignCase(ctx, thalamustest.ComplaintCase, thalamus.ToOperator(thalamustest.ActiveOperator))
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"PUT /api/v4/cases/1001/assignment",
+		"POST " + thalamus.DefaultLoginPath,
+		"PUT /api/v4/cases/1001/assignment",
+	}, paths(srv.Requests()))
+	assert.Equal(t, 2, srv.Logins())
+	got, _ := srv.Case(thalamustest.ComplaintCase)
+	assert.Equal(t, thalamustest.ActiveOperator, got.AssignedTo)
+}
+
+// A 401 that persists after the new login is returned: one login, one retry.
+func TestStill401AfterTheNewLoginIsReturned(t *testing.T) {
+	t.Parallel()
+	srv, c := loginServer(t)
+	srv.Inject(thalamustest.Fault{Method: http.MethodPut, Status: http.StatusUnauthorized, Times: 2})
+	_, err := c.AssignCase(context.Background(), thalamustest.ComplaintCase, thalamus.ToOperator(thalamustest.ActiveOperator))
+	assert.ErrorIs(t, err, thalamus.ErrUnauthorized)
+	assert.Equal(t, []string{
+		"POST " + thalamus.DefaultLoginPath,
+		"PUT /api/v4/cases/1001/assignment",
+		"POST " + thalamus.DefaultLoginPath,
+		"PUT /api/v4/cases/1001/assignment",
+	}, paths(srv.Requests()))
+}
+
+// Many calls at once share one login, at the start and after an expiry.
+func TestConcurrentCallsShareOneLogin(t *testing.T) {
+	t.Parallel()
+	srv, c := loginServer(t)
+	ids := srv.AddCases(5000, 24)
+	run := func() {
+		var wg sync.WaitGroup
+		errs := make([]error, len(ids))
+		for i, id := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = c.AssignCase(context.Background(), id, thalamus.ToGroup(thalamustest.SupportGroup))
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			assert.NoError(t, err)
+		}
+	}
+	loginTries := func() int {
+		n := 0
+		for _, r := range srv.Requests() {
+			if r.Path == thalamus.DefaultLoginPath {
+				n++
+			}
+		}
+		return n
+	}
+	run()
+	assert.Equal(t, 1, loginTries(), "no login storm at the start")
+	srv.ExpireSessions()
+	run()
+	assert.Equal(t, 2, loginTries(), "no login storm after an expiry")
+	assert.Equal(t, 2, srv.Logins())
+}
+
+func TestWaitingForTheLoginHonoursTheContext(t *testing.T) {
+	t.Parallel()
+	srv, c := loginServer(t)
+	srv.Inject(thalamustest.Fault{Path: thalamus.DefaultLoginPath, Latency: time.Minute})
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	go func() {
+		close(started)
+		_ = c.Login(ctx) // holds the login while the server stalls
+	}()
+	<-started
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel2()
+	_, err := c.GetCase(ctx2, thalamustest.ComplaintCase)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	cancel()
+}
+
+func TestFailedLoginIsClearAndNeverShowsThePassword(t *testing.T) {
+	t.Parallel()
+	// The server echoes the request body in every form it can.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.Header().Set("X-Echo", url.QueryEscape(string(b)))
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		q, _ := json.Marshal(string(b))
+		fmt.Fprintf(w, `{"message":%s,"raw":%s,"escaped":%q}`, q, b, url.QueryEscape(string(b)))
+	}))
+	defer srv.Close()
+	var logs strings.Builder
+	var mu sync.Mutex
+	c, err := thalamus.NewClient(srv.URL, creds, thalamus.WithOperatorLogin(operator, password),
+		thalamus.WithLogger(slogDebug(writerFunc(func(p []byte) (int, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return logs.Write(p)
+		}))))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+
+	_, err = c.AssignCase(context.Background(), 1001, thalamus.ToOperator(thalamustest.ActiveOperator))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, thalamus.ErrLoginFailed)
+	assert.ErrorIs(t, err, thalamus.ErrUnauthorized)
+	var ae *thalamus.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, http.StatusUnauthorized, ae.StatusCode)
+	assert.Contains(t, err.Error(), "operator login failed")
+	for _, form := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), string(ae.Body), fmt.Sprint(c)} {
+		assert.NotContains(t, form, password)
+		assert.NotContains(t, form, url.QueryEscape(password))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	assert.NotEmpty(t, logs.String())
+	assert.NotContains(t, logs.String(), password)
+}
+
+func TestWrongPasswordAgainstTheTestServer(t *testing.T) {
+	t.Parallel()
+	srv := thalamustest.Start(t)
+	srv.RequireLogin(operator, password)
+	c, err := thalamus.NewClient(srv.URL, creds, thalamus.WithOperatorLogin(operator, "not-the-password"))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	_, err = c.AssignCase(context.Background(), 1001, thalamus.ToOperator(thalamustest.ActiveOperator))
+	assert.ErrorIs(t, err, thalamus.ErrLoginFailed)
+	assert.NotContains(t, err.Error(), "not-the-password")
+	assert.Equal(t, []string{"POST " + thalamus.DefaultLoginPath}, paths(srv.Requests()), "no assignment without a session")
+}
+
+// The login URL comes from the unauthenticated context's "login" link.
+func TestLoginURLFromTheSessionContext(t *testing.T) {
+	t.Parallel()
+	srv, c := loginServer(t)
+	srv.SetLoginPath("/security/check")
+	_, err := c.AssignCase(context.Background(), thalamustest.ComplaintCase, thalamus.ToOperator(thalamustest.ActiveOperator))
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"POST " + thalamus.DefaultLoginPath, // 401 with the context naming the real one
+		"POST /security/check",
+		"PUT /api/v4/cases/1001/assignment",
+	}, paths(srv.Requests()))
+
+	srv.ExpireSessions()
+	srv.ResetRequests()
+	_, err = c.GetCase(context.Background(), thalamustest.ComplaintCase)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"GET /api/v4/cases/1001", "POST /security/check", "GET /api/v4/cases/1001"},
+		paths(srv.Requests()), "the learned link is kept")
+}
+
+func TestWithLoginPath(t *testing.T) {
+	t.Parallel()
+	srv, c := loginServer(t, thalamus.WithLoginPath("/security/check"))
+	srv.SetLoginPath("/security/check")
+	require.NoError(t, c.Login(context.Background()))
+	assert.Equal(t, []string{"POST /security/check"}, paths(srv.Requests()))
+}
+
+// A login link to another origin is ignored: the password goes nowhere else.
+func TestLoginLinkToAnotherOriginIsIgnored(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var elsewhere []string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		elsewhere = append(elsewhere, r.URL.Path+" "+string(b))
+		mu.Unlock()
+	}))
+	defer other.Close()
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Method+" "+r.URL.Path)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"context":{"links":[{"ref":"login","href":%q}]}}`, other.URL+"/steal")
+	}))
+	defer srv.Close()
+	for _, base := range []string{srv.URL, srv.URL + "/thalamus"} {
+		c, err := thalamus.NewClient(base, creds, thalamus.WithOperatorLogin(operator, password))
+		require.NoError(t, err)
+		err = c.Login(context.Background())
+		assert.ErrorIs(t, err, thalamus.ErrLoginFailed)
+		c.CloseIdleConnections()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Empty(t, elsewhere)
+	assert.Equal(t, []string{"POST " + thalamus.DefaultLoginPath, "POST /thalamus" + thalamus.DefaultLoginPath}, seen)
+}
+
+// The login's own redirect to another origin is refused: a 307 would send
+// the password along.
+func TestLoginNeverFollowsARedirectToAnotherOrigin(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var elsewhere int
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		elsewhere++
+		mu.Unlock()
+	}))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	c, err := thalamus.NewClient(srv.URL, creds, thalamus.WithOperatorLogin(operator, password), thalamus.WithRetryMax(0))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	err = c.Login(context.Background())
+	assert.ErrorIs(t, err, thalamus.ErrLoginFailed)
+	assert.NotContains(t, err.Error(), password)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Zero(t, elsewhere)
+}
+
+func TestLogoutDropsTheSessionAndTheNextCallLogsIn(t *testing.T) {
+	t.Parallel()
+	srv, c := loginServer(t)
+	ctx := context.Background()
+	_, err := c.GetCase(ctx, thalamustest.ComplaintCase)
+	require.NoError(t, err)
+	require.NoError(t, c.Logout(ctx))
+	_, err = c.GetCase(ctx, thalamustest.ComplaintCase)
+	require.NoError(t, err)
+	reqs := srv.Requests()
+	assert.Equal(t, []string{
+		"POST " + thalamus.DefaultLoginPath, "GET /api/v4/cases/1001",
+		"GET " + thalamus.LogoutPath,
+		"POST " + thalamus.DefaultLoginPath, "GET /api/v4/cases/1001",
+	}, paths(reqs))
+	assert.Empty(t, reqs[3].Header.Get("Cookie"), "the cookies were dropped at logout")
+	assert.Equal(t, 2, srv.Logins())
+}
+
+// With a jar of the caller's own, Logout expires the instance's cookies in it.
+func TestLogoutWithTheCallersJar(t *testing.T) {
+	t.Parallel()
+	srv := thalamustest.Start(t)
+	jar := newJar(t)
+	c, err := thalamus.NewClient(srv.URL, creds, thalamus.WithHTTPClient(&http.Client{Jar: jar}))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	_, err = c.GetCase(context.Background(), thalamustest.ComplaintCase)
+	require.NoError(t, err)
+	u, _ := url.Parse(srv.URL)
+	require.NotEmpty(t, jar.Cookies(u))
+	require.NoError(t, c.Logout(context.Background()))
+	assert.Empty(t, jar.Cookies(u))
+}
+
+func TestExplicitLogin(t *testing.T) {
+	t.Parallel()
+	srv, c := loginServer(t)
+	ctx := context.Background()
+	require.NoError(t, c.Login(ctx))
+	require.NoError(t, c.Login(ctx), "PartyAlreadyLoggedin means the session is open")
+	_, err := c.GetCase(ctx, thalamustest.ComplaintCase)
+	require.NoError(t, err)
+	assert.Equal(t, 1, srv.Logins())
+
+	plain, err := thalamus.NewClient(srv.URL, creds)
+	require.NoError(t, err)
+	err = plain.Login(ctx)
+	assert.ErrorIs(t, err, thalamus.ErrNoLogin)
+	assert.ErrorIs(t, err, thalamus.ErrInvalidInput)
+}
+
+func TestLoginOptionsAreChecked(t *testing.T) {
+	t.Parallel()
+	for name, opt := range map[string]thalamus.Option{
+		"empty principal":       thalamus.WithOperatorLogin("  ", password),
+		"short password":        thalamus.WithOperatorLogin(operator, "abc"),
+		"long password":         thalamus.WithOperatorLogin(operator, strings.Repeat("p", 101)),
+		"control in password":   thalamus.WithOperatorLogin(operator, "pass\r\nword-"+password),
+		"control in principal":  thalamus.WithOperatorLogin("a\nb", password),
+		"relative login path":   thalamus.WithLoginPath("api/login"),
+		"dot-dot login path":    thalamus.WithLoginPath("/api/../login"),
+		"login path with query": thalamus.WithLoginPath("/login?x=1"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := thalamus.NewClient("https://crm.example.com", creds, opt, thalamus.WithOperatorLogin(operator, password), opt)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, thalamus.ErrInvalidInput)
+			assert.NotContains(t, err.Error(), password)
+		})
+	}
+	_, err := thalamus.NewClient("https://crm.example.com", creds, thalamus.WithOperatorLogin(operator, ""))
+	assert.NoError(t, err, "an empty password is a passwordless touchpoint")
+}
+
+func TestPasswordlessLogin(t *testing.T) {
+	t.Parallel()
+	srv := thalamustest.Start(t)
+	srv.RequireLogin("kiosk-7", "")
+	c, err := thalamus.NewClient(srv.URL, creds, thalamus.WithOperatorLogin("kiosk-7", ""))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	require.NoError(t, c.Login(context.Background()))
+	assert.JSONEq(t, `{"principal":"kiosk-7"}`, string(srv.Requests()[0].Body))
+}
+
+func TestGetCaseReadsEveryEnvelope(t *testing.T) {
+	t.Parallel()
+	for name, env := range map[string]thalamustest.Envelope{
+		"documented (bare case)": thalamustest.EnvelopeDocumented,
+		"context and case":       thalamustest.EnvelopeContext,
+		"common envelope":        thalamustest.EnvelopeCommon,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv, c := loginServer(t)
+			srv.SetEnvelope(env)
+			cs, err := c.GetCase(context.Background(), thalamustest.BillingCase)
+			require.NoError(t, err)
+			assert.Equal(t, thalamustest.BillingCase, cs.ID)
+			assert.Equal(t, "BILLING", cs.TypeCode)
+			require.Len(t, cs.Comments, 1)
+			assert.Equal(t, "Customer called about order #7014", cs.Comments[0].Description)
+
+			res, err := c.AssignCase(context.Background(), thalamustest.BillingCase, thalamus.ToGroup(thalamustest.BillingGroup))
+			require.NoError(t, err)
+			assert.Equal(t, thalamustest.BillingCase, res.Case.ID)
+			assert.Equal(t, "Billing", string(res.Case.Extra["assignedTo"][1:len(res.Case.Extra["assignedTo"])-1]))
+			if env == thalamustest.EnvelopeCommon {
+				assert.JSONEq(t, `[]`, string(res.Links))
+				assert.JSONEq(t, `[]`, string(res.Activities))
+				assert.JSONEq(t, `{}`, string(res.Errors))
+				assert.Empty(t, res.Context)
+			} else {
+				assert.NotEmpty(t, res.Context)
+			}
+		})
+	}
+}
+
+func TestGetCaseRefusesAnotherCaseOrNoCase(t *testing.T) {
+	t.Parallel()
+	for name, body := range map[string]string{
+		"another case":  `{"id":7,"typeCode":"X"}`,
+		"no case":       `{"context":{}}`,
+		"not an object": `[1,2]`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv, c := newServer(t)
+			srv.Inject(thalamustest.Fault{Method: http.MethodGet, Status: http.StatusOK, Body: body})
+			_, err := c.GetCase(context.Background(), thalamustest.ComplaintCase)
+			assert.ErrorIs(t, err, thalamus.ErrUnexpectedResponse)
+		})
+	}
+}
+
+func TestGetCaseValidatesAndMapsErrors(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	_, err := c.GetCase(context.Background(), 0)
+	assert.ErrorIs(t, err, thalamus.ErrInvalidInput)
+	assert.Empty(t, srv.Requests())
+	_, err = c.GetCase(context.Background(), 999999)
+	assert.ErrorIs(t, err, thalamus.ErrInvalidID)
+	var nilClient *thalamus.Client
+	_, err = nilClient.GetCase(context.Background(), 1)
+	assert.ErrorIs(t, err, thalamus.ErrInvalidInput)
+	assert.ErrorIs(t, nilClient.Login(context.Background()), thalamus.ErrInvalidInput)
+	assert.ErrorIs(t, nilClient.Logout(context.Background()), thalamus.ErrInvalidInput)
+}
+
+// Comments: objects typed, a string still read, and every form written
+// back as it was read.
+func TestCommentsDecodeAndRoundTrip(t *testing.T) {
+	t.Parallel()
+	for name, in := range map[string]string{
+		"objects, number id":    `{"id":1,"comments":[{"id":17,"description":"called back","author":{"name":"Ana"}}]}`,
+		"objects, string id":    `{"id":1,"comments":[{"id":"17","description":"called back"}]}`,
+		"string from old":       `{"id":1,"comments":"called back"}`,
+		"empty array":           `{"id":1,"comments":[]}`,
+		"null":                  `{"id":1,"comments":null}`,
+		"array of strings":      `{"id":1,"comments":["a","b"]}`,
+		"object id of bad kind": `{"id":1,"comments":[{"id":{"x":1},"description":"d"}]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var cs thalamus.Case
+			require.NoError(t, json.Unmarshal([]byte(in), &cs))
+			out, err := json.Marshal(cs)
+			require.NoError(t, err)
+			assert.JSONEq(t, in, string(out))
+		})
+	}
+	var cs thalamus.Case
+	require.NoError(t, json.Unmarshal([]byte(`{"comments":[{"id":17,"description":"called back","author":{"name":"Ana"}}]}`), &cs))
+	require.Len(t, cs.Comments, 1)
+	assert.Equal(t, "17", cs.Comments[0].ID)
+	assert.Equal(t, "called back", cs.Comments[0].Description)
+	assert.JSONEq(t, `{"name":"Ana"}`, string(cs.Comments[0].Extra["author"]))
+
+	require.NoError(t, json.Unmarshal([]byte(`{"comments":"called back"}`), &cs))
+	require.Len(t, cs.Comments, 1)
+	assert.Equal(t, "called back", cs.Comments[0].Description)
+
+	cs.Comments = append(cs.Comments, thalamus.Comment{Description: "second"})
+	out, err := json.Marshal(cs)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"comments":[{"description":"called back"},{"description":"second"}]}`, string(out),
+		"a changed string comment is written as comment objects")
+
+	require.NoError(t, json.Unmarshal([]byte(`{"comments":[{"id":17}]}`), &cs))
+	cs.Comments[0].ID = "18"
+	out, err = json.Marshal(cs)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"comments":[{"id":"18"}]}`, string(out), "a changed id is written as a string")
+}
+
+func FuzzCaseRoundTrip(f *testing.F) {
+	for _, seed := range []string{
+		`{"id":1,"comments":[{"id":17,"description":"d","x":[1]}],"caseData":{"a":1}}`,
+		`{"id":1,"comments":"text","status":"Open"}`,
+		`{"comments":[{"id":"a"},{"id":2}],"resolution":""}`,
+		`{"id":"nope","comments":{"a":1}}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var cs thalamus.Case
+		if json.Unmarshal(data, &cs) != nil {
+			return
+		}
+		var want any
+		if json.Unmarshal(data, &want) != nil {
+			return
+		}
+		if _, ok := want.(map[string]any); !ok {
+			return
+		}
+		out, err := json.Marshal(cs)
+		if err != nil {
+			t.Fatalf("marshal: %v", err)
+		}
+		var got any
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatalf("invalid JSON written: %s", out)
+		}
+		wantJSON, _ := json.Marshal(want)
+		gotJSON, _ := json.Marshal(got)
+		if string(wantJSON) != string(gotJSON) && !duplicateKeys(data) {
+			t.Fatalf("round trip lost data:\n in  %s\n out %s", data, out)
+		}
+	})
+}
+
+// duplicateKeys reports whether data repeats an object key, which no model
+// keeps (the last one wins, as in encoding/json).
+func duplicateKeys(data []byte) bool {
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	var walk func() bool
+	walk = func() bool {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				k, _ := dec.Token()
+				ks, _ := k.(string)
+				if seen[ks] {
+					return true
+				}
+				seen[ks] = true
+				if walk() {
+					return true
+				}
+			}
+			_, _ = dec.Token()
+		case json.Delim('['):
+			for dec.More() {
+				if walk() {
+					return true
+				}
+			}
+			_, _ = dec.Token()
+		}
+		return false
+	}
+	return walk()
+}
