@@ -347,38 +347,21 @@ func (c *Client) changeRole(ctx context.Context, hubID, caseID, roleID, userID i
 			return nil, err
 		}
 	}
-	unlock, err := c.locks.lock(ctx, caseKey{hubID, caseID})
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-
-	cs, err := c.GetCase(ctx, hubID, caseID)
-	if err != nil {
-		return nil, err
-	}
-	role := cs.Role(roleID)
-	if role == nil {
-		return nil, fmt.Errorf("%s: case %d has no role %d: %w", pkg, caseID, roleID, ErrNotFound)
-	}
-	if add {
-		if role.HasUser(userID) {
-			return cs, nil
+	return c.modify(ctx, hubID, caseID, func(cs *Case) error {
+		role := cs.Role(roleID)
+		if role == nil {
+			return fmt.Errorf("%s: case %d has no role %d: %w", pkg, caseID, roleID, ErrNotFound)
 		}
-		role.Users = append(role.Users, RoleUser{ID: userID})
-	} else {
-		kept := role.Users[:0]
-		for _, u := range role.Users {
-			if u.ID != userID {
-				kept = append(kept, u)
-			}
+		switch {
+		case add && role.HasUser(userID), !add && !role.HasUser(userID):
+			return errUnchanged
+		case add:
+			role.Users = append(role.Users, RoleUser{ID: userID})
+		default:
+			role.removeUser(userID)
 		}
-		if len(kept) == len(role.Users) {
-			return cs, nil
-		}
-		role.Users = kept
-	}
-	return c.UpdateCase(ctx, hubID, cs)
+		return nil
+	})
 }
 
 type caseKey struct{ hub, id int64 }

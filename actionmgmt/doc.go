@@ -28,7 +28,30 @@
 // role the case does not have is an error matching ErrNotFound, and nothing
 // is written. Only active users of the program's End User List can be put
 // in a role; the server refuses others with a 400. ListRoles and
-// QueryEndUsers / AllEndUsers find the ids.
+// QueryEndUsers / AllEndUsers find the ids. MoveUser moves a user from one
+// role to another in one GET and one PUT (and writes nothing when the move
+// already happened). ModifyCase is the general form: one read-modify-write
+// under the per-case lock, with a PUT only when your change changed
+// something, and none when it returns an error. A GET that answers another
+// case than the one asked for is an error (ErrUnexpectedResponse) and no
+// PUT follows.
+//
+// # Finding cases
+//
+// QueryCases posts the case list query (POST .../hubs/{hubId}/cases/query):
+// CaseQuery carries top (1 to 100; 0 for the API's default of 20), skip,
+// filters, include, orderBy and orderByAscending, and is checked before
+// sending. The filter objects are passed through as given (json.RawMessage):
+// the how-to documents them and the SDK does not restate their grammar.
+// AllCases pages through every selected case with skip.
+//
+// # Dates
+//
+// Forsta writes case dates in RFC 3339 and role and user dates as
+// "2021-06-04 13:51:04.967-00:00", and a date may be empty or null (no due
+// date). Date decodes all of them without ever failing, writes back the
+// exact text it read, and gives the instant with Time where the text
+// parses.
 //
 // # Nothing is lost
 //

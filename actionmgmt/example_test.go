@@ -86,10 +86,10 @@ func ExampleClient_AssignUser_missingRole() {
 	// true - PUTs sent: 0
 }
 
-// Move a user from one role to another: assign to the new role, then take
-// them out of the old one. Each step is idempotent, so a job that fails
-// half-way can simply run again.
-func Example_moveUser() {
+// Move a user from one role to another in one GET and one PUT. A move that
+// already happened writes nothing, so a job that fails half-way can simply
+// run again.
+func ExampleClient_MoveUser() {
 	srv := actionmgmttest.NewServer()
 	defer srv.Close()
 	ctx := context.Background()
@@ -100,17 +100,57 @@ func Example_moveUser() {
 		log.Fatal(err)
 	}
 	const hub, caseID, from, to, user = 6435, 2009631, 3456, 3457, 8790 // Case Manager -> Watcher
-	if _, err := client.AssignUser(ctx, hub, caseID, actionmgmt.RoleMember{RoleID: to, UserID: user}); err != nil {
-		log.Fatal(err)
-	}
-	cs, err := client.UnassignUser(ctx, hub, caseID, actionmgmt.RoleMember{RoleID: from, UserID: user})
+	cs, err := client.MoveUser(ctx, hub, caseID, from, to, user)
 	switch {
 	case errors.Is(err, actionmgmt.ErrRejected):
 		log.Fatalf("refused: %v", err) // e.g. the user is no longer active
 	case err != nil:
 		log.Fatal(err)
 	}
-	fmt.Println("Case Manager:", len(cs.Role(from).Users), "Watcher:", cs.Role(to).HasUser(user))
+	fmt.Println("Case Manager:", len(cs.Role(from).Users), "Watcher:", cs.Role(to).HasUser(user), "writes:", srv.Puts())
 	// Output:
-	// Case Manager: 0 Watcher: true
+	// Case Manager: 0 Watcher: true writes: 1
+}
+
+// Find the open cases of a hub, oldest first, and give each a Watcher.
+func ExampleClient_AllCases() {
+	srv := actionmgmttest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	client, err := actionmgmt.NewClient(srv.URL, actionmgmt.APIUserTokenSource(ctx, actionmgmt.TokenConfig{
+		TokenURL: srv.TokenURL(), ClientID: actionmgmttest.ClientID, ClientSecret: actionmgmttest.ClientSecret,
+	}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	q := actionmgmt.CaseQuery{Top: 100, OrderBy: "id", OrderByAscending: true}
+	for cs, err := range client.AllCases(ctx, 6435, q) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if cs.IsClosed {
+			continue
+		}
+		_, err := client.ModifyCase(ctx, 6435, cs.ID, func(c *actionmgmt.Case) error {
+			if w := c.Role(3457); w != nil && !w.HasUser(8791) {
+				w.Users = append(w.Users, actionmgmt.RoleUser{ID: 8791})
+			}
+			return nil
+		})
+		if err != nil {
+			log.Fatal(err)
+		}
+		due := "none"
+		if t, ok := cs.DateDue.Time(); ok {
+			due = t.UTC().Format("2006-01-02")
+		}
+		fmt.Println(cs.ID, "due", due)
+	}
+	// Output:
+	// 2009631 due none
+	// 2009632 due none
+	// 2009633 due none
+	// 2009634 due 2021-11-01
+	// 2009635 due 2021-06-04
+	// 2009636 due none
 }

@@ -3,7 +3,12 @@
 //
 // NewServer starts it on loopback with hub 6435: the roles Case Manager
 // (3456) and Watcher (3457), End User List 201 with active and inactive
-// users, and the documentation's example case 2009631. Like the real
+// users, the documentation's example case 2009631, and cases 2009632 to
+// 2009636 (MixedLastCase) whose dates mix the API's formats (RFC 3339,
+// "2021-06-04 13:51:04.967-00:00", empty and null due dates). It answers
+// the case list query (POST .../cases/query) with top/skip paging (top at
+// most 100, default 20) and orderBy; the filter objects are recorded, not
+// applied. A PUT stamps dateModified, as a server would. Like the real
 // service it keeps the last write of a case (no version check), stores every
 // member a client sends (so unknown fields survive), refuses a role user
 // who is not an active member of the hub's End User List with a 400, and
@@ -50,6 +55,20 @@ const (
 	LastGenerated  = int64(8830)
 	InactiveUser   = int64(8795)
 )
+
+// mixedDates are the dateCreated, dateModified and dateDue of the seeded
+// cases after ExampleCase, in the formats the API mixes: RFC 3339 with an
+// offset or Z, "2021-06-04 13:51:04.967-00:00", empty and null (no due date).
+var mixedDates = [][3]string{
+	{`"2021-10-02T00:00:00-07:00"`, `"2021-06-04 13:51:04.967-00:00"`, `""`},
+	{`"2021-10-03T09:30:00Z"`, `"2021-10-03T09:30:00Z"`, `null`},
+	{`"2021-06-04 13:51:04.967-00:00"`, `"2021-06-05 08:00:00.1-00:00"`, `"2021-11-01T00:00:00-07:00"`},
+	{`"2021-10-05T12:00:00.123+02:00"`, `""`, `"2021-06-04 13:51:04.967-00:00"`},
+	{`"2021-10-06T00:00:00-07:00"`, `null`, `""`},
+}
+
+// Seeded cases with mixed date formats: ExampleCase+1 to MixedLastCase.
+const MixedLastCase = ExampleCase + 5
 
 // The credentials the identity endpoint accepts.
 const (
@@ -143,6 +162,12 @@ func NewServer() *Server {
 	}
 	h.lists[List] = users
 	h.cases[ExampleCase] = compact(SeedCase)
+	for i, d := range mixedDates {
+		id := ExampleCase + 1 + int64(i)
+		h.cases[id] = compact(fmt.Appendf(nil, `{"id":%d,"name":"Case %d","workflowId":3536,"isClosed":false,"dateCreated":%s,"dateModified":%s,"dateDue":%s,`+
+			`"listValues":[],"roles":[{"id":%d,"caseId":%d,"name":"Case Manager","users":[]},{"id":%d,"caseId":%d,"name":"Watcher","users":[]}],"links":{}}`,
+			id, id, d[0], d[1], d[2], CaseManager, id, Watcher, id))
+	}
 	s.hubs[Hub] = h
 	s.base = testsrv.New(http.HandlerFunc(s.route))
 	s.URL = s.base.URL
@@ -324,6 +349,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case len(parts) == 5 && parts[0] == "v1" && parts[1] == "actionmanagement" && parts[2] == "hubs" && parts[4] == "roles" && r.Method == http.MethodGet:
 		s.withHub(w, parts[3], func(h *hub, _ int64) { s.roles(w, h) })
+	case len(parts) == 6 && parts[0] == "v1" && parts[1] == "actionmanagement" && parts[2] == "hubs" && parts[4] == "cases" && parts[5] == "query":
+		if r.Method != http.MethodPost {
+			writeError(w, http.StatusMethodNotAllowed, "The requested resource does not support this method.")
+			return
+		}
+		s.withHub(w, parts[3], func(h *hub, _ int64) { s.caseQuery(w, r, h) })
 	case len(parts) == 6 && parts[0] == "v1" && parts[1] == "actionmanagement" && parts[2] == "hubs" && parts[4] == "cases":
 		s.withHub(w, parts[3], func(h *hub, _ int64) { s.caseRoute(w, r, h, parts[5]) })
 	case len(parts) == 7 && parts[0] == "v1" && parts[1] == "hubs" && parts[3] == "enduserlists" && parts[5] == "users" && parts[6] == "query" && r.Method == http.MethodPost:
@@ -431,6 +462,91 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request, h *hub, listText 
 			"email": u.Email, "language": u.Language, "isActive": u.IsActive, "links": map[string]any{}}
 	}
 	testsrv.WriteJSON(w, http.StatusOK, map[string]any{"itemType": "EndUser", "itemCount": len(page), "totalCount": len(match), "items": items})
+}
+
+// caseQuery answers POST .../cases/query as the case list query how-to
+// describes it: top 1..100 (0 or absent: 20; above 100: 400), skip, sorted
+// by orderBy.property (id, name, dateCreated, dateModified or dateDue;
+// default dateCreated) descending unless orderByAscending. Dates sort by
+// their instant; a case without one sorts first. The body's filters are
+// recorded (Requests) and not applied: their semantics are the API's own.
+func (s *Server) caseQuery(w http.ResponseWriter, r *http.Request, h *hub) {
+	var q struct {
+		Filters []json.RawMessage `json:"filters"`
+		Include []string          `json:"include"`
+		OrderBy *struct {
+			Property string `json:"property"`
+		} `json:"orderBy"`
+		OrderByAscending bool `json:"orderByAscending"`
+		Top              *int `json:"top"`
+		Skip             int  `json:"skip"`
+	}
+	if r.ContentLength != 0 {
+		if err := json.NewDecoder(r.Body).Decode(&q); err != nil {
+			writeError(w, http.StatusBadRequest, "The request is invalid.")
+			return
+		}
+	}
+	top := 20
+	if q.Top != nil && *q.Top != 0 {
+		top = *q.Top
+	}
+	if top < 0 || top > 100 || q.Skip < 0 {
+		writeError(w, http.StatusBadRequest, "The request is invalid: top must be at most 100 and skip not negative.")
+		return
+	}
+	prop := "dateCreated"
+	if q.OrderBy != nil && q.OrderBy.Property != "" {
+		prop = q.OrderBy.Property
+	}
+	s.mu.Lock()
+	cases := make([]map[string]json.RawMessage, 0, len(h.cases))
+	for _, raw := range h.cases {
+		var m map[string]json.RawMessage
+		if json.Unmarshal(raw, &m) == nil {
+			cases = append(cases, m)
+		}
+	}
+	s.mu.Unlock()
+	key := func(m map[string]json.RawMessage) (string, float64) {
+		v := m[prop]
+		var str string
+		if json.Unmarshal(v, &str) == nil {
+			if t, ok := parseDate(str); ok {
+				return "", float64(t.UnixNano())
+			}
+			return str, 0
+		}
+		var f float64
+		_ = json.Unmarshal(v, &f)
+		return "", f
+	}
+	id := func(m map[string]json.RawMessage) float64 { var f float64; _ = json.Unmarshal(m["id"], &f); return f }
+	sort.SliceStable(cases, func(i, j int) bool {
+		si, fi := key(cases[i])
+		sj, fj := key(cases[j])
+		less := si < sj || (si == sj && fi < fj) || (si == sj && fi == fj && id(cases[i]) < id(cases[j]))
+		if q.OrderByAscending {
+			return less
+		}
+		return !less && !(si == sj && fi == fj && id(cases[i]) == id(cases[j]))
+	})
+	page := []map[string]json.RawMessage{}
+	if q.Skip < len(cases) {
+		page = cases[q.Skip:min(q.Skip+top, len(cases))]
+	}
+	testsrv.WriteJSON(w, http.StatusOK, map[string]any{"itemType": "CaseListItem", "itemCount": len(page), "totalCount": len(cases), "items": page})
+}
+
+// parseDate reads the API's date formats: RFC 3339 and
+// "2006-01-02 15:04:05.999-07:00".
+func parseDate(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05-07:00"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 func (s *Server) caseRoute(w http.ResponseWriter, r *http.Request, h *hub, idText string) {

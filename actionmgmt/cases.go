@@ -1,0 +1,291 @@
+package actionmgmt
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"strconv"
+
+	"github.com/caseassign/caseassign/internal/core"
+)
+
+// MaxCasePageSize is the largest CaseQuery.Top the API accepts (a larger
+// one is answered 400); DefaultCasePageSize is what the API uses for 0.
+const (
+	MaxCasePageSize     = 100
+	DefaultCasePageSize = 20
+)
+
+// CaseQuery selects, sorts and pages the cases of a hub, as the case list
+// query how-to describes its request body. The zero value asks for the
+// API's defaults: the first 20 cases, newest first.
+type CaseQuery struct {
+	// Top is the page size, 1 to MaxCasePageSize; 0 means the API's
+	// default (DefaultCasePageSize). Skip is how many cases to skip.
+	Top, Skip int
+	// Filters are the query's filter objects, sent as given in "filters".
+	// Their shape is the API's (see the case list query how-to); each must
+	// be a JSON object. Empty means no filter.
+	Filters []json.RawMessage
+	// Include names the case properties to return; empty means all.
+	Include []string
+	// OrderBy names the property to sort by ("id", "dateCreated",
+	// "dateDue", ...); empty means the API's default (dateCreated).
+	// OrderByAscending sorts ascending instead of descending.
+	OrderBy          string
+	OrderByAscending bool
+}
+
+// caseQueryBody is the wire form of a CaseQuery.
+type caseQueryBody struct {
+	Filters          []json.RawMessage `json:"filters,omitempty"`
+	Include          []string          `json:"include,omitempty"`
+	OrderBy          *orderBy          `json:"orderBy,omitempty"`
+	OrderByAscending bool              `json:"orderByAscending"`
+	Top              int               `json:"top,omitempty"`
+	Skip             int               `json:"skip"`
+}
+
+type orderBy struct {
+	Property string `json:"property"`
+}
+
+func (q *CaseQuery) valid() error {
+	switch {
+	case q.Top < 0 || q.Top > MaxCasePageSize:
+		return invalid("q.Top", fmt.Sprintf("must be 0 (the default) to %d", MaxCasePageSize))
+	case q.Skip < 0:
+		return invalid("q.Skip", "must not be negative")
+	}
+	for i, f := range q.Filters {
+		if !json.Valid(f) || bytes.TrimSpace(f)[0] != '{' {
+			return invalid("q.Filters["+strconv.Itoa(i)+"]", "must be a JSON object")
+		}
+	}
+	for i, p := range q.Include {
+		if p == "" {
+			return invalid("q.Include["+strconv.Itoa(i)+"]", "is empty")
+		}
+	}
+	return nil
+}
+
+func (q *CaseQuery) body() caseQueryBody {
+	b := caseQueryBody{Filters: q.Filters, Include: q.Include, OrderByAscending: q.OrderByAscending, Top: q.Top, Skip: q.Skip}
+	if q.OrderBy != "" {
+		b.OrderBy = &orderBy{Property: q.OrderBy}
+	}
+	return b
+}
+
+// CasePage is one page of a case query.
+type CasePage struct {
+	ItemType   string // "CaseListItem"
+	ItemCount  int    // cases on this page
+	TotalCount int    // cases the query selects, on every page
+	// Items are the cases, each kept loss-free like a Case from GetCase.
+	Items []Case
+}
+
+type casePageWire struct {
+	ItemType   string `json:"itemType"`
+	ItemCount  int    `json:"itemCount"`
+	TotalCount int    `json:"totalCount"`
+	Items      []Case `json:"items"`
+}
+
+// QueryCases returns one page of a hub's cases:
+// POST /v1/actionmanagement/hubs/{hubID}/cases/query. q is checked before
+// anything is sent (Top 0 to 100, Skip not negative, each filter a JSON
+// object).
+func (c *Client) QueryCases(ctx context.Context, hubID int64, q CaseQuery) (*CasePage, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := positive("hubID", hubID); err != nil {
+		return nil, err
+	}
+	if err := q.valid(); err != nil {
+		return nil, err
+	}
+	r, err := c.core.JSONRequest(http.MethodPost, hubPath(hubID, "cases", "query"), q.body())
+	if err != nil {
+		return nil, err
+	}
+	return core.Call(ctx, c.core, r, func(body []byte) (*CasePage, error) {
+		var w casePageWire
+		if err := json.Unmarshal(body, &w); err != nil {
+			return nil, err
+		}
+		return &CasePage{ItemType: w.ItemType, ItemCount: w.ItemCount, TotalCount: w.TotalCount, Items: w.Items}, nil
+	})
+}
+
+// AllCases iterates over every case the query selects, page after page
+// (skip advancing by the cases received), until totalCount cases were seen
+// or a page comes back short. It copies q and stops requesting as soon as
+// the loop stops. q is checked before the first request; an error ends the
+// iteration after being yielded once. A server that sends the same page
+// twice, or more than MaxPages pages, ends it with an error matching
+// ErrUnexpectedResponse.
+func (c *Client) AllCases(ctx context.Context, hubID int64, q CaseQuery) iter.Seq2[*Case, error] {
+	q.Filters = append([]json.RawMessage(nil), q.Filters...)
+	q.Include = append([]string(nil), q.Include...)
+	return func(yield func(*Case, error) bool) {
+		page := q
+		size := page.Top
+		if size == 0 {
+			size = DefaultCasePageSize
+		}
+		guard := core.NewPager(pkg, MaxPages)
+		var key []byte
+		for {
+			if err := guard.Next(""); err != nil {
+				yield(nil, err)
+				return
+			}
+			p, err := c.QueryCases(ctx, hubID, page)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			key = key[:0]
+			for i := range p.Items {
+				key = strconv.AppendInt(key, p.Items[i].ID, 10)
+				key = append(key, ',')
+			}
+			if err := guard.Seen(string(key)); err != nil {
+				yield(nil, err)
+				return
+			}
+			for i := range p.Items {
+				if !yield(&p.Items[i], nil) {
+					return
+				}
+			}
+			if len(p.Items) < size || (p.TotalCount > 0 && page.Skip+len(p.Items) >= p.TotalCount) {
+				return
+			}
+			page.Skip += len(p.Items)
+		}
+	}
+}
+
+// ModifyCase is one read-modify-write of a case under the client's per-case
+// lock: it reads the case (GET), lets change edit it, and writes it back
+// (PUT) only if change changed something, returning the case the server
+// answers (or the case as read, when nothing changed). An error from change
+// aborts with no PUT and is returned as is. change must not change the
+// case's ID.
+//
+// Calls on the same case through one Client (ModifyCase, MoveUser,
+// AssignUser, UnassignUser) never interleave, so none of their changes is
+// lost; writers outside this Client can still race with it: the API has no
+// version check.
+func (c *Client) ModifyCase(ctx context.Context, hubID, caseID int64, change func(*Case) error) (*Case, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
+	if change == nil {
+		return nil, invalid("change", "a function is required")
+	}
+	if err := positive("hubID", hubID); err != nil {
+		return nil, err
+	}
+	if err := positive("caseID", caseID); err != nil {
+		return nil, err
+	}
+	return c.modify(ctx, hubID, caseID, change)
+}
+
+// errUnchanged tells modify that change left the case as it was.
+var errUnchanged = errors.New("unchanged")
+
+func (c *Client) modify(ctx context.Context, hubID, caseID int64, change func(*Case) error) (*Case, error) {
+	unlock, err := c.locks.lock(ctx, caseKey{hubID, caseID})
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	cs, err := c.GetCase(ctx, hubID, caseID)
+	if err != nil {
+		return nil, err
+	}
+	before, err := cs.appendJSON(nil)
+	if err != nil {
+		return nil, invalid("case", err.Error())
+	}
+	if err := change(cs); err != nil {
+		if errors.Is(err, errUnchanged) {
+			return cs, nil
+		}
+		return nil, err
+	}
+	if cs.ID != caseID {
+		return nil, invalid("change", "must not change the case's ID")
+	}
+	after, err := cs.appendJSON(nil)
+	if err != nil {
+		return nil, invalid("case", err.Error())
+	}
+	if bytes.Equal(before, after) {
+		return cs, nil
+	}
+	return c.UpdateCase(ctx, hubID, cs)
+}
+
+// MoveUser moves a user from one role of a case to another in one GET and
+// one PUT, under the per-case lock: afterwards the user is in toRoleID and
+// not in fromRoleID. When that already holds, nothing is written, so
+// retrying a MoveUser is safe. A role the case lacks is an error matching
+// ErrNotFound, and nothing is written.
+func (c *Client) MoveUser(ctx context.Context, hubID, caseID, fromRoleID, toRoleID, userID int64) (*Case, error) {
+	if err := c.ready(ctx); err != nil {
+		return nil, err
+	}
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{{"hubID", hubID}, {"caseID", caseID}, {"fromRoleID", fromRoleID}, {"toRoleID", toRoleID}, {"userID", userID}} {
+		if err := positive(f.name, f.v); err != nil {
+			return nil, err
+		}
+	}
+	if fromRoleID == toRoleID {
+		return nil, invalid("toRoleID", "is the same role as fromRoleID")
+	}
+	return c.modify(ctx, hubID, caseID, func(cs *Case) error {
+		from, to := cs.Role(fromRoleID), cs.Role(toRoleID)
+		for _, r := range []struct {
+			id   int64
+			role *CaseRole
+		}{{fromRoleID, from}, {toRoleID, to}} {
+			if r.role == nil {
+				return fmt.Errorf("%s: case %d has no role %d: %w", pkg, caseID, r.id, ErrNotFound)
+			}
+		}
+		from.removeUser(userID)
+		if !to.HasUser(userID) {
+			to.Users = append(to.Users, RoleUser{ID: userID})
+		}
+		return nil
+	})
+}
+
+// removeUser drops userID from the role; it reports whether it was there.
+func (r *CaseRole) removeUser(userID int64) bool {
+	kept := r.Users[:0]
+	for _, u := range r.Users {
+		if u.ID != userID {
+			kept = append(kept, u)
+		}
+	}
+	removed := len(kept) != len(r.Users)
+	r.Users = kept
+	return removed
+}
