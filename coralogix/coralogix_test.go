@@ -1,11 +1,13 @@
 package coralogix_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -278,6 +280,53 @@ func TestCaseKeepsUnknownMembersAndToleratesOddValues(t *testing.T) {
 	assert.Contains(t, string(out), `"newTopLevel":{"a":[1,2]}`)
 	assert.Contains(t, string(out), `"duration":""`)
 	assert.Contains(t, string(out), `"createTime":"2025-01-02T03:04:05.123456+02:00"`)
+}
+
+// Unknown members below the top level, and one-of variants the SDK does not
+// know, survive a decode and encode verbatim.
+func TestCaseKeepsUnknownMembersAtEveryDepth(t *testing.T) {
+	t.Parallel()
+	in := `{"id":"x","title":"t","status":"CASE_STATUS_ACTIVE","priority":"CASE_PRIORITY_P2","category":"CASE_CATEGORY_SECURITY",
+		"createTime":"2025-01-02T03:04:05Z","state":{"phase":"triage"},"description":"new in v2",
+		"assignee":{"userId":"` + user + `","displayName":"Ana","team":{"id":7}},
+		"labels":[{"key":"env","value":"prod","source":"alert"}],
+		"groupings":[{"key":"svc","value":"api"}],
+		"impactedEntities":[{"apmService":{"name":"api","language":"go","version":"1.2"}},{"k8sPod":{"name":"p-1","ns":"prod"}}],
+		"caseIndicators":{"alertIndicators":[{"alertId":"a","alertVersions":["1"],"latestAlertVersion":"1","permutations":[],
+			"suppression":{"muteWindow":{"until":"2025-01-03T00:00:00Z"},"suppressedTime":"2025-01-02T03:04:05Z"},"extraAlertField":true}],
+			"newIndicators":[{"x":1}]},
+		"kpiBreaches":{"breachedKpis":[{"id":"k","kpiType":"KPI_TYPE_TTA","slo":{"target":"5m"}}],"summary":"1 breach"},
+		"ollyAnalysis":{"status":"OLLY_ANALYSIS_STATUS_COMPLETED","payload":{"rootCause":"db","evidence":["e1"]}},
+		"priorityDetails":{"system":"CASE_PRIORITY_P2","reason":"rule"},
+		"resolutionDetails":{"reason":"fixed","resolvedBy":{"githubApp":{"installation":9}},"note":"n"}}`
+	var cs coralogix.Case
+	require.NoError(t, json.Unmarshal([]byte(in), &cs))
+	require.NotNil(t, cs.Assignee)
+	assert.Equal(t, user, cs.Assignee.UserID)
+	require.Len(t, cs.ImpactedEntities, 2)
+	assert.Nil(t, cs.ImpactedEntities[1].APMService, "an unknown variant sets no known pointer")
+	out, err := json.Marshal(cs)
+	require.NoError(t, err)
+	assertSameJSON(t, []byte(in), out)
+	assert.Contains(t, string(out), `{"k8sPod":{"name":"p-1","ns":"prod"}}`, "the unknown variant, verbatim, not {}")
+	assert.Contains(t, string(out), `"githubApp":{"installation":9}`)
+
+	// A value the caller changes is written as changed; extras of the same
+	// object stay, and a removed member is not brought back.
+	cs.Assignee.UserID = "11111111-2222-3333-4444-555555555555"
+	cs.ResolutionDetails = nil
+	out, err = json.Marshal(cs)
+	require.NoError(t, err)
+	assert.Contains(t, string(out), `"userId":"11111111-2222-3333-4444-555555555555"`)
+	assert.Contains(t, string(out), `"displayName":"Ana"`)
+	assert.NotContains(t, string(out), "resolutionDetails")
+
+	// The same holds for cases from the client's own decoding path.
+	var page coralogix.ListCasesResponse
+	require.NoError(t, json.Unmarshal([]byte(`{"cases":[`+in+`,`+in+`]}`), &page))
+	out, err = json.Marshal(page.Cases[1])
+	require.NoError(t, err)
+	assertSameJSON(t, []byte(in), out)
 }
 
 func TestValidationSendsNothing(t *testing.T) {
@@ -764,7 +813,123 @@ func FuzzDecodeCase(f *testing.F) {
 		if err := json.Unmarshal(out, &again); err != nil {
 			t.Fatalf("an encoded case does not decode: %v\n%s", err, out)
 		}
+		if dupKeys(data) {
+			return // a repeated key keeps its last value, as in encoding/json
+		}
+		var w, g any
+		if json.Unmarshal(data, &w) != nil || json.Unmarshal(out, &g) != nil {
+			t.Fatalf("invalid JSON: %s", out)
+		}
+		if msg := keptIn(normalize(w), normalize(g), "$"); msg != "" {
+			t.Fatalf("%s:\n in  %s\n out %s", msg, data, out)
+		}
 	})
+}
+
+// keptIn checks that out holds every member of in with an equal value, at
+// every depth; out may add members only with zero values (the typed fields
+// encoding/json writes for absent members).
+func keptIn(in, out any, at string) string {
+	switch x := in.(type) {
+	case map[string]any:
+		y, ok := out.(map[string]any)
+		if !ok {
+			return at + " is no longer an object"
+		}
+		for k, v := range x {
+			ov, has := y[k]
+			for yk, yv := range y {
+				if !has && strings.EqualFold(yk, k) { // encoding/json matches names case-insensitively
+					ov, has = yv, true
+				}
+			}
+			if !has {
+				return at + "." + k + " was lost"
+			}
+			if msg := keptIn(v, ov, at+"."+k); msg != "" {
+				return msg
+			}
+		}
+		for k, v := range y {
+			has := false
+			for xk := range x {
+				has = has || strings.EqualFold(xk, k)
+			}
+			if !has && !isEmptyJSON(v) {
+				return at + "." + k + " was invented"
+			}
+		}
+	case []any:
+		y, ok := out.([]any)
+		if !ok || len(x) != len(y) {
+			return at + " changed length or kind"
+		}
+		for i := range x {
+			if msg := keptIn(x[i], y[i], fmt.Sprintf("%s[%d]", at, i)); msg != "" {
+				return msg
+			}
+		}
+	default:
+		if !reflect.DeepEqual(in, out) {
+			return fmt.Sprintf("%s changed from %v to %v", at, in, out)
+		}
+	}
+	return ""
+}
+
+func isEmptyJSON(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	case string:
+		return x == ""
+	case bool:
+		return !x
+	case float64:
+		return x == 0
+	}
+	return false
+}
+
+// dupKeys reports whether any object in data repeats a key.
+func dupKeys(data []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var walk func() bool
+	walk = func() bool {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				k, _ := dec.Token()
+				ks, _ := k.(string)
+				if seen[strings.ToLower(ks)] {
+					return true
+				}
+				seen[strings.ToLower(ks)] = true
+				if walk() {
+					return true
+				}
+			}
+			_, _ = dec.Token()
+		case json.Delim('['):
+			for dec.More() {
+				if walk() {
+					return true
+				}
+			}
+			_, _ = dec.Token()
+		}
+		return false
+	}
+	return walk()
 }
 
 // TestUpperCaseUUIDsAreSentLowerCased: the API wants lower-case UUIDs; the

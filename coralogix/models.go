@@ -2,6 +2,7 @@ package coralogix
 
 import (
 	"encoding/json"
+	"reflect"
 	"time"
 
 	"github.com/caseassign/caseassign/internal/jsonx"
@@ -197,27 +198,41 @@ type Case struct {
 
 	// Extra holds the members of the case object the SDK does not model.
 	Extra map[string]json.RawMessage `json:"-"`
+
+	// raw is the case object as the server sent it: MarshalJSON takes the
+	// members below the top level that the typed fields cannot hold from it.
+	raw []byte
 }
 
 type caseFields Case
 
-// UnmarshalJSON decodes a case and keeps the members the SDK does not model.
+var caseType = reflect.TypeFor[caseFields]()
+
+// UnmarshalJSON decodes a case and keeps the members the SDK does not model,
+// at every depth.
 func (c *Case) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, (*caseFields)(c)); err != nil {
 		return err
 	}
 	extra, err := jsonx.Unknown(data, jsonx.Known[caseFields]())
 	c.Extra = extra
+	c.raw = append([]byte(nil), data...)
 	return err
 }
 
-// MarshalJSON encodes the case with the members kept in Extra.
+// MarshalJSON encodes the case with the members kept in Extra and, in every
+// nested object (assignee, indicators, KPI breaches, impacted entities,
+// resolution details, ...), the members the server sent that the SDK does
+// not model, one-of variants it does not know included, verbatim.
 func (c Case) MarshalJSON() ([]byte, error) {
 	b, err := json.Marshal(caseFields(c))
 	if err != nil {
 		return nil, err
 	}
-	return jsonx.Merge(b, c.Extra)
+	if b, err = jsonx.Merge(b, c.Extra); err != nil {
+		return nil, err
+	}
+	return jsonx.Overlay(b, c.raw, caseType), nil
 }
 
 // KeyValue is a label or grouping.
@@ -463,11 +478,21 @@ func withExtra(body []byte, field string, decoded []caseFields) ([]Case, error) 
 	known := jsonx.Known[caseFields]()
 	if raw[0] == '{' { // value spans start at the value, never at whitespace
 		out[0].Extra, err = jsonx.Unknown(raw, known)
+		out[0].raw = raw // body is the client's own copy: no need to copy again
 		return out, err
 	}
 	extras, err := jsonx.UnknownEach(raw, known)
 	for i := range min(len(extras), len(out)) {
 		out[i].Extra = extras[i]
+	}
+	i := 0
+	if err == nil {
+		err = jsonx.Elements(raw, func(_ int, el []byte) {
+			if i < len(out) {
+				out[i].raw = el
+			}
+			i++
+		})
 	}
 	return out, err
 }
