@@ -2,7 +2,12 @@
 // the spirit of net/http/httptest.
 //
 // NewServer starts it on loopback, seeded with the case of Coralogix's own
-// documentation sample and a few more. It serves the assignment family
+// documentation sample and a few more. Every case it answers is valid
+// against Coralogix's published OpenAPI document (required members present,
+// enums and patterns respected): the sample, which lacks a status, priority
+// and category and has "duration": "", is completed (see AddCase), and it
+// stays available byte for byte as SeedAssignResponse, a decoding fixture
+// for your tests. It serves the assignment family
 // (bulk and single assign and unassign, get, list) under /mgmt/openapi/5
 // with the API's rules: Bearer authentication, 1..1000 ids matching the
 // case id pattern, lower-case UUID user ids, JSON {"code","message"} errors,
@@ -71,7 +76,6 @@ type Server struct {
 	order    []string // case ids in creation order
 	cases    map[string]*coralogix.Case
 	byRead   map[string]string
-	seedBody []byte
 	clock    func() time.Time
 
 	generated int
@@ -93,7 +97,7 @@ func NewServer() *Server {
 		panic("coralogixtest: bad embedded seed: " + err.Error())
 	}
 	for _, c := range seed.Cases {
-		s.AddCase(c) // exactly as documented: the sample has no status, priority or category
+		s.AddCase(specValidSeed(c))
 	}
 	created := time.Date(2025, 9, 22, 12, 0, 0, 0, time.UTC)
 	for i, title := range []string{"Checkout latency above SLO", "Login error rate spike", "Disk pressure on ingest-3", "Certificate expires in 7 days"} {
@@ -111,13 +115,17 @@ func NewServer() *Server {
 			ImpactedEntities: []coralogix.ImpactedEntity{},
 		})
 	}
-	s.seedBody = SeedAssignResponse
 	s.base = testsrv.New(http.HandlerFunc(s.route))
 	s.URL = s.base.URL
 	return s
 }
 
-// AddCase stores c (replacing a case with the same id).
+// AddCase stores c (replacing a case with the same id). The server answers
+// only what the Coralogix spec allows, so the members the spec requires
+// and c leaves empty are filled in: status CASE_STATUS_ACTIVE, priority
+// CASE_PRIORITY_P3, category CASE_CATEGORY_AVAILABILITY, the server's time
+// as createTime, and empty (not null) labels, groupings and impacted
+// entities.
 func (s *Server) AddCase(c coralogix.Case) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -125,13 +133,77 @@ func (s *Server) AddCase(c coralogix.Case) {
 		s.order = append(s.order, c.ID)
 	}
 	cp := c
+	s.specValid(&cp)
 	s.cases[c.ID] = &cp
 	if c.ReadableID != "" {
 		s.byRead[c.ReadableID] = c.ID
 	}
-	if c.ID == SeedCaseID {
-		s.seedBody = nil
+}
+
+// specValid fills the members the spec requires of a Case.
+func (s *Server) specValid(c *coralogix.Case) {
+	if c.Status == "" {
+		c.Status = coralogix.CaseStatusActive
 	}
+	if c.Priority == "" {
+		c.Priority = coralogix.CasePriorityP3
+	}
+	if c.Category == "" {
+		c.Category = coralogix.CaseCategoryAvailability
+	}
+	if c.CreateTime.IsZero() {
+		c.CreateTime = s.clock().UTC().Truncate(time.Millisecond)
+	}
+	if c.Labels == nil {
+		c.Labels = []coralogix.KeyValue{}
+	}
+	if c.Groupings == nil {
+		c.Groupings = []coralogix.KeyValue{}
+	}
+	if c.ImpactedEntities == nil {
+		c.ImpactedEntities = []coralogix.ImpactedEntity{}
+	}
+	if c.Duration != nil && *c.Duration == "" {
+		c.Duration = nil
+	}
+}
+
+// specValidSeed is the documentation sample's case with what the spec
+// requires and the sample lacks: a status, priority and category, a
+// duration of digits (the sample has ""), the priority, grouping type and
+// state of its alert indicator, the priority of its Prometheus indicator
+// and alert, and the type, case priority and status of its KPI breach. SeedAssignResponse stays the sample,
+// byte for byte, as a decoding fixture.
+func specValidSeed(c coralogix.Case) coralogix.Case {
+	c.Status = coralogix.CaseStatusResolved // the sample carries resolution details
+	c.Priority = coralogix.CasePriorityP2
+	c.Category = coralogix.CaseCategoryAvailability
+	d := "2700000" // 10:30 to 11:15, in milliseconds
+	c.Duration = &d
+	if c.CaseIndicators != nil {
+		for i := range c.CaseIndicators.AlertIndicators {
+			a := &c.CaseIndicators.AlertIndicators[i]
+			a.Priority = coralogix.IndicatorPriorityP2
+			a.GroupingType = coralogix.GroupingTypeNone
+			a.State = coralogix.IndicatorStateResolved
+		}
+		for i := range c.CaseIndicators.PrometheusAlertIndicators {
+			p := &c.CaseIndicators.PrometheusAlertIndicators[i]
+			p.Priority = coralogix.IndicatorPriorityP2
+			for j := range p.Alerts {
+				p.Alerts[j].Priority = coralogix.IndicatorPriorityP2
+			}
+		}
+	}
+	if c.KPIBreaches != nil {
+		for i := range c.KPIBreaches.BreachedKPIs {
+			k := &c.KPIBreaches.BreachedKPIs[i]
+			k.KPIType = coralogix.KPITypeTimeToResolve
+			k.CasePriority = coralogix.KPIPriorityP2
+			k.BreachStatus = coralogix.BreachStatusBreached
+		}
+	}
+	return c
 }
 
 // AddCases stores n generated unassigned cases with readable ids
@@ -303,7 +375,6 @@ func (s *Server) apply(cases []*coralogix.Case, userID string) []coralogix.Case 
 			}
 			s.events.Add(Event{Op: op, CaseID: c.ID, UserID: userID})
 			c.UpdateTime = now
-			s.seedBody = nil
 		}
 		out[i] = *c
 	}
@@ -311,13 +382,6 @@ func (s *Server) apply(cases []*coralogix.Case, userID string) []coralogix.Case 
 }
 
 func (s *Server) respondCases(w http.ResponseWriter, cases []coralogix.Case) {
-	if s.seedBody != nil && len(cases) == 1 && cases[0].ID == SeedCaseID {
-		// Untouched seed: answer with the documentation sample byte for byte.
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", strconv.Itoa(len(s.seedBody)))
-		_, _ = w.Write(s.seedBody)
-		return
-	}
 	testsrv.WriteJSON(w, http.StatusOK, map[string]any{"cases": cases})
 }
 
