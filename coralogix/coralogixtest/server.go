@@ -72,11 +72,11 @@ type Server struct {
 	// APIKey is the only key the server accepts.
 	APIKey string
 
-	mu       sync.Mutex
-	order    []string // case ids in creation order
-	cases    map[string]*coralogix.Case
-	byRead   map[string]string
-	clock    func() time.Time
+	mu     sync.Mutex
+	order  []string // case ids in creation order
+	cases  map[string]*coralogix.Case
+	byRead map[string]string
+	clock  func() time.Time
 
 	generated int
 }
