@@ -4,10 +4,11 @@ import (
 	"context"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/caseassign/caseassign/coralogix"
 	"github.com/caseassign/caseassign/coralogix/coralogixtest"
+	"github.com/caseassign/caseassign/rootly"
+	"github.com/caseassign/caseassign/rootly/rootlytest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -53,5 +54,35 @@ func TestCoralogixTestServerAnswersTheSpec(t *testing.T) {
 	assert.Error(t, err)
 
 	check.report(t, 10)
-	_ = time.Second
+}
+
+// TestRootlyTestServerAnswersTheSpec does the same for rootlytest against
+// Rootly's whole published swagger.
+func TestRootlyTestServerAnswersTheSpec(t *testing.T) {
+	t.Parallel()
+	srv := rootlytest.Start(t)
+	check := newSpecCheck(t, rootlySpec, srv.URL, "")
+	c, err := rootly.NewClient(srv.Token, rootly.WithBaseURL(srv.URL),
+		rootly.WithHTTPClient(&http.Client{Transport: check}), rootly.WithRetryMax(0))
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = c.GetIncident(ctx, rootlytest.SeedIncident)
+	assert.NoError(t, err)
+	_, err = c.AssignRoleToUser(ctx, rootlytest.FirstExtraIncident, rootly.AssignRoleRequest{UserID: rootlytest.SeedUser, IncidentRoleID: rootlytest.ScribeRole})
+	assert.NoError(t, err)
+	_, err = c.AssignRoleToUser(ctx, rootlytest.SeedIncident, rootly.AssignRoleRequest{UserID: rootlytest.Creator, IncidentRoleID: rootlytest.CommanderRole})
+	assert.NoError(t, err)
+	_, err = c.UnassignRoleFromUser(ctx, rootlytest.FirstExtraIncident, rootly.AssignRoleRequest{UserID: rootlytest.SeedUser, IncidentRoleID: rootlytest.ScribeRole})
+	assert.NoError(t, err)
+	for _, err := range c.AllIncidentRoles(ctx, &rootly.ListIncidentRolesOptions{ListOptions: rootly.ListOptions{PageSize: 10}}) {
+		require.NoError(t, err)
+	}
+	for _, err := range c.AllUsers(ctx, &rootly.ListUsersOptions{ListOptions: rootly.ListOptions{PageSize: 20}}) {
+		require.NoError(t, err)
+	}
+	_, err = c.AssignRoleByEmail(ctx, rootlytest.FirstExtraIncident, rootly.AssignRoleByEmailRequest{Email: rootlytest.CreatorEmail, RoleSlug: "commander"})
+	assert.NoError(t, err)
+	_, err = c.GetIncident(ctx, "0e000000-0000-4000-8000-000000000404")
+	assert.ErrorIs(t, err, rootly.ErrNotFound)
+	check.report(t, 10)
 }
