@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/caseassign/caseassign/internal/jsonx"
 	"time"
 
 	"github.com/google/jsonapi"
@@ -139,6 +140,8 @@ type incidentAttrs struct {
 	ClosedBy                    *nested[userAttrs]     `json:"closed_by"`
 	CancelledBy                 *nested[userAttrs]     `json:"cancelled_by"`
 	Severity                    *nested[severityAttrs] `json:"severity"`
+	Services                    []nested[namedAttrs]   `json:"services"`
+	Groups                      []nested[namedAttrs]   `json:"groups"`
 	MitigationMessage           string                 `json:"mitigation_message"`
 	ResolutionMessage           string                 `json:"resolution_message"`
 	CancellationMessage         string                 `json:"cancellation_message"`
@@ -158,6 +161,12 @@ type incidentAttrs struct {
 	CancelledAt                 time.Time              `json:"cancelled_at"`
 	CreatedAt                   time.Time              `json:"created_at"`
 	UpdatedAt                   time.Time              `json:"updated_at"`
+}
+
+// namedAttrs are the attributes of a service or team that the models type.
+type namedAttrs struct {
+	Name string `json:"name"`
+	Slug string `json:"slug"`
 }
 
 type assignmentAttrs struct {
@@ -198,6 +207,34 @@ type listDocument[A any] struct {
 	Data  []resource[A] `json:"data"`
 	Links *linksWire    `json:"links"`
 	Meta  *metaWire     `json:"meta"`
+}
+
+// rawAt follows member names from raw down into nested objects and returns
+// the value found there, nil when a member is missing. It only scans: the
+// result is a slice of raw.
+func rawAt(raw []byte, names ...string) []byte {
+	for _, n := range names {
+		if jsonx.Kind(raw) != '{' {
+			return nil
+		}
+		v, ok, err := jsonx.Member(raw, n)
+		if err != nil || !ok {
+			return nil
+		}
+		raw = v
+	}
+	return raw
+}
+
+// elementsOf returns the elements of the JSON array raw (nil when raw is
+// not an array).
+func elementsOf(raw []byte) [][]byte {
+	if jsonx.Kind(raw) != '[' {
+		return nil
+	}
+	var out [][]byte
+	_ = jsonx.Elements(raw, func(_ int, el []byte) { out = append(out, el) })
+	return out
 }
 
 // optTime is nil for a zero (null or absent) time.
@@ -261,12 +298,19 @@ func decodeIncident(body []byte) (*Incident, error) {
 	if doc.Data == nil {
 		return nil, errors.New("no primary data")
 	}
-	if err := checkType("data", "incidents", doc.Data.Type); err != nil {
+	return incidentFrom(doc.Data, doc.Included, elementsOf(rawAt(body, "included")), rawAt(body, "data"))
+}
+
+// incidentFrom types one incident resource; included and includedRaws are
+// the document's included resources, decoded and as sent, and data is the
+// resource object as sent.
+func incidentFrom(r *resource[incidentAttrs], included []included, includedRaws [][]byte, data []byte) (*Incident, error) {
+	if err := checkType("data", "incidents", r.Type); err != nil {
 		return nil, err
 	}
-	a := &doc.Data.Attributes
+	a := &r.Attributes
 	inc := &Incident{
-		ID: doc.Data.ID, SequentialID: a.SequentialID, Title: a.Title, Slug: a.Slug, Kind: a.Kind, Status: a.Status,
+		ID: r.ID, SequentialID: a.SequentialID, Title: a.Title, Slug: a.Slug, Kind: a.Kind, Status: a.Status,
 		Private: a.Private, Summary: a.Summary, Source: a.Source, URL: a.URL, ShortURL: a.ShortURL,
 		ParentIncidentID: a.ParentIncidentID, PublicTitle: a.PublicTitle, Labels: a.Labels,
 		MitigationMessage: a.MitigationMessage, ResolutionMessage: a.ResolutionMessage,
@@ -301,17 +345,75 @@ func decodeIncident(body []byte) (*Incident, error) {
 			Color: sa.Color, Position: sa.Position, CreatedAt: sa.CreatedAt, UpdatedAt: sa.UpdatedAt,
 		}
 	}
-	if inc.Roles, err = resolveRoles(doc.Data.Relationships, doc.Included); err != nil {
+	if inc.Roles, err = resolveRoles(r.Relationships, included, includedRaws); err != nil {
+		return nil, err
+	}
+	if err := incidentRaw(inc, a, data); err != nil {
 		return nil, err
 	}
 	return inc, nil
+}
+
+// incidentRaw keeps the resource objects as sent: the incident's, and those
+// of its nested users, severity, services and teams; it also types the
+// services and teams.
+func incidentRaw(inc *Incident, a *incidentAttrs, data []byte) error {
+	inc.Raw = data
+	attrs := rawAt(data, "attributes")
+	for _, p := range []struct {
+		u    *User
+		name string
+	}{
+		{inc.User, "user"}, {inc.StartedBy, "started_by"}, {inc.InTriageBy, "in_triage_by"}, {inc.MitigatedBy, "mitigated_by"},
+		{inc.ResolvedBy, "resolved_by"}, {inc.ClosedBy, "closed_by"}, {inc.CancelledBy, "cancelled_by"},
+	} {
+		if p.u != nil {
+			p.u.Raw = rawAt(attrs, p.name, "data")
+		}
+	}
+	if inc.Severity != nil {
+		inc.Severity.Raw = rawAt(attrs, "severity", "data")
+	}
+	var err error
+	if inc.Services, err = named(a.Services, elementsOf(rawAt(attrs, "services")), "services", func(id, name, slug string, raw []byte) *Service {
+		return &Service{ID: id, Name: name, Slug: slug, Raw: raw}
+	}); err != nil {
+		return err
+	}
+	inc.Teams, err = named(a.Groups, elementsOf(rawAt(attrs, "groups")), "groups", func(id, name, slug string, raw []byte) *Team {
+		return &Team{ID: id, Name: name, Slug: slug, Raw: raw}
+	})
+	return err
+}
+
+// named types the {"data": resource} items of a services or groups
+// attribute; raws are the same items as sent.
+func named[T any](items []nested[namedAttrs], raws [][]byte, typ string, mk func(id, name, slug string, raw []byte) *T) ([]*T, error) {
+	if len(items) == 0 {
+		return nil, nil
+	}
+	out := make([]*T, 0, len(items))
+	for i, it := range items {
+		if it.Data == nil {
+			continue
+		}
+		if err := checkType(typ, typ, it.Data.Type); err != nil {
+			return nil, err
+		}
+		var raw []byte
+		if i < len(raws) {
+			raw = rawAt(raws[i], "data")
+		}
+		out = append(out, mk(it.Data.ID, it.Data.Attributes.Name, it.Data.Attributes.Slug, raw))
+	}
+	return out, nil
 }
 
 // resolveRoles follows the roles relationship into the included
 // incident_role_assignments; without the relationship, every included
 // assignment counts, in order. An assignment that was not included keeps
 // only its id.
-func resolveRoles(rel relationships, inc []included) ([]*RoleAssignment, error) {
+func resolveRoles(rel relationships, inc []included, raws [][]byte) ([]*RoleAssignment, error) {
 	var ids []identifier
 	if rel.Roles != nil {
 		ids = rel.Roles.Data
@@ -345,6 +447,16 @@ func resolveRoles(rel relationships, inc []included) ([]*RoleAssignment, error) 
 			if ra.User, err = nestedUser("assignment user", r.Attributes.User); err != nil {
 				return nil, err
 			}
+			if i < len(raws) {
+				ra.Raw = raws[i]
+				attrs := rawAt(raws[i], "attributes")
+				if ra.Role != nil {
+					ra.Role.Raw = rawAt(attrs, "incident_role", "data")
+				}
+				if ra.User != nil {
+					ra.User.Raw = rawAt(attrs, "user", "data")
+				}
+			}
 			break
 		}
 		out = append(out, ra)
@@ -371,6 +483,7 @@ func decodeRoleList(body []byte) (*IncidentRoleList, error) {
 	if err != nil {
 		return nil, err
 	}
+	withRaw(body, roles, func(r *IncidentRole, raw []byte) { r.Raw = raw })
 	return &IncidentRoleList{Roles: roles, Links: links, Meta: meta}, nil
 }
 
@@ -379,6 +492,7 @@ func decodeUserList(body []byte) (*UserList, error) {
 	if err != nil {
 		return nil, err
 	}
+	withRaw(body, users, func(u *User, raw []byte) { u.Raw = raw })
 	return &UserList{Users: users, Links: links, Meta: meta}, nil
 }
 
@@ -397,4 +511,64 @@ func decodeList[A, T any](body []byte, conv func(where string, r *resource[A]) (
 		items = append(items, it)
 	}
 	return items, linksFrom(doc.Links), metaFrom(doc.Meta), nil
+}
+
+// withRaw sets each item's Raw to its resource object in the list body.
+func withRaw[T any](body []byte, items []*T, set func(*T, []byte)) {
+	for i, raw := range elementsOf(rawAt(body, "data")) {
+		if i < len(items) {
+			set(items[i], raw)
+		}
+	}
+}
+
+// incidentListDocument is a page of incidents: the resources, with the
+// document's included resources shared by all of them.
+type incidentListDocument struct {
+	Data     []resource[incidentAttrs] `json:"data"`
+	Included []included                `json:"included"`
+	Links    *linksWire                `json:"links"`
+	Meta     *metaWire                 `json:"meta"`
+}
+
+func decodeIncidentList(body []byte) (*IncidentList, error) {
+	var doc incidentListDocument
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, err
+	}
+	raws := elementsOf(rawAt(body, "data"))
+	includedRaws := elementsOf(rawAt(body, "included"))
+	out := &IncidentList{Incidents: make([]*Incident, 0, len(doc.Data)), Links: linksFrom(doc.Links), Meta: metaFrom(doc.Meta)}
+	for i := range doc.Data {
+		var raw []byte
+		if i < len(raws) {
+			raw = raws[i]
+		}
+		inc, err := incidentFrom(&doc.Data[i], doc.Included, includedRaws, raw)
+		if err != nil {
+			return nil, err
+		}
+		out.Incidents = append(out.Incidents, inc)
+	}
+	return out, nil
+}
+
+// decodeOne reads a single-resource document ({"data": {...}}) with conv,
+// keeping the resource object as Raw.
+func decodeOne[A, T any](body []byte, conv func(where string, r *resource[A]) (*T, error), setRaw func(*T, []byte)) (*T, error) {
+	var doc struct {
+		Data *resource[A] `json:"data"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, err
+	}
+	if doc.Data == nil {
+		return nil, errors.New("no primary data")
+	}
+	v, err := conv("data", doc.Data)
+	if err != nil {
+		return nil, err
+	}
+	setRaw(v, rawAt(body, "data"))
+	return v, nil
 }

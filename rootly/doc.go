@@ -25,8 +25,12 @@
 // Roles, each role assignment with its role and user resolved from the
 // document's included resources. Times keep their fractional seconds and
 // offsets; attributes that are null or absent both stay zero (nil for
-// optional times and users); attributes the package does not know are
-// ignored. A resource of the wrong type is reported as a *TypeMismatchError
+// optional times and users). The incident's services and teams (the
+// "groups" attribute) are typed too. Nothing is lost: every model
+// (Incident, RoleAssignment, IncidentRole, User, Severity, Service, Team)
+// keeps its resource object exactly as the server sent it in Raw, so the
+// spec's 135 incident attributes and every relationship are there even
+// where the package types only a few. A resource of the wrong type is reported as a *TypeMismatchError
 // (matching ErrUnexpectedResponse), naming what was expected and found.
 //
 // A role that does not allow several users replaces its holder when you
@@ -34,11 +38,19 @@
 // changes nothing. Both are idempotent, which makes retrying the POST and
 // the DELETE safe.
 //
+// An incident id may be the incident's UUID or its slug
+// ("1-checkout-errors"): every incident call accepts either.
+// GetUser (GET /v1/users/{id}, "me" for the token's own user) and
+// GetIncidentRole (GET /v1/incident_roles/{id}) read one resource.
+//
 // # Lists
 //
-// ListIncidentRoles and ListUsers take go-querystring options (page[number],
-// page[size], filter[...]) and keep the list's links and meta. AllIncidentRoles
-// and AllUsers iterate over every page; they read the next page number from
+// ListIncidents, ListIncidentRoles and ListUsers take go-querystring options
+// (page[number], page[size], filter[...], sort) and keep the list's links and
+// meta. ListIncidentsOptions carries the spec's main incident filters:
+// status, search, kind, creator, severity, services, teams, environments,
+// types, sequential id and created/updated/started time windows. AllIncidents,
+// AllIncidentRoles and AllUsers iterate over every page; they read the next page number from
 // meta or the next link and request it from the client's own base URL, so a
 // link naming another host is never followed.
 //

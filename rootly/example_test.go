@@ -141,3 +141,32 @@ func ExampleWithTryHook() {
 	// 502s: 1 200s: 1
 	// limit: 3000 plenty of headroom: true reset known: true
 }
+
+// Find the open incidents that still need a commander, and give each one.
+func ExampleClient_AllIncidents() {
+	srv := rootlytest.NewServer()
+	defer srv.Close()
+	client, err := rootly.NewClient(srv.Token, rootly.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	opts := &rootly.ListIncidentsOptions{Status: "mitigated", ListOptions: rootly.ListOptions{PageSize: 50}}
+	for inc, err := range client.AllIncidents(ctx, opts) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		// Any id works: the UUID, or the slug.
+		done, err := client.AssignRoleByEmail(ctx, inc.Slug, rootly.AssignRoleByEmailRequest{Email: rootlytest.CreatorEmail, RoleSlug: "commander"})
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(done.SequentialID, done.Status, done.Roles[0].User.Name)
+	}
+	// Output:
+	// 4 mitigated Mario Casper
+	// 7 mitigated Mario Casper
+	// 10 mitigated Mario Casper
+	// 13 mitigated Mario Casper
+	// 19 mitigated Mario Casper
+}

@@ -8,3 +8,6 @@ var DecodeIncident = decodeIncident
 
 // EncodeAssign exposes the request encoding.
 var EncodeAssign = encodeAssign
+
+// DecodeIncidentList exposes the incident list decoding.
+var DecodeIncidentList = decodeIncidentList

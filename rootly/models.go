@@ -1,6 +1,9 @@
 package rootly
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // AssignRoleRequest names the user (a numeric string id such as "317") and
 // the incident role (a UUID) of an assignment.
@@ -60,9 +63,33 @@ type Incident struct {
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 
+	// Services and Teams are the incident's services and teams (the
+	// "services" and "groups" attributes), for routing.
+	Services []*Service
+	Teams    []*Team
+
 	// Roles are the incident's role assignments, resolved from the
 	// document's included resources, in the order of the roles relationship.
 	Roles []*RoleAssignment
+
+	// Raw is the incident's resource object ({"id", "type", "attributes",
+	// "relationships"}) exactly as the server sent it: the spec's 135
+	// attributes and every relationship, including those not typed here.
+	Raw json.RawMessage
+}
+
+// Service is a service of an incident.
+type Service struct {
+	ID, Name, Slug string
+	// Raw is the service's resource object as the server sent it.
+	Raw json.RawMessage
+}
+
+// Team is a team of an incident (Rootly's "groups").
+type Team struct {
+	ID, Name, Slug string
+	// Raw is the team's resource object as the server sent it.
+	Raw json.RawMessage
 }
 
 // RoleAssignment is one user in one incident role.
@@ -70,6 +97,9 @@ type RoleAssignment struct {
 	ID   string
 	Role *IncidentRole
 	User *User
+	// Raw is the included incident_role_assignments resource as the server
+	// sent it; empty when the document did not include it.
+	Raw json.RawMessage
 }
 
 // IncidentRole is a role people take in incidents, such as commander.
@@ -85,6 +115,8 @@ type IncidentRole struct {
 	AllowMultiUserAssignment bool // the role holds several users; otherwise assigning someone replaces the holder
 	CreatedAt                time.Time
 	UpdatedAt                time.Time
+	// Raw is the role's resource object as the server sent it.
+	Raw json.RawMessage
 }
 
 // User is a Rootly user.
@@ -99,6 +131,8 @@ type User struct {
 	TimeZone         string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+	// Raw is the user's resource object as the server sent it.
+	Raw json.RawMessage
 }
 
 // Severity is an incident severity.
@@ -112,6 +146,8 @@ type Severity struct {
 	Position    int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// Raw is the severity's resource object as the server sent it.
+	Raw json.RawMessage
 }
 
 // Links are a list's pagination links; Prev and Next are empty at the ends.
@@ -155,6 +191,47 @@ type ListIncidentRolesOptions struct {
 	Name    string `url:"filter[name],omitempty"`
 	Search  string `url:"filter[search],omitempty"`
 	Enabled *bool  `url:"filter[enabled],omitempty"`
+}
+
+// IncidentList is one page of incidents.
+type IncidentList struct {
+	Incidents []*Incident
+	Links     Links
+	Meta      *ListMeta
+}
+
+// ListIncidentsOptions filters and sorts GET /v1/incidents. Every field is
+// one of the spec's query parameters; empty fields are not sent. Values
+// that take a list (Statuses, ...) are sent comma-separated, as Rootly's
+// filters read them.
+type ListIncidentsOptions struct {
+	ListOptions
+	Status       string `url:"filter[status],omitempty"`   // started, mitigated, resolved, ...
+	Search       string `url:"filter[search],omitempty"`   // full-text search
+	Kind         string `url:"filter[kind],omitempty"`     // normal, test, example, scheduled, ...
+	UserID       string `url:"filter[user_id],omitempty"`  // the creator's numeric id
+	Severity     string `url:"filter[severity],omitempty"` // a severity slug
+	SeverityID   string `url:"filter[severity_id],omitempty"`
+	Private      string `url:"filter[private],omitempty"` // "true" or "false"
+	Labels       string `url:"filter[labels],omitempty"`  // "key:value"
+	Services     string `url:"filter[services],omitempty"`
+	ServiceIDs   string `url:"filter[service_ids],omitempty"`
+	Teams        string `url:"filter[teams],omitempty"`
+	TeamIDs      string `url:"filter[team_ids],omitempty"`
+	Environments string `url:"filter[environments],omitempty"`
+	Types        string `url:"filter[types],omitempty"`
+	SequentialID string `url:"filter[sequential_id],omitempty"` // the 123 of INC-123
+
+	// Time windows; zero times are not sent. Times go as RFC 3339.
+	CreatedAfter  time.Time `url:"filter[created_at][gte],omitempty"`
+	CreatedBefore time.Time `url:"filter[created_at][lte],omitempty"`
+	UpdatedAfter  time.Time `url:"filter[updated_at][gte],omitempty"`
+	UpdatedBefore time.Time `url:"filter[updated_at][lte],omitempty"`
+	StartedAfter  time.Time `url:"filter[started_at][gte],omitempty"`
+	StartedBefore time.Time `url:"filter[started_at][lte],omitempty"`
+
+	// Sort is the spec's sort parameter, e.g. "-created_at".
+	Sort string `url:"sort,omitempty"`
 }
 
 // ListUsersOptions filters GET /v1/users.

@@ -1,6 +1,7 @@
 package rootly_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -126,7 +127,7 @@ func TestSeedResponseDecoded(t *testing.T) {
 
 	require.NotNil(t, inc.Severity)
 	assert.Equal(t, rootly.Severity{ID: "6344d06c-4222-4861-bde2-64981566abfe", Name: "9o4cg", Slug: "9o4cg", Description: "Quas quisquam aliquam qui.",
-		Severity: "medium", Color: "#E58A1F", Position: 1, CreatedAt: inc.Severity.CreatedAt, UpdatedAt: inc.Severity.UpdatedAt}, *inc.Severity)
+		Severity: "medium", Color: "#E58A1F", Position: 1, CreatedAt: inc.Severity.CreatedAt, UpdatedAt: inc.Severity.UpdatedAt, Raw: inc.Severity.Raw}, *inc.Severity)
 	assert.True(t, ts("2025-03-20T17:52:08.866-07:00").Equal(inc.Severity.CreatedAt))
 
 	require.NotNil(t, inc.StartedAt)
@@ -153,6 +154,61 @@ func TestSeedResponseDecoded(t *testing.T) {
 	assert.Equal(t, rootlytest.SeedUser, ra.User.ID)
 	assert.Equal(t, "Merlene Hoppe", ra.User.Name)
 	assert.Equal(t, rootlytest.SeedUserEmail, ra.User.Email)
+
+	// Raw keeps every resource object exactly as sent: nothing is lost.
+	var doc struct {
+		Data struct {
+			Attributes struct {
+				User, Severity struct {
+					Data json.RawMessage `json:"data"`
+				}
+			} `json:"attributes"`
+		} `json:"data"`
+		Included []struct {
+			Attributes struct {
+				IncidentRole, User struct {
+					Data json.RawMessage `json:"data"`
+				} `json:"-"`
+			} `json:"attributes"`
+		} `json:"included"`
+	}
+	var whole struct {
+		Data     json.RawMessage   `json:"data"`
+		Included []json.RawMessage `json:"included"`
+	}
+	require.NoError(t, json.Unmarshal(rootlytest.SeedAssignResponse, &whole))
+	require.NoError(t, json.Unmarshal(rootlytest.SeedAssignResponse, &doc))
+	assert.Equal(t, string(whole.Data), string(inc.Raw), "byte for byte")
+	assert.Equal(t, string(doc.Data.Attributes.User.Data), string(inc.User.Raw))
+	assert.Equal(t, string(doc.Data.Attributes.Severity.Data), string(inc.Severity.Raw))
+	require.Len(t, whole.Included, 1)
+	assert.Equal(t, string(whole.Included[0]), string(ra.Raw))
+	var assignment struct {
+		Attributes struct {
+			IncidentRole struct {
+				Data json.RawMessage `json:"data"`
+			} `json:"incident_role"`
+			User struct {
+				Data json.RawMessage `json:"data"`
+			} `json:"user"`
+		} `json:"attributes"`
+	}
+	require.NoError(t, json.Unmarshal(whole.Included[0], &assignment))
+	assert.Equal(t, string(assignment.Attributes.IncidentRole.Data), string(ra.Role.Raw))
+	assert.Equal(t, string(assignment.Attributes.User.Data), string(ra.User.Raw))
+	var attrs map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(rawAttributes(t, inc.Raw), &attrs))
+	assert.Greater(t, len(attrs), 40, "every attribute the server sent is in Raw, typed or not")
+}
+
+// rawAttributes returns the attributes member of a resource object.
+func rawAttributes(t *testing.T, raw json.RawMessage) []byte {
+	t.Helper()
+	var r struct {
+		Attributes json.RawMessage `json:"attributes"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &r))
+	return r.Attributes
 }
 
 func TestNullAbsentAndUnknownAttributes(t *testing.T) {
@@ -541,7 +597,23 @@ func FuzzDecodeIncident(f *testing.F) {
 				t.Fatal("nil role assignment")
 			}
 		}
+		// Raw is a slice of what was sent, and valid JSON when set.
+		for _, raw := range [][]byte{inc.Raw} {
+			if len(raw) > 0 && (!json.Valid(raw) || !bytes.Contains(data, raw)) {
+				t.Fatalf("Raw is not a value of the document: %s", raw)
+			}
+		}
+		if l, err := rootly.DecodeIncidentList([]byte(`{"data":[` + string(rawOrNull(inc.Raw)) + `]}`)); err == nil && len(l.Incidents) == 1 && l.Incidents[0].ID != inc.ID {
+			t.Fatalf("the list decoder reads the same resource differently")
+		}
 	})
+}
+
+func rawOrNull(raw []byte) []byte {
+	if len(raw) == 0 {
+		return []byte("null")
+	}
+	return raw
 }
 
 func TestServerAddIncidentWhileServing(t *testing.T) {

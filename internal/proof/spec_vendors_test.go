@@ -82,7 +82,16 @@ func TestRootlyTestServerAnswersTheSpec(t *testing.T) {
 	}
 	_, err = c.AssignRoleByEmail(ctx, rootlytest.FirstExtraIncident, rootly.AssignRoleByEmailRequest{Email: rootlytest.CreatorEmail, RoleSlug: "commander"})
 	assert.NoError(t, err)
+	for _, err := range c.AllIncidents(ctx, &rootly.ListIncidentsOptions{ListOptions: rootly.ListOptions{PageSize: 7}, Status: "started", Sort: "-created_at"}) {
+		require.NoError(t, err)
+	}
+	_, err = c.GetUser(ctx, rootlytest.SeedUser)
+	assert.NoError(t, err)
+	_, err = c.GetUser(ctx, "me")
+	assert.NoError(t, err)
+	_, err = c.GetIncidentRole(ctx, rootlytest.CommanderRole)
+	assert.NoError(t, err)
 	_, err = c.GetIncident(ctx, "0e000000-0000-4000-8000-000000000404")
 	assert.ErrorIs(t, err, rootly.ErrNotFound)
-	check.report(t, 10)
+	check.report(t, 16)
 }

@@ -4,8 +4,12 @@
 // NewServer starts it on loopback with the incident, role and users of
 // Rootly's documented assign sample plus more roles, users and incidents.
 // It serves POST /v1/incidents/{id}/assign_role_to_user, DELETE
-// /v1/incidents/{id}/unassign_role_from_user, GET /v1/incidents/{id},
-// GET /v1/incident_roles and GET /v1/users as JSON:API documents, with
+// /v1/incidents/{id}/unassign_role_from_user, GET /v1/incidents/{id} (the
+// id or the incident's slug), GET /v1/incidents (filter[status], [kind],
+// [private], [search], [user_id], [severity], [sequential_id], sort),
+// GET /v1/incident_roles and /v1/incident_roles/{id}, and GET /v1/users and
+// /v1/users/{id} ("me" is Creator) as JSON:API documents valid against
+// Rootly's published swagger, with
 // Bearer authentication, paging (page[number], page[size], links and meta),
 // filters, the errors document ("Not found or unauthorized", "Invalid
 // token") and, for a body without its attributes, a Rails-style
@@ -101,6 +105,7 @@ type Event struct {
 
 type incident struct {
 	id          string
+	seq         int             // sequential_id
 	attrs       json.RawMessage // every attribute but the assignments
 	assignments []Assignment
 	seeded      bool // still as in SeedAssignResponse
@@ -158,11 +163,18 @@ func NewServer() *Server {
 		panic("rootlytest: bad embedded seed: " + err.Error())
 	}
 	s.incidents[SeedIncident] = &incident{
-		id: SeedIncident, attrs: seed.Data.Attributes, seeded: true,
+		id: SeedIncident, attrs: seed.Data.Attributes, seeded: true, seq: 1,
 		assignments: []Assignment{{ID: SeedAssignment, RoleID: SeedRole, UserID: SeedUser}},
 	}
 	for i := 1; i <= 20; i++ {
-		s.AddIncident(fmt.Sprintf("1f000000-0000-4000-8000-%012d", i), fmt.Sprintf("Checkout errors %d", i))
+		status := "started"
+		switch {
+		case i%5 == 0:
+			status = "resolved"
+		case i%3 == 0:
+			status = "mitigated"
+		}
+		s.addIncident(fmt.Sprintf("1f000000-0000-4000-8000-%012d", i), fmt.Sprintf("Checkout errors %d", i), status)
 	}
 	s.base = testsrv.New(http.HandlerFunc(s.route))
 	s.URL = s.base.URL
@@ -173,15 +185,38 @@ func NewServer() *Server {
 
 // AddIncident adds a started incident with no role assignments (or resets
 // the incident with that id): a fixture of your own.
-func (s *Server) AddIncident(id, title string) {
+func (s *Server) AddIncident(id, title string) { s.addIncident(id, title, "started") }
+
+func (s *Server) addIncident(id, title, status string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	seq := len(s.incidents) + 1
+	if old := s.incidents[id]; old != nil {
+		seq = old.seq
+	}
 	attrs, _ := json.Marshal(map[string]any{
-		"sequential_id": len(s.incidents) + 1, "title": title, "slug": strings.ToLower(strings.ReplaceAll(title, " ", "-")),
-		"kind": "normal", "private": false, "status": "started", "source": "api", "summary": nil, "labels": map[string]any{},
-		"severity": nil, "user": nil, "started_at": stamp, "created_at": stamp, "updated_at": stamp,
+		"sequential_id": seq, "title": title, "slug": fmt.Sprintf("%d-%s", seq, strings.ToLower(strings.ReplaceAll(title, " ", "-"))),
+		"kind": "normal", "private": false, "status": status, "source": "api", "summary": nil, "labels": map[string]any{},
+		"severity": nil, "user": map[string]any{"data": userResource(s.user(Creator))}, "services": []any{}, "groups": []any{},
+		"started_at": stamp, "created_at": stamp, "updated_at": stamp,
 	})
-	s.incidents[id] = &incident{id: id, attrs: attrs}
+	s.incidents[id] = &incident{id: id, attrs: attrs, seq: seq}
+}
+
+// incident finds an incident by its id or its slug; s.mu is held.
+func (s *Server) incident(idOrSlug string) *incident {
+	if inc := s.incidents[idOrSlug]; inc != nil {
+		return inc
+	}
+	for _, inc := range s.incidents {
+		var a struct {
+			Slug string `json:"slug"`
+		}
+		if json.Unmarshal(inc.attrs, &a) == nil && a.Slug == idOrSlug {
+			return inc
+		}
+	}
+	return nil
 }
 
 // AddUser adds a user, or replaces the user with the same ID: a fixture of
@@ -266,6 +301,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.listRoles(w, r)
 	case p == "/v1/users" && r.Method == http.MethodGet:
 		s.listUsers(w, r)
+	case p == "/v1/incidents" && r.Method == http.MethodGet:
+		s.listIncidents(w, r)
+	case strings.HasPrefix(p, "/v1/users/") && r.Method == http.MethodGet:
+		s.getUser(w, strings.TrimPrefix(p, "/v1/users/"))
+	case strings.HasPrefix(p, "/v1/incident_roles/") && r.Method == http.MethodGet:
+		s.getRole(w, strings.TrimPrefix(p, "/v1/incident_roles/"))
 	case strings.HasPrefix(p, "/v1/incidents/"):
 		rest := strings.TrimPrefix(p, "/v1/incidents/")
 		id, op, _ := strings.Cut(rest, "/")
@@ -287,7 +328,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 func (s *Server) getIncident(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	inc := s.incidents[id]
+	inc := s.incident(id)
 	if inc == nil {
 		writeErrors(w, http.StatusNotFound, "Not found or unauthorized", "", "")
 		return
@@ -332,7 +373,7 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request, id string, a
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	inc := s.incidents[id]
+	inc := s.incident(id)
 	if inc == nil {
 		writeErrors(w, http.StatusNotFound, "Not found or unauthorized", "", "")
 		return
@@ -540,4 +581,115 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	s.writeList(w, r, "/v1/users", items)
+}
+
+// getUser answers GET /v1/users/{id}; "me" is the token's user (Creator).
+func (s *Server) getUser(w http.ResponseWriter, id string) {
+	if id == "me" {
+		id = Creator
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.user(id)
+	if u == nil {
+		writeErrors(w, http.StatusNotFound, "Not found or unauthorized", "", "")
+		return
+	}
+	testsrv.WriteJSONType(w, http.StatusOK, MediaType, map[string]any{"data": userResource(u)})
+}
+
+// getRole answers GET /v1/incident_roles/{id}, by id or slug.
+func (s *Server) getRole(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ro := s.role(id)
+	for i := range s.roles {
+		if ro == nil && s.roles[i].Slug == id {
+			ro = &s.roles[i]
+		}
+	}
+	if ro == nil {
+		writeErrors(w, http.StatusNotFound, "Not found or unauthorized", "", "")
+		return
+	}
+	testsrv.WriteJSONType(w, http.StatusOK, MediaType, map[string]any{"data": roleResource(ro)})
+}
+
+// listIncidents answers GET /v1/incidents with the filters filter[status],
+// filter[kind], filter[private], filter[search] (title, any case),
+// filter[user_id] (the creator), filter[severity] (slug) and
+// filter[sequential_id] (each a comma-separated list where it makes
+// sense), sorted by sequential_id (sort=-sequential_id or -created_at:
+// newest first), paged like the other lists.
+func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	oneOf := func(param, v string) bool {
+		want := q.Get(param)
+		if want == "" {
+			return true
+		}
+		for _, x := range strings.Split(want, ",") {
+			if strings.TrimSpace(x) == v {
+				return true
+			}
+		}
+		return false
+	}
+	search := strings.ToLower(q.Get("filter[search]"))
+	s.mu.Lock()
+	type row struct {
+		seq int
+		res map[string]any
+	}
+	var rows []row
+	for _, inc := range s.incidents {
+		var a struct {
+			Title    string `json:"title"`
+			Status   string `json:"status"`
+			Kind     string `json:"kind"`
+			Private  bool   `json:"private"`
+			Sequence int    `json:"sequential_id"`
+			User     *struct {
+				Data *struct {
+					ID string `json:"id"`
+				} `json:"data"`
+			} `json:"user"`
+			Severity *struct {
+				Data *struct {
+					Attributes struct {
+						Slug string `json:"slug"`
+					} `json:"attributes"`
+				} `json:"data"`
+			} `json:"severity"`
+		}
+		if json.Unmarshal(inc.attrs, &a) != nil {
+			continue
+		}
+		creator, severity := "", ""
+		if a.User != nil && a.User.Data != nil {
+			creator = a.User.Data.ID
+		}
+		if a.Severity != nil && a.Severity.Data != nil {
+			severity = a.Severity.Data.Attributes.Slug
+		}
+		if !oneOf("filter[status]", a.Status) || !oneOf("filter[kind]", a.Kind) || !oneOf("filter[private]", strconv.FormatBool(a.Private)) ||
+			!oneOf("filter[user_id]", creator) || !oneOf("filter[severity]", severity) || !oneOf("filter[sequential_id]", strconv.Itoa(a.Sequence)) ||
+			(search != "" && !strings.Contains(strings.ToLower(a.Title), search)) {
+			continue
+		}
+		rows = append(rows, row{inc.seq, map[string]any{"id": inc.id, "type": "incidents", "attributes": inc.attrs}})
+	}
+	s.mu.Unlock()
+	desc := strings.HasPrefix(q.Get("sort"), "-")
+	slices.SortFunc(rows, func(a, b row) int {
+		if desc {
+			return b.seq - a.seq
+		}
+		return a.seq - b.seq
+	})
+	items := make([]any, len(rows))
+	for i, r := range rows {
+		items[i] = r.res
+	}
+	s.writeList(w, r, "/v1/incidents", items)
 }
