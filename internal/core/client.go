@@ -21,7 +21,7 @@ import (
 )
 
 // Version is the SDK version sent in the User-Agent.
-const Version = "0.2.0"
+const Version = "0.3.0"
 
 // ErrUnexpectedResponse reports a 2xx answer whose body could not be decoded
 // into the operation's result. The request did reach the server.
