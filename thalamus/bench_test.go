@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/caseassign/caseassign/internal/testsrv"
 	"github.com/caseassign/caseassign/thalamus"
 	"github.com/caseassign/caseassign/thalamus/thalamustest"
 )
@@ -75,19 +76,27 @@ func rawAssign(ctx context.Context, hc *http.Client, base string, id int64, emai
 }
 
 // BenchmarkAssign runs one AssignCase to an operator through the SDK and
-// through a hand-written net/http + encoding/json client, against the same
-// loopback server.
+// through the hand-written client, against the same loopback server.
 func BenchmarkAssign(b *testing.B) {
+	benchAssign(b, func() http.RoundTripper { return http.DefaultTransport.(*http.Transport).Clone() })
+}
+
+// BenchmarkAssignNoIO runs the same calls through an in-memory transport
+// that answers the recorded response: the ratio is the clients' own cost.
+func BenchmarkAssignNoIO(b *testing.B) {
+	benchAssign(b, func() http.RoundTripper { return testsrv.NewReplay(nil) })
+}
+
+func benchAssign(b *testing.B, transport func() http.RoundTripper) {
 	srv := thalamustest.NewServer()
 	defer srv.Close()
 	srv.SetRecording(false)
 	ctx := context.Background()
 	b.Run("sdk", func(b *testing.B) {
-		c, err := thalamus.NewClient(srv.URL, creds)
+		c, err := thalamus.NewClient(srv.URL, creds, thalamus.WithHTTPClient(&http.Client{Transport: transport()}))
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer c.CloseIdleConnections()
 		b.ReportAllocs()
 		for b.Loop() {
 			res, err := c.AssignCase(ctx, thalamustest.ComplaintCase, thalamus.ToOperator(thalamustest.ActiveOperator))
@@ -97,9 +106,7 @@ func BenchmarkAssign(b *testing.B) {
 		}
 	})
 	b.Run("raw", func(b *testing.B) {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		defer tr.CloseIdleConnections()
-		hc := &http.Client{Transport: tr}
+		hc := &http.Client{Transport: transport()}
 		b.ReportAllocs()
 		for b.Loop() {
 			res, err := rawAssign(ctx, hc, srv.URL, thalamustest.ComplaintCase, thalamustest.ActiveOperator)
