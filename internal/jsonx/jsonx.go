@@ -279,11 +279,21 @@ func Member(data []byte, name string) ([]byte, bool, error) {
 	var out []byte
 	found := false
 	err := Members(data, func(key, raw []byte) {
-		if !found && unquote(key) == name {
+		if !found && keyIs(key, name) {
 			out, found = raw, true
 		}
 	})
 	return out, found, err
+}
+
+// keyIs reports whether the quoted key names name, without allocating for
+// a key that holds no escape.
+func keyIs(key []byte, name string) bool {
+	inner := key[1 : len(key)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return string(inner) == name
+	}
+	return unquote(key) == name
 }
 
 // Elements calls fn with the raw value of each element of the JSON array data.
