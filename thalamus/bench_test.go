@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"testing"
 
 	"github.com/caseassign/caseassign/internal/testsrv"
@@ -106,7 +107,8 @@ func benchAssign(b *testing.B, transport func() http.RoundTripper) {
 		}
 	})
 	b.Run("raw", func(b *testing.B) {
-		hc := &http.Client{Transport: transport()}
+		jar, _ := cookiejar.New(nil) // Thalamus sessions live in cookies: a careful client keeps them too
+		hc := &http.Client{Transport: transport(), Jar: jar}
 		b.ReportAllocs()
 		for b.Loop() {
 			res, err := rawAssign(ctx, hc, srv.URL, thalamustest.ComplaintCase, thalamustest.ActiveOperator)

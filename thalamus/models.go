@@ -130,11 +130,11 @@ func (m *Comment) UnmarshalJSON(data []byte) error {
 		return errors.New("thalamus: a comment is not an object")
 	}
 	return jsonx.Members(data, func(key, raw []byte) {
-		k, ok := jsonx.String(key)
+		k, ok := keyBytes(key)
 		if !ok {
 			return
 		}
-		switch k {
+		switch string(k) {
 		case "id":
 			if v, ok := jsonx.String(raw); ok {
 				m.ID, m.idRaw = v, append([]byte(nil), raw...)
@@ -156,7 +156,7 @@ func (m *Comment) UnmarshalJSON(data []byte) error {
 		if m.Extra == nil {
 			m.Extra = map[string]json.RawMessage{}
 		}
-		m.Extra[k] = append(json.RawMessage(nil), raw...)
+		m.Extra[string(k)] = append(json.RawMessage(nil), raw...)
 	})
 }
 
@@ -213,7 +213,7 @@ type caseFields Case
 func (c *Case) UnmarshalJSON(data []byte) error {
 	*c = Case{}
 	return jsonx.Members(data, func(key, raw []byte) {
-		k, ok := jsonx.String(key)
+		k, ok := keyBytes(key)
 		if !ok {
 			return
 		}
@@ -221,12 +221,23 @@ func (c *Case) UnmarshalJSON(data []byte) error {
 			if c.Extra == nil {
 				c.Extra = map[string]json.RawMessage{}
 			}
-			c.Extra[k] = append(json.RawMessage(nil), raw...)
+			c.Extra[string(k)] = append(json.RawMessage(nil), raw...)
 		}
 	})
 }
 
-func (c *Case) setKnown(k string, raw []byte) bool {
+// keyBytes returns a member name's unquoted bytes: a slice of key when it
+// holds no escape (no allocation), else its decoded copy.
+func keyBytes(key []byte) ([]byte, bool) {
+	inner := key[1 : len(key)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return inner, true
+	}
+	k, ok := jsonx.String(key)
+	return []byte(k), ok
+}
+
+func (c *Case) setKnown(k []byte, raw []byte) bool {
 	str := func(dst *string, field int) bool {
 		v, ok := jsonx.String(raw)
 		if !ok {
@@ -236,7 +247,7 @@ func (c *Case) setKnown(k string, raw []byte) bool {
 		c.present |= 1 << field
 		return true
 	}
-	switch k {
+	switch string(k) {
 	case "id":
 		id, err := strconv.ParseInt(string(raw), 10, 64)
 		if err != nil {
