@@ -12,6 +12,7 @@ import (
 
 	"github.com/caseassign/caseassign/coralogix"
 	"github.com/caseassign/caseassign/coralogix/coralogixtest"
+	"github.com/caseassign/caseassign/internal/benchx"
 	"github.com/caseassign/caseassign/internal/testsrv"
 )
 
@@ -93,35 +94,73 @@ func benchAssign(b *testing.B, transport func() http.RoundTripper) {
 	srv := coralogixtest.NewServer()
 	defer srv.Close()
 	srv.SetRecording(false)
+	sdk, raw := assignOps(b, srv, transport)
+	for name, op := range map[string]benchx.Op{"sdk": sdk, "raw": raw} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := op(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestMeasureInterleaved measures both benchmarks interleaved in one
+// process (see internal/benchx); .ci/bench runs it, ordinary runs skip it.
+func TestMeasureInterleaved(t *testing.T) {
+	if !benchx.Gated() {
+		t.Skip("set CASEASSIGN_INTERLEAVE=1 (.ci/bench does)")
+	}
+	srv := coralogixtest.NewServer()
+	defer srv.Close()
+	srv.SetRecording(false)
+	for _, m := range []struct {
+		name string
+		tr   func() http.RoundTripper
+	}{
+		{"coralogix Assign", func() http.RoundTripper { return http.DefaultTransport.(*http.Transport).Clone() }},
+		{"coralogix AssignNoIO", func() http.RoundTripper { return testsrv.NewReplay(nil) }},
+	} {
+		sdk, raw := assignOps(t, srv, m.tr)
+		row, err := benchx.Measure(m.name, sdk, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Log(row)
+	}
+}
+
+// assignOps returns one AssignCases (two ids naming the seeded case)
+// through the SDK and through the hand-written client, each with its own
+// transport.
+func assignOps(tb testing.TB, srv *coralogixtest.Server, transport func() http.RoundTripper) (sdk, raw benchx.Op) {
 	req := coralogix.AssignCasesRequest{
 		Assignee: coralogix.UserDetails{UserID: coralogixtest.SeedAssigneeID},
 		IDs:      []string{coralogixtest.SeedCaseID, coralogixtest.SeedReadableID},
 	}
 	ctx := context.Background()
-
-	b.Run("sdk", func(b *testing.B) {
-		c, err := coralogix.NewClient(srv.APIKey, coralogix.WithBaseURL(srv.URL), coralogix.WithHTTPClient(&http.Client{Transport: transport()}))
-		if err != nil {
-			b.Fatal(err)
+	c, err := coralogix.NewClient(srv.APIKey, coralogix.WithBaseURL(srv.URL), coralogix.WithHTTPClient(&http.Client{Transport: transport()}))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	hc := &http.Client{Transport: transport()}
+	sdk = func() error {
+		cases, err := c.AssignCases(ctx, req)
+		if err == nil && len(cases) != 1 {
+			err = fmt.Errorf("%d cases", len(cases))
 		}
-		b.ReportAllocs()
-		for b.Loop() {
-			cases, err := c.AssignCases(ctx, req)
-			if err != nil || len(cases) != 1 {
-				b.Fatal(err, len(cases))
-			}
+		return err
+	}
+	raw = func() error {
+		cases, err := rawAssign(ctx, hc, srv.URL, srv.APIKey, req)
+		if err == nil && len(cases) != 1 {
+			err = fmt.Errorf("%d cases", len(cases))
 		}
-	})
-	b.Run("raw", func(b *testing.B) {
-		hc := &http.Client{Transport: transport()}
-		b.ReportAllocs()
-		for b.Loop() {
-			cases, err := rawAssign(ctx, hc, srv.URL, srv.APIKey, req)
-			if err != nil || len(cases) != 1 {
-				b.Fatal(err, len(cases))
-			}
-		}
-	})
+		return err
+	}
+	return sdk, raw
 }
 
 // BenchmarkDecode compares decoding the seed response into the SDK's Case

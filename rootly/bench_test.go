@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseassign/caseassign/internal/benchx"
 	"github.com/caseassign/caseassign/internal/testsrv"
 	"github.com/caseassign/caseassign/rootly"
 	"github.com/caseassign/caseassign/rootly/rootlytest"
@@ -242,31 +243,70 @@ func benchAssign(b *testing.B, transport func() http.RoundTripper) {
 	defer srv.Close()
 	srv.SetRecording(false)
 	srv.SetRateLimit(0, 0)
+	sdk, raw := assignOps(b, srv, transport)
+	for name, op := range map[string]benchx.Op{"sdk": sdk, "raw": raw} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := op(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestMeasureInterleaved measures both benchmarks interleaved in one
+// process (see internal/benchx); .ci/bench runs it, ordinary runs skip it.
+func TestMeasureInterleaved(t *testing.T) {
+	if !benchx.Gated() {
+		t.Skip("set CASEASSIGN_INTERLEAVE=1 (.ci/bench does)")
+	}
+	srv := rootlytest.NewServer()
+	defer srv.Close()
+	srv.SetRecording(false)
+	srv.SetRateLimit(0, 0)
+	for _, m := range []struct {
+		name string
+		tr   func() http.RoundTripper
+	}{
+		{"rootly Assign", func() http.RoundTripper { return http.DefaultTransport.(*http.Transport).Clone() }},
+		{"rootly AssignNoIO", func() http.RoundTripper { return testsrv.NewReplay(nil) }},
+	} {
+		sdk, raw := assignOps(t, srv, m.tr)
+		row, err := benchx.Measure(m.name, sdk, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Log(row)
+	}
+}
+
+// assignOps returns the documented assign through the SDK and through the
+// hand-written client, each with its own transport.
+func assignOps(tb testing.TB, srv *rootlytest.Server, transport func() http.RoundTripper) (sdk, raw benchx.Op) {
 	ctx := context.Background()
 	req := rootly.AssignRoleRequest{UserID: rootlytest.SeedUser, IncidentRoleID: rootlytest.SeedRole}
-	b.Run("sdk", func(b *testing.B) {
-		c, err := rootly.NewClient(srv.Token, rootly.WithBaseURL(srv.URL), rootly.WithHTTPClient(&http.Client{Transport: transport()}))
-		if err != nil {
-			b.Fatal(err)
+	c, err := rootly.NewClient(srv.Token, rootly.WithBaseURL(srv.URL), rootly.WithHTTPClient(&http.Client{Transport: transport()}))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	hc := &http.Client{Transport: transport()}
+	sdk = func() error {
+		inc, err := c.AssignRoleToUser(ctx, rootlytest.SeedIncident, req)
+		if err == nil && len(inc.Roles) != 1 {
+			err = fmt.Errorf("%d roles", len(inc.Roles))
 		}
-		b.ReportAllocs()
-		for b.Loop() {
-			inc, err := c.AssignRoleToUser(ctx, rootlytest.SeedIncident, req)
-			if err != nil || len(inc.Roles) != 1 {
-				b.Fatal(err)
-			}
+		return err
+	}
+	raw = func() error {
+		inc, err := rawAssign(ctx, hc, srv.URL, srv.Token, rootlytest.SeedIncident, req)
+		if err == nil && (len(inc.Roles) != 1 || inc.Roles[0].User == nil) {
+			err = fmt.Errorf("roles not resolved")
 		}
-	})
-	b.Run("raw", func(b *testing.B) {
-		hc := &http.Client{Transport: transport()}
-		b.ReportAllocs()
-		for b.Loop() {
-			inc, err := rawAssign(ctx, hc, srv.URL, srv.Token, rootlytest.SeedIncident, req)
-			if err != nil || len(inc.Roles) != 1 || inc.Roles[0].User == nil {
-				b.Fatal(err)
-			}
-		}
-	})
+		return err
+	}
+	return sdk, raw
 }
 
 // The google/jsonapi models of the documented response: nested attributes

@@ -298,7 +298,21 @@ func decodeIncident(body []byte) (*Incident, error) {
 	if doc.Data == nil {
 		return nil, errors.New("no primary data")
 	}
-	return incidentFrom(doc.Data, doc.Included, elementsOf(rawAt(body, "included")), rawAt(body, "data"))
+	data, included := topSpans(body)
+	return incidentFrom(doc.Data, doc.Included, elementsOf(included), data)
+}
+
+// topSpans finds a document's data and included members in one pass.
+func topSpans(body []byte) (data, included []byte) {
+	_ = jsonx.Members(body, func(key, v []byte) {
+		switch string(key[1 : len(key)-1]) {
+		case "data":
+			data = v
+		case "included":
+			included = v
+		}
+	})
+	return data, included
 }
 
 // incidentFrom types one incident resource; included and includedRaws are
@@ -359,28 +373,43 @@ func incidentFrom(r *resource[incidentAttrs], included []included, includedRaws 
 // services and teams.
 func incidentRaw(inc *Incident, a *incidentAttrs, data []byte) error {
 	inc.Raw = data
-	attrs := rawAt(data, "attributes")
-	for _, p := range []struct {
+	// One pass over the attributes picks every span needed.
+	var services, groups []byte
+	users := [...]struct {
 		u    *User
 		name string
 	}{
 		{inc.User, "user"}, {inc.StartedBy, "started_by"}, {inc.InTriageBy, "in_triage_by"}, {inc.MitigatedBy, "mitigated_by"},
 		{inc.ResolvedBy, "resolved_by"}, {inc.ClosedBy, "closed_by"}, {inc.CancelledBy, "cancelled_by"},
-	} {
-		if p.u != nil {
-			p.u.Raw = rawAt(attrs, p.name, "data")
-		}
 	}
-	if inc.Severity != nil {
-		inc.Severity.Raw = rawAt(attrs, "severity", "data")
+	if attrs := rawAt(data, "attributes"); jsonx.Kind(attrs) == '{' {
+		_ = jsonx.Members(attrs, func(key, v []byte) {
+			name := key[1 : len(key)-1]
+			switch string(name) {
+			case "severity":
+				if inc.Severity != nil {
+					inc.Severity.Raw = rawAt(v, "data")
+				}
+			case "services":
+				services = v
+			case "groups":
+				groups = v
+			default:
+				for _, p := range users {
+					if p.u != nil && string(name) == p.name {
+						p.u.Raw = rawAt(v, "data")
+					}
+				}
+			}
+		})
 	}
 	var err error
-	if inc.Services, err = named(a.Services, elementsOf(rawAt(attrs, "services")), "services", func(id, name, slug string, raw []byte) *Service {
+	if inc.Services, err = named(a.Services, elementsOf(services), "services", func(id, name, slug string, raw []byte) *Service {
 		return &Service{ID: id, Name: name, Slug: slug, Raw: raw}
 	}); err != nil {
 		return err
 	}
-	inc.Teams, err = named(a.Groups, elementsOf(rawAt(attrs, "groups")), "groups", func(id, name, slug string, raw []byte) *Team {
+	inc.Teams, err = named(a.Groups, elementsOf(groups), "groups", func(id, name, slug string, raw []byte) *Team {
 		return &Team{ID: id, Name: name, Slug: slug, Raw: raw}
 	})
 	return err
@@ -536,8 +565,8 @@ func decodeIncidentList(body []byte) (*IncidentList, error) {
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, err
 	}
-	raws := elementsOf(rawAt(body, "data"))
-	includedRaws := elementsOf(rawAt(body, "included"))
+	data, included := topSpans(body)
+	raws, includedRaws := elementsOf(data), elementsOf(included)
 	out := &IncidentList{Incidents: make([]*Incident, 0, len(doc.Data)), Links: linksFrom(doc.Links), Meta: metaFrom(doc.Meta)}
 	for i := range doc.Data {
 		var raw []byte

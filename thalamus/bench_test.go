@@ -10,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"testing"
 
+	"github.com/caseassign/caseassign/internal/benchx"
 	"github.com/caseassign/caseassign/internal/testsrv"
 	"github.com/caseassign/caseassign/thalamus"
 	"github.com/caseassign/caseassign/thalamus/thalamustest"
@@ -92,31 +93,66 @@ func benchAssign(b *testing.B, transport func() http.RoundTripper) {
 	srv := thalamustest.NewServer()
 	defer srv.Close()
 	srv.SetRecording(false)
+	sdk, raw := assignOps(b, srv, transport)
+	for name, op := range map[string]benchx.Op{"sdk": sdk, "raw": raw} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := op(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// assignOps returns one AssignCase through the SDK and through the
+// hand-written client, each with its own transport.
+func assignOps(tb testing.TB, srv *thalamustest.Server, transport func() http.RoundTripper) (sdk, raw benchx.Op) {
 	ctx := context.Background()
-	b.Run("sdk", func(b *testing.B) {
-		c, err := thalamus.NewClient(srv.URL, creds, thalamus.WithHTTPClient(&http.Client{Transport: transport()}))
+	c, err := thalamus.NewClient(srv.URL, creds, thalamus.WithHTTPClient(&http.Client{Transport: transport()}))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil) // Thalamus sessions live in cookies: a careful client keeps them too
+	hc := &http.Client{Transport: transport(), Jar: jar}
+	sdk = func() error {
+		res, err := c.AssignCase(ctx, thalamustest.ComplaintCase, thalamus.ToOperator(thalamustest.ActiveOperator))
+		if err == nil && res.Case.ID != thalamustest.ComplaintCase {
+			err = fmt.Errorf("case %d", res.Case.ID)
+		}
+		return err
+	}
+	raw = func() error {
+		res, err := rawAssign(ctx, hc, srv.URL, thalamustest.ComplaintCase, thalamustest.ActiveOperator)
+		if err == nil && res.Case.ID != thalamustest.ComplaintCase {
+			err = fmt.Errorf("case %d", res.Case.ID)
+		}
+		return err
+	}
+	return sdk, raw
+}
+
+// TestMeasureInterleaved measures both benchmarks interleaved in one
+// process (see internal/benchx); .ci/bench runs it, ordinary runs skip it.
+func TestMeasureInterleaved(t *testing.T) {
+	if !benchx.Gated() {
+		t.Skip("set CASEASSIGN_INTERLEAVE=1 (.ci/bench does)")
+	}
+	srv := thalamustest.NewServer()
+	defer srv.Close()
+	srv.SetRecording(false)
+	for name, tr := range map[string]func() http.RoundTripper{
+		"thalamus Assign":     func() http.RoundTripper { return http.DefaultTransport.(*http.Transport).Clone() },
+		"thalamus AssignNoIO": func() http.RoundTripper { return testsrv.NewReplay(nil) },
+	} {
+		sdk, raw := assignOps(t, srv, tr)
+		row, err := benchx.Measure(name, sdk, raw)
 		if err != nil {
-			b.Fatal(err)
+			t.Fatal(err)
 		}
-		b.ReportAllocs()
-		for b.Loop() {
-			res, err := c.AssignCase(ctx, thalamustest.ComplaintCase, thalamus.ToOperator(thalamustest.ActiveOperator))
-			if err != nil || res.Case.ID != thalamustest.ComplaintCase {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("raw", func(b *testing.B) {
-		jar, _ := cookiejar.New(nil) // Thalamus sessions live in cookies: a careful client keeps them too
-		hc := &http.Client{Transport: transport(), Jar: jar}
-		b.ReportAllocs()
-		for b.Loop() {
-			res, err := rawAssign(ctx, hc, srv.URL, thalamustest.ComplaintCase, thalamustest.ActiveOperator)
-			if err != nil || res.Case.ID != thalamustest.ComplaintCase {
-				b.Fatal(err)
-			}
-		}
-	})
+		t.Log(row)
+	}
 }
 
 // assignAnswer is the test server's answer to an assignment, the shape the
