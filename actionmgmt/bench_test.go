@@ -12,6 +12,7 @@ import (
 
 	"github.com/caseassign/caseassign/actionmgmt"
 	"github.com/caseassign/caseassign/actionmgmt/actionmgmttest"
+	"github.com/caseassign/caseassign/internal/benchx"
 	"github.com/caseassign/caseassign/internal/testsrv"
 	"golang.org/x/oauth2"
 )
@@ -224,4 +225,52 @@ func BenchmarkDecode(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestMeasureInterleaved measures BenchmarkAssign's pair and
+// BenchmarkAssignNoIO's single assignment interleaved in one process (see
+// internal/benchx); .ci/bench runs it, ordinary runs skip it.
+func TestMeasureInterleaved(t *testing.T) {
+	if !benchx.Gated() {
+		t.Skip("set CASEASSIGN_INTERLEAVE=1 (.ci/bench does)")
+	}
+	srv := actionmgmttest.NewServer()
+	defer srv.Close()
+	srv.SetRecording(false)
+	ctx := context.Background()
+	tok := srv.IssueToken()
+	member := actionmgmt.RoleMember{RoleID: watc, UserID: actionmgmttest.UserBob}
+	for _, m := range []struct {
+		name string
+		tr   func() http.RoundTripper
+		pair bool // assign then unassign (a real server); the replay only ever shows the user missing
+	}{
+		{"actionmgmt Assign", func() http.RoundTripper { return http.DefaultTransport.(*http.Transport).Clone() }, true},
+		{"actionmgmt AssignNoIO", func() http.RoundTripper { return testsrv.NewReplay(nil) }, false},
+	} {
+		c, err := actionmgmt.NewClient(srv.URL, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: tok}),
+			actionmgmt.WithHTTPClient(&http.Client{Transport: m.tr()}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &rawClient{hc: &http.Client{Transport: m.tr()}, base: srv.URL, token: tok}
+		sdk := func() error {
+			if _, err := c.AssignUser(ctx, hub, cse, member); err != nil || !m.pair {
+				return err
+			}
+			_, err := c.UnassignUser(ctx, hub, cse, member)
+			return err
+		}
+		raw := func() error {
+			if err := r.changeRole(ctx, hub, cse, watc, actionmgmttest.UserBob, true); err != nil || !m.pair {
+				return err
+			}
+			return r.changeRole(ctx, hub, cse, watc, actionmgmttest.UserBob, false)
+		}
+		row, err := benchx.Measure(m.name, sdk, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Log(row)
+	}
 }
