@@ -1,7 +1,6 @@
 package coralogix_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/caseassign/caseassign/coralogix"
 	"github.com/caseassign/caseassign/coralogix/coralogixtest"
+	"github.com/caseassign/caseassign/internal/jsonx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -817,7 +817,7 @@ func FuzzDecodeCase(f *testing.F) {
 		if err := json.Unmarshal(out, &again); err != nil {
 			t.Fatalf("an encoded case does not decode: %v\n%s", err, out)
 		}
-		if dupKeys(data) {
+		if jsonx.DuplicateKeys(data) {
 			return // a repeated key keeps its last value, as in encoding/json
 		}
 		var w, g any
@@ -897,43 +897,6 @@ func isEmptyJSON(v any) bool {
 		return x == 0
 	}
 	return false
-}
-
-// dupKeys reports whether any object in data repeats a key.
-func dupKeys(data []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	var walk func() bool
-	walk = func() bool {
-		tok, err := dec.Token()
-		if err != nil {
-			return false
-		}
-		switch tok {
-		case json.Delim('{'):
-			seen := map[string]bool{}
-			for dec.More() {
-				k, _ := dec.Token()
-				ks, _ := k.(string)
-				if seen[strings.ToLower(ks)] {
-					return true
-				}
-				seen[strings.ToLower(ks)] = true
-				if walk() {
-					return true
-				}
-			}
-			_, _ = dec.Token()
-		case json.Delim('['):
-			for dec.More() {
-				if walk() {
-					return true
-				}
-			}
-			_, _ = dec.Token()
-		}
-		return false
-	}
-	return walk()
 }
 
 // TestUpperCaseUUIDsAreSentLowerCased: the API wants lower-case UUIDs; the

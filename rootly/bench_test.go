@@ -244,16 +244,7 @@ func benchAssign(b *testing.B, transport func() http.RoundTripper) {
 	srv.SetRecording(false)
 	srv.SetRateLimit(0, 0)
 	sdk, raw := assignOps(b, srv, transport)
-	for name, op := range map[string]benchx.Op{"sdk": sdk, "raw": raw} {
-		b.Run(name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := op(); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchx.Bench(b, map[string]benchx.Op{"sdk": sdk, "raw": raw})
 }
 
 // TestMeasureInterleaved measures both benchmarks interleaved in one

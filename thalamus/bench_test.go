@@ -94,16 +94,7 @@ func benchAssign(b *testing.B, transport func() http.RoundTripper) {
 	defer srv.Close()
 	srv.SetRecording(false)
 	sdk, raw := assignOps(b, srv, transport)
-	for name, op := range map[string]benchx.Op{"sdk": sdk, "raw": raw} {
-		b.Run(name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := op(); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchx.Bench(b, map[string]benchx.Op{"sdk": sdk, "raw": raw})
 }
 
 // assignOps returns one AssignCase through the SDK and through the

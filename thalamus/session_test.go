@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseassign/caseassign/internal/jsonx"
 	"github.com/caseassign/caseassign/thalamus"
 	"github.com/caseassign/caseassign/thalamus/thalamustest"
 	"github.com/stretchr/testify/assert"
@@ -547,46 +548,8 @@ func FuzzCaseRoundTrip(f *testing.F) {
 		}
 		wantJSON, _ := json.Marshal(want)
 		gotJSON, _ := json.Marshal(got)
-		if string(wantJSON) != string(gotJSON) && !duplicateKeys(data) {
+		if string(wantJSON) != string(gotJSON) && !jsonx.DuplicateKeys(data) {
 			t.Fatalf("round trip lost data:\n in  %s\n out %s", data, out)
 		}
 	})
-}
-
-// duplicateKeys reports whether data repeats an object key, which no model
-// keeps (the last one wins, as in encoding/json).
-func duplicateKeys(data []byte) bool {
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	var walk func() bool
-	walk = func() bool {
-		tok, err := dec.Token()
-		if err != nil {
-			return false
-		}
-		switch tok {
-		case json.Delim('{'):
-			seen := map[string]bool{}
-			for dec.More() {
-				k, _ := dec.Token()
-				ks, _ := k.(string)
-				if seen[ks] {
-					return true
-				}
-				seen[ks] = true
-				if walk() {
-					return true
-				}
-			}
-			_, _ = dec.Token()
-		case json.Delim('['):
-			for dec.More() {
-				if walk() {
-					return true
-				}
-			}
-			_, _ = dec.Token()
-		}
-		return false
-	}
-	return walk()
 }

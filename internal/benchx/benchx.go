@@ -7,12 +7,14 @@ package benchx
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -190,4 +192,20 @@ func envInt(name string, def int) int {
 		return v
 	}
 	return def
+}
+
+// Bench runs each op as a sub-benchmark named by its key ("sdk", "raw"),
+// reporting allocations.
+func Bench(b *testing.B, ops map[string]Op) {
+	for _, name := range slices.Sorted(maps.Keys(ops)) {
+		op := ops[name]
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := op(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

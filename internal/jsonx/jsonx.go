@@ -29,37 +29,16 @@ func Known[T any]() map[string]struct{} {
 		return m.(map[string]struct{})
 	}
 	m := map[string]struct{}{}
-	collect(t, m)
-	knownCache.Store(t, m)
-	return m
-}
-
-func collect(t reflect.Type, m map[string]struct{}) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t.Kind() != reflect.Struct {
-		return
+	if t.Kind() == reflect.Struct {
+		for name := range fieldTypes(t) {
+			m[name] = struct{}{}
+		}
 	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, _, _ := strings.Cut(tag, ",")
-		if f.Anonymous && name == "" {
-			collect(f.Type, m)
-			continue
-		}
-		if !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		m[name] = struct{}{}
-	}
+	knownCache.Store(t, m)
+	return m
 }
 
 // Unknown returns the top-level members of the JSON object data whose names
@@ -435,4 +414,44 @@ func Kind(data []byte) byte {
 		return data[i]
 	}
 	return 0
+}
+
+// DuplicateKeys reports whether any object in the JSON document data
+// repeats a member name (compared without case, as encoding/json matches
+// names). A model keeps one value per name, so a round trip of such a
+// document cannot give every member back.
+func DuplicateKeys(data []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var walk func() bool
+	walk = func() bool {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				k, _ := dec.Token()
+				ks, _ := k.(string)
+				if seen[strings.ToLower(ks)] {
+					return true
+				}
+				seen[strings.ToLower(ks)] = true
+				if walk() {
+					return true
+				}
+			}
+			_, _ = dec.Token()
+		case json.Delim('['):
+			for dec.More() {
+				if walk() {
+					return true
+				}
+			}
+			_, _ = dec.Token()
+		}
+		return false
+	}
+	return walk()
 }
