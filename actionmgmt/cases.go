@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -135,44 +134,19 @@ func (c *Client) QueryCases(ctx context.Context, hubID int64, q CaseQuery) (*Cas
 func (c *Client) AllCases(ctx context.Context, hubID int64, q CaseQuery) iter.Seq2[*Case, error] {
 	q.Filters = append([]json.RawMessage(nil), q.Filters...)
 	q.Include = append([]string(nil), q.Include...)
-	return func(yield func(*Case, error) bool) {
-		page := q
-		size := page.Top
-		if size == 0 {
-			size = DefaultCasePageSize
-		}
-		guard := core.NewPager(pkg, MaxPages)
-		var key []byte
-		for {
-			if err := guard.Next(""); err != nil {
-				yield(nil, err)
-				return
-			}
-			p, err := c.QueryCases(ctx, hubID, page)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			key = key[:0]
-			for i := range p.Items {
-				key = strconv.AppendInt(key, p.Items[i].ID, 10)
-				key = append(key, ',')
-			}
-			if err := guard.Seen(string(key)); err != nil {
-				yield(nil, err)
-				return
-			}
-			for i := range p.Items {
-				if !yield(&p.Items[i], nil) {
-					return
-				}
-			}
-			if len(p.Items) < size || (p.TotalCount > 0 && page.Skip+len(p.Items) >= p.TotalCount) {
-				return
-			}
-			page.Skip += len(p.Items)
-		}
+	size := q.Top
+	if size == 0 {
+		size = DefaultCasePageSize
 	}
+	return skipPages(q.Skip, size, func(cs *Case) int64 { return cs.ID }, func(skip int) ([]Case, int, error) {
+		page := q
+		page.Skip = skip
+		p, err := c.QueryCases(ctx, hubID, page)
+		if err != nil {
+			return nil, 0, err
+		}
+		return p.Items, p.TotalCount, nil
+	})
 }
 
 // ModifyCase is one read-modify-write of a case under the client's per-case
@@ -199,13 +173,12 @@ func (c *Client) ModifyCase(ctx context.Context, hubID, caseID int64, change fun
 	if err := positive("caseID", caseID); err != nil {
 		return nil, err
 	}
-	return c.modify(ctx, hubID, caseID, change)
+	return c.modify(ctx, hubID, caseID, compared(change))
 }
 
-// errUnchanged tells modify that change left the case as it was.
-var errUnchanged = errors.New("unchanged")
-
-func (c *Client) modify(ctx context.Context, hubID, caseID int64, change func(*Case) error) (*Case, error) {
+// modify is the read-modify-write under the per-case lock. change edits the
+// case and reports whether it changed it; a PUT follows only then.
+func (c *Client) modify(ctx context.Context, hubID, caseID int64, change func(*Case) (bool, error)) (*Case, error) {
 	unlock, err := c.locks.lock(ctx, caseKey{hubID, caseID})
 	if err != nil {
 		return nil, err
@@ -216,27 +189,36 @@ func (c *Client) modify(ctx context.Context, hubID, caseID int64, change func(*C
 	if err != nil {
 		return nil, err
 	}
-	before, err := cs.appendJSON(nil)
+	changed, err := change(cs)
 	if err != nil {
-		return nil, invalid("case", err.Error())
-	}
-	if err := change(cs); err != nil {
-		if errors.Is(err, errUnchanged) {
-			return cs, nil
-		}
 		return nil, err
 	}
 	if cs.ID != caseID {
 		return nil, invalid("change", "must not change the case's ID")
 	}
-	after, err := cs.appendJSON(nil)
-	if err != nil {
-		return nil, invalid("case", err.Error())
-	}
-	if bytes.Equal(before, after) {
+	if !changed {
 		return cs, nil
 	}
 	return c.UpdateCase(ctx, hubID, cs)
+}
+
+// compared wraps a caller's change: whether it changed the case is told by
+// comparing the case's encoding before and after.
+func compared(change func(*Case) error) func(*Case) (bool, error) {
+	return func(cs *Case) (bool, error) {
+		before, err := cs.appendJSON(nil)
+		if err != nil {
+			return false, invalid("case", err.Error())
+		}
+		if err := change(cs); err != nil {
+			return false, err
+		}
+		after, err := cs.appendJSON(nil)
+		if err != nil {
+			return false, invalid("case", err.Error())
+		}
+		return !bytes.Equal(before, after), nil
+	}
 }
 
 // MoveUser moves a user from one role of a case to another in one GET and
@@ -248,33 +230,53 @@ func (c *Client) MoveUser(ctx context.Context, hubID, caseID, fromRoleID, toRole
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
-	for _, f := range []struct {
-		name string
-		v    int64
-	}{{"hubID", hubID}, {"caseID", caseID}, {"fromRoleID", fromRoleID}, {"toRoleID", toRoleID}, {"userID", userID}} {
-		if err := positive(f.name, f.v); err != nil {
-			return nil, err
-		}
+	if err := positives(idArg{"hubID", hubID}, idArg{"caseID", caseID}, idArg{"fromRoleID", fromRoleID},
+		idArg{"toRoleID", toRoleID}, idArg{"userID", userID}); err != nil {
+		return nil, err
 	}
 	if fromRoleID == toRoleID {
 		return nil, invalid("toRoleID", "is the same role as fromRoleID")
 	}
-	return c.modify(ctx, hubID, caseID, func(cs *Case) error {
-		from, to := cs.Role(fromRoleID), cs.Role(toRoleID)
-		for _, r := range []struct {
-			id   int64
-			role *CaseRole
-		}{{fromRoleID, from}, {toRoleID, to}} {
-			if r.role == nil {
-				return fmt.Errorf("%s: case %d has no role %d: %w", pkg, caseID, r.id, ErrNotFound)
-			}
+	return c.modify(ctx, hubID, caseID, func(cs *Case) (bool, error) {
+		from, err := roleOf(cs, fromRoleID)
+		if err != nil {
+			return false, err
 		}
-		from.removeUser(userID)
+		to, err := roleOf(cs, toRoleID)
+		if err != nil {
+			return false, err
+		}
+		changed := from.removeUser(userID)
 		if !to.HasUser(userID) {
 			to.Users = append(to.Users, RoleUser{ID: userID})
+			changed = true
 		}
-		return nil
+		return changed, nil
 	})
+}
+
+// roleOf returns the case's role, or an error matching ErrNotFound.
+func roleOf(cs *Case, roleID int64) (*CaseRole, error) {
+	if r := cs.Role(roleID); r != nil {
+		return r, nil
+	}
+	return nil, fmt.Errorf("%s: case %d has no role %d: %w", pkg, cs.ID, roleID, ErrNotFound)
+}
+
+// idArg is a named id argument for positives.
+type idArg struct {
+	name string
+	v    int64
+}
+
+// positives checks that every id argument is positive.
+func positives(args ...idArg) error {
+	for _, a := range args {
+		if err := positive(a.name, a.v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // removeUser drops userID from the role; it reports whether it was there.

@@ -283,3 +283,19 @@ func TestConcurrentMovesAndAssignmentsAreAllKept(t *testing.T) {
 }
 
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+// A sequence ranged over twice starts at the beginning both times.
+func TestAllCasesRangedTwiceStartsAgain(t *testing.T) {
+	t.Parallel()
+	_, c := newServer(t)
+	seq := c.AllCases(context.Background(), hub, actionmgmt.CaseQuery{Top: 4, OrderBy: "id", OrderByAscending: true})
+	count := func() (n int) {
+		for _, err := range seq {
+			require.NoError(t, err)
+			n++
+		}
+		return n
+	}
+	assert.Equal(t, 6, count())
+	assert.Equal(t, 6, count())
+}

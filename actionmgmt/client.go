@@ -207,44 +207,61 @@ func (c *Client) QueryEndUsers(ctx context.Context, hubID, listID int64, opts *E
 // twice, or more than MaxPages pages, ends the iteration with an error
 // matching ErrUnexpectedResponse.
 func (c *Client) AllEndUsers(ctx context.Context, hubID, listID int64, opts *EndUserQuery) iter.Seq2[*EndUser, error] {
-	return func(yield func(*EndUser, error) bool) {
-		var page EndUserQuery
-		if opts != nil {
-			page = *opts
+	var q EndUserQuery
+	if opts != nil {
+		q = *opts
+	}
+	if q.Top == 0 {
+		q.Top = DefaultPageSize
+	}
+	return skipPages(q.Skip, q.Top, func(u *EndUser) int64 { return u.ID }, func(skip int) ([]EndUser, int, error) {
+		page := q
+		page.Skip = skip
+		p, err := c.QueryEndUsers(ctx, hubID, listID, &page)
+		if err != nil {
+			return nil, 0, err
 		}
-		if page.Top == 0 {
-			page.Top = DefaultPageSize
-		}
+		return p.Items, p.TotalCount, nil
+	})
+}
+
+// skipPages drives a top/skip listing from skip start: fetch reads the page
+// at a skip, size is the page size asked for. It stops after a short page
+// or once total items were seen; a page with the items of one read before,
+// or more than MaxPages pages, ends the iteration with an error matching
+// ErrUnexpectedResponse. Each range over the sequence starts again at start.
+func skipPages[T any](start, size int, id func(*T) int64, fetch func(skip int) ([]T, int, error)) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) {
 		guard := core.NewPager(pkg, MaxPages)
 		var key []byte
-		for {
+		for skip := start; ; {
 			if err := guard.Next(""); err != nil {
 				yield(nil, err)
 				return
 			}
-			p, err := c.QueryEndUsers(ctx, hubID, listID, &page)
+			items, total, err := fetch(skip)
 			if err != nil {
 				yield(nil, err)
 				return
 			}
 			key = key[:0]
-			for _, u := range p.Items {
-				key = strconv.AppendInt(key, u.ID, 10)
+			for i := range items {
+				key = strconv.AppendInt(key, id(&items[i]), 10)
 				key = append(key, ',')
 			}
 			if err := guard.Seen(string(key)); err != nil {
 				yield(nil, err)
 				return
 			}
-			for i := range p.Items {
-				if !yield(&p.Items[i], nil) {
+			for i := range items {
+				if !yield(&items[i], nil) {
 					return
 				}
 			}
-			if len(p.Items) < page.Top || (p.TotalCount > 0 && page.Skip+len(p.Items) >= p.TotalCount) {
+			skip += len(items)
+			if len(items) < size || (total > 0 && skip >= total) {
 				return
 			}
-			page.Skip += len(p.Items)
 		}
 	}
 }
@@ -339,28 +356,22 @@ func (c *Client) UnassignUser(ctx context.Context, hubID, caseID int64, m RoleMe
 }
 
 func (c *Client) changeRole(ctx context.Context, hubID, caseID, roleID, userID int64, add bool) (*Case, error) {
-	for _, f := range []struct {
-		name string
-		v    int64
-	}{{"hubID", hubID}, {"caseID", caseID}, {"roleID", roleID}, {"userID", userID}} {
-		if err := positive(f.name, f.v); err != nil {
-			return nil, err
-		}
+	if err := positives(idArg{"hubID", hubID}, idArg{"caseID", caseID}, idArg{"roleID", roleID}, idArg{"userID", userID}); err != nil {
+		return nil, err
 	}
-	return c.modify(ctx, hubID, caseID, func(cs *Case) error {
-		role := cs.Role(roleID)
-		if role == nil {
-			return fmt.Errorf("%s: case %d has no role %d: %w", pkg, caseID, roleID, ErrNotFound)
+	return c.modify(ctx, hubID, caseID, func(cs *Case) (bool, error) {
+		role, err := roleOf(cs, roleID)
+		if err != nil {
+			return false, err
 		}
-		switch {
-		case add && role.HasUser(userID), !add && !role.HasUser(userID):
-			return errUnchanged
-		case add:
-			role.Users = append(role.Users, RoleUser{ID: userID})
-		default:
-			role.removeUser(userID)
+		if !add {
+			return role.removeUser(userID), nil
 		}
-		return nil
+		if role.HasUser(userID) {
+			return false, nil
+		}
+		role.Users = append(role.Users, RoleUser{ID: userID})
+		return true, nil
 	})
 }
 
