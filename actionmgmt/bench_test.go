@@ -231,46 +231,34 @@ func BenchmarkDecode(b *testing.B) {
 // BenchmarkAssignNoIO's single assignment interleaved in one process (see
 // internal/benchx); .ci/bench runs it, ordinary runs skip it.
 func TestMeasureInterleaved(t *testing.T) {
-	if !benchx.Gated() {
-		t.Skip("set CASEASSIGN_INTERLEAVE=1 (.ci/bench does)")
-	}
 	srv := actionmgmttest.NewServer()
 	defer srv.Close()
 	srv.SetRecording(false)
 	ctx := context.Background()
 	tok := srv.IssueToken()
 	member := actionmgmt.RoleMember{RoleID: watc, UserID: actionmgmttest.UserBob}
-	for _, m := range []struct {
-		name string
-		tr   func() http.RoundTripper
-		pair bool // assign then unassign (a real server); the replay only ever shows the user missing
-	}{
-		{"actionmgmt Assign", func() http.RoundTripper { return http.DefaultTransport.(*http.Transport).Clone() }, true},
-		{"actionmgmt AssignNoIO", func() http.RoundTripper { return testsrv.NewReplay(nil) }, false},
-	} {
+	benchx.MeasureModes(t, "actionmgmt", func(tr func() http.RoundTripper, noIO bool) (benchx.Op, benchx.Op) {
+		// Over loopback each op assigns then unassigns; the replay only ever
+		// shows the user missing, so there each op is one assignment.
 		c, err := actionmgmt.NewClient(srv.URL, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: tok}),
-			actionmgmt.WithHTTPClient(&http.Client{Transport: m.tr()}))
+			actionmgmt.WithHTTPClient(&http.Client{Transport: tr()}))
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := &rawClient{hc: &http.Client{Transport: m.tr()}, base: srv.URL, token: tok}
+		r := &rawClient{hc: &http.Client{Transport: tr()}, base: srv.URL, token: tok}
 		sdk := func() error {
-			if _, err := c.AssignUser(ctx, hub, cse, member); err != nil || !m.pair {
+			if _, err := c.AssignUser(ctx, hub, cse, member); err != nil || noIO {
 				return err
 			}
 			_, err := c.UnassignUser(ctx, hub, cse, member)
 			return err
 		}
 		raw := func() error {
-			if err := r.changeRole(ctx, hub, cse, watc, actionmgmttest.UserBob, true); err != nil || !m.pair {
+			if err := r.changeRole(ctx, hub, cse, watc, actionmgmttest.UserBob, true); err != nil || noIO {
 				return err
 			}
 			return r.changeRole(ctx, hub, cse, watc, actionmgmttest.UserBob, false)
 		}
-		row, err := benchx.Measure(m.name, sdk, raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Log(row)
-	}
+		return sdk, raw
+	})
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/caseassign/caseassign/coralogix"
 	"github.com/caseassign/caseassign/coralogix/coralogixtest"
 	"github.com/caseassign/caseassign/internal/benchx"
-	"github.com/caseassign/caseassign/internal/testsrv"
 )
 
 // rawCase is what a hand-written client would decode a case into: the same
@@ -81,13 +80,15 @@ func rawAssign(ctx context.Context, hc *http.Client, base, key string, req any) 
 // seeded case) through the SDK and through the hand-written baseline,
 // against the same loopback server.
 func BenchmarkAssign(b *testing.B) {
-	benchAssign(b, func() http.RoundTripper { return http.DefaultTransport.(*http.Transport).Clone() })
+	loopback, _ := benchx.Transports()
+	benchAssign(b, loopback)
 }
 
 // BenchmarkAssignNoIO runs the same calls through an in-memory transport
 // that answers the recorded response: the ratio is the clients' own cost.
 func BenchmarkAssignNoIO(b *testing.B) {
-	benchAssign(b, func() http.RoundTripper { return testsrv.NewReplay(nil) })
+	_, noIO := benchx.Transports()
+	benchAssign(b, noIO)
 }
 
 func benchAssign(b *testing.B, transport func() http.RoundTripper) {
@@ -101,26 +102,12 @@ func benchAssign(b *testing.B, transport func() http.RoundTripper) {
 // TestMeasureInterleaved measures both benchmarks interleaved in one
 // process (see internal/benchx); .ci/bench runs it, ordinary runs skip it.
 func TestMeasureInterleaved(t *testing.T) {
-	if !benchx.Gated() {
-		t.Skip("set CASEASSIGN_INTERLEAVE=1 (.ci/bench does)")
-	}
 	srv := coralogixtest.NewServer()
 	defer srv.Close()
 	srv.SetRecording(false)
-	for _, m := range []struct {
-		name string
-		tr   func() http.RoundTripper
-	}{
-		{"coralogix Assign", func() http.RoundTripper { return http.DefaultTransport.(*http.Transport).Clone() }},
-		{"coralogix AssignNoIO", func() http.RoundTripper { return testsrv.NewReplay(nil) }},
-	} {
-		sdk, raw := assignOps(t, srv, m.tr)
-		row, err := benchx.Measure(m.name, sdk, raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Log(row)
-	}
+	benchx.MeasureModes(t, "coralogix", func(tr func() http.RoundTripper, _ bool) (benchx.Op, benchx.Op) {
+		return assignOps(t, srv, tr)
+	})
 }
 
 // assignOps returns one AssignCases (two ids naming the seeded case)

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/caseassign/caseassign/internal/benchx"
-	"github.com/caseassign/caseassign/internal/testsrv"
 	"github.com/caseassign/caseassign/rootly"
 	"github.com/caseassign/caseassign/rootly/rootlytest"
 	"github.com/google/jsonapi"
@@ -229,13 +228,15 @@ func rawAssign(ctx context.Context, hc *http.Client, base, token, incident strin
 // the seeded role: the answer is the documented response) through the SDK
 // and through the hand-written client, against the same loopback server.
 func BenchmarkAssign(b *testing.B) {
-	benchAssign(b, func() http.RoundTripper { return http.DefaultTransport.(*http.Transport).Clone() })
+	loopback, _ := benchx.Transports()
+	benchAssign(b, loopback)
 }
 
 // BenchmarkAssignNoIO runs the same calls through an in-memory transport
 // that answers the recorded response: the ratio is the clients' own cost.
 func BenchmarkAssignNoIO(b *testing.B) {
-	benchAssign(b, func() http.RoundTripper { return testsrv.NewReplay(nil) })
+	_, noIO := benchx.Transports()
+	benchAssign(b, noIO)
 }
 
 func benchAssign(b *testing.B, transport func() http.RoundTripper) {
@@ -250,27 +251,13 @@ func benchAssign(b *testing.B, transport func() http.RoundTripper) {
 // TestMeasureInterleaved measures both benchmarks interleaved in one
 // process (see internal/benchx); .ci/bench runs it, ordinary runs skip it.
 func TestMeasureInterleaved(t *testing.T) {
-	if !benchx.Gated() {
-		t.Skip("set CASEASSIGN_INTERLEAVE=1 (.ci/bench does)")
-	}
 	srv := rootlytest.NewServer()
 	defer srv.Close()
 	srv.SetRecording(false)
 	srv.SetRateLimit(0, 0)
-	for _, m := range []struct {
-		name string
-		tr   func() http.RoundTripper
-	}{
-		{"rootly Assign", func() http.RoundTripper { return http.DefaultTransport.(*http.Transport).Clone() }},
-		{"rootly AssignNoIO", func() http.RoundTripper { return testsrv.NewReplay(nil) }},
-	} {
-		sdk, raw := assignOps(t, srv, m.tr)
-		row, err := benchx.Measure(m.name, sdk, raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Log(row)
-	}
+	benchx.MeasureModes(t, "rootly", func(tr func() http.RoundTripper, _ bool) (benchx.Op, benchx.Op) {
+		return assignOps(t, srv, tr)
+	})
 }
 
 // assignOps returns the documented assign through the SDK and through the

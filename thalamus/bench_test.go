@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/caseassign/caseassign/internal/benchx"
-	"github.com/caseassign/caseassign/internal/testsrv"
 	"github.com/caseassign/caseassign/thalamus"
 	"github.com/caseassign/caseassign/thalamus/thalamustest"
 )
@@ -80,13 +79,15 @@ func rawAssign(ctx context.Context, hc *http.Client, base string, id int64, emai
 // BenchmarkAssign runs one AssignCase to an operator through the SDK and
 // through the hand-written client, against the same loopback server.
 func BenchmarkAssign(b *testing.B) {
-	benchAssign(b, func() http.RoundTripper { return http.DefaultTransport.(*http.Transport).Clone() })
+	loopback, _ := benchx.Transports()
+	benchAssign(b, loopback)
 }
 
 // BenchmarkAssignNoIO runs the same calls through an in-memory transport
 // that answers the recorded response: the ratio is the clients' own cost.
 func BenchmarkAssignNoIO(b *testing.B) {
-	benchAssign(b, func() http.RoundTripper { return testsrv.NewReplay(nil) })
+	_, noIO := benchx.Transports()
+	benchAssign(b, noIO)
 }
 
 func benchAssign(b *testing.B, transport func() http.RoundTripper) {
@@ -127,23 +128,12 @@ func assignOps(tb testing.TB, srv *thalamustest.Server, transport func() http.Ro
 // TestMeasureInterleaved measures both benchmarks interleaved in one
 // process (see internal/benchx); .ci/bench runs it, ordinary runs skip it.
 func TestMeasureInterleaved(t *testing.T) {
-	if !benchx.Gated() {
-		t.Skip("set CASEASSIGN_INTERLEAVE=1 (.ci/bench does)")
-	}
 	srv := thalamustest.NewServer()
 	defer srv.Close()
 	srv.SetRecording(false)
-	for name, tr := range map[string]func() http.RoundTripper{
-		"thalamus Assign":     func() http.RoundTripper { return http.DefaultTransport.(*http.Transport).Clone() },
-		"thalamus AssignNoIO": func() http.RoundTripper { return testsrv.NewReplay(nil) },
-	} {
-		sdk, raw := assignOps(t, srv, tr)
-		row, err := benchx.Measure(name, sdk, raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Log(row)
-	}
+	benchx.MeasureModes(t, "thalamus", func(tr func() http.RoundTripper, _ bool) (benchx.Op, benchx.Op) {
+		return assignOps(t, srv, tr)
+	})
 }
 
 // assignAnswer is the test server's answer to an assignment, the shape the

@@ -8,6 +8,7 @@ package benchx
 import (
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"runtime"
 	"slices"
@@ -16,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/caseassign/caseassign/internal/testsrv"
 )
 
 // Sample is one chunk of one implementation.
@@ -207,5 +210,35 @@ func Bench(b *testing.B, ops map[string]Op) {
 				}
 			}
 		})
+	}
+}
+
+// Transports returns the two modes of the assign benchmarks: a fresh clone
+// of the default transport (loopback to the test server) and a Replay that
+// answers recorded responses from memory (the clients' own cost).
+func Transports() (loopback, noIO func() http.RoundTripper) {
+	return func() http.RoundTripper { return http.DefaultTransport.(*http.Transport).Clone() },
+		func() http.RoundTripper { return testsrv.NewReplay(nil) }
+}
+
+// MeasureModes is a package's TestMeasureInterleaved: it skips unless
+// Gated, then measures "<pkg> Assign" and "<pkg> AssignNoIO" with the ops
+// that ops builds for each mode's transport, and logs each row.
+func MeasureModes(t *testing.T, pkg string, ops func(transport func() http.RoundTripper, noIO bool) (sdk, raw Op)) {
+	if !Gated() {
+		t.Skip("set CASEASSIGN_INTERLEAVE=1 (.ci/bench does)")
+	}
+	loopback, noIO := Transports()
+	for _, m := range []struct {
+		name string
+		tr   func() http.RoundTripper
+		noIO bool
+	}{{pkg + " Assign", loopback, false}, {pkg + " AssignNoIO", noIO, true}} {
+		sdk, raw := ops(m.tr, m.noIO)
+		row, err := Measure(m.name, sdk, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Log(row)
 	}
 }
