@@ -481,18 +481,9 @@ func withExtra(body []byte, field string, decoded []caseFields) ([]Case, error) 
 		out[0].raw = raw // body is the client's own copy: no need to copy again
 		return out, err
 	}
-	extras, err := jsonx.UnknownEach(raw, known)
-	for i := range min(len(extras), len(out)) {
-		out[i].Extra = extras[i]
-	}
-	i := 0
-	if err == nil {
-		err = jsonx.Elements(raw, func(_ int, el []byte) {
-			if i < len(out) {
-				out[i].raw = el
-			}
-			i++
-		})
+	elems, err := jsonx.UnknownEach(raw, known)
+	for i := range min(len(elems), len(out)) {
+		out[i].Extra, out[i].raw = elems[i].Extra, elems[i].Raw
 	}
 	return out, err
 }

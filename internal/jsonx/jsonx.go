@@ -76,16 +76,28 @@ func addUnknown(extra map[string]json.RawMessage, known map[string]struct{}, key
 	return extra
 }
 
-// UnknownEach returns, for each element of the JSON array data, the members
-// of that element (an object) whose names are not in known; nil where there
-// are none. The array is scanned once.
-func UnknownEach(data []byte, known map[string]struct{}) ([]map[string]json.RawMessage, error) {
-	var out []map[string]json.RawMessage
-	err := elements(data, func(int, []byte) {}, func(i int, key, raw []byte) {
+// Element is one element of a JSON array of objects: its bytes and the
+// members whose names are not known (nil when there are none).
+type Element struct {
+	Raw   []byte
+	Extra map[string]json.RawMessage
+}
+
+// UnknownEach returns, for each element of the JSON array data, the element
+// as sent and the members of that element (an object) whose names are not
+// in known. The array is scanned once.
+func UnknownEach(data []byte, known map[string]struct{}) ([]Element, error) {
+	var out []Element
+	err := elements(data, func(i int, raw []byte) {
 		for len(out) <= i {
-			out = append(out, nil)
+			out = append(out, Element{})
 		}
-		out[i] = addUnknown(out[i], known, key, raw)
+		out[i].Raw = raw
+	}, func(i int, key, raw []byte) {
+		for len(out) <= i {
+			out = append(out, Element{})
+		}
+		out[i].Extra = addUnknown(out[i].Extra, known, key, raw)
 	})
 	return out, err
 }
