@@ -137,7 +137,7 @@ func NewClient(serverURL string, creds Credentials, opts ...Option) (*Client, er
 	if o.password != "" {
 		secrets = append(secrets, o.password)
 	}
-	if !o.login && o.loginPath != "" {
+	if o.loginPath != "" {
 		if msg := checkLoginPath(o.loginPath); msg != "" {
 			return nil, invalid("login path", msg)
 		}

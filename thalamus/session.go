@@ -83,12 +83,9 @@ func newSession(o *options, base string) (*session, error) {
 			return nil, invalid("password", "must hold 4 to 100 characters (or be empty for a passwordless touchpoint)")
 		}
 	}
-	path := o.loginPath
+	path := o.loginPath // checked by NewClient
 	if path == "" {
 		path = DefaultLoginPath
-	}
-	if err := checkLoginPath(path); err != "" {
-		return nil, invalid("login path", err)
 	}
 	u, err := url.Parse(base)
 	if err != nil {
