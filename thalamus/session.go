@@ -58,14 +58,13 @@ func WithLoginPath(path string) Option { return func(o *options) { o.loginPath =
 
 // session is the operator login state shared by every call of a Client.
 type session struct {
-	body       []byte // the login request body: holds the password
-	path       string // the configured login path
-	linked     atomic.Pointer[string]
-	lock       chan struct{} // one login at a time, waited for with the context
-	gen        atomic.Uint64 // counts successful logins
-	loggedIn   atomic.Bool
-	basePrefix string   // the instance URL's path prefix
-	origin     *url.URL // the instance URL, for same-origin checks
+	body     []byte // the login request body: holds the password
+	path     string // the configured login path
+	linked   atomic.Pointer[string]
+	lock     chan struct{} // one login at a time, waited for with the context
+	gen      atomic.Uint64 // counts successful logins
+	loggedIn atomic.Bool
+	origin   *url.URL // the instance URL: same-origin checks, and its path prefix
 }
 
 func newSession(o *options, base string) (*session, error) {
@@ -98,11 +97,10 @@ func newSession(o *options, base string) (*session, error) {
 	}
 	body = append(body, '}')
 	return &session{
-		body:       body,
-		path:       path,
-		lock:       make(chan struct{}, 1),
-		basePrefix: strings.TrimSuffix(u.Path, "/"),
-		origin:     u,
+		body:   body,
+		path:   path,
+		lock:   make(chan struct{}, 1),
+		origin: u,
 	}, nil
 }
 
@@ -170,7 +168,7 @@ func (s *session) within(href string) (string, bool) {
 	if !strings.EqualFold(u.Scheme, s.origin.Scheme) || !strings.EqualFold(u.Host, s.origin.Host) {
 		return "", false
 	}
-	p, ok := strings.CutPrefix(u.Path, s.basePrefix)
+	p, ok := strings.CutPrefix(u.Path, strings.TrimSuffix(s.origin.Path, "/"))
 	if !ok || checkLoginPath(p) != "" {
 		return "", false
 	}
