@@ -335,18 +335,21 @@ func incidentFrom(r *resource[incidentAttrs], included []included, includedRaws 
 		MitigatedAt: optTime(a.MitigatedAt), ResolvedAt: optTime(a.ResolvedAt), ClosedAt: optTime(a.ClosedAt),
 		CancelledAt: optTime(a.CancelledAt), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
 	}
+	inc.Raw = data
+	spans := attrSpans(rawAt(data, "attributes"))
 	var err error
-	for _, p := range []struct {
-		dst   **User
-		src   *nested[userAttrs]
-		where string
+	for i, p := range [...]struct {
+		dst **User
+		src *nested[userAttrs]
 	}{
-		{&inc.User, a.User, "user"}, {&inc.StartedBy, a.StartedBy, "started_by"}, {&inc.InTriageBy, a.InTriageBy, "in_triage_by"},
-		{&inc.MitigatedBy, a.MitigatedBy, "mitigated_by"}, {&inc.ResolvedBy, a.ResolvedBy, "resolved_by"},
-		{&inc.ClosedBy, a.ClosedBy, "closed_by"}, {&inc.CancelledBy, a.CancelledBy, "cancelled_by"},
+		{&inc.User, a.User}, {&inc.StartedBy, a.StartedBy}, {&inc.InTriageBy, a.InTriageBy}, {&inc.MitigatedBy, a.MitigatedBy},
+		{&inc.ResolvedBy, a.ResolvedBy}, {&inc.ClosedBy, a.ClosedBy}, {&inc.CancelledBy, a.CancelledBy},
 	} {
-		if *p.dst, err = nestedUser(p.where, p.src); err != nil {
+		if *p.dst, err = nestedUser(userAttrNames[i], p.src); err != nil {
 			return nil, err
+		}
+		if *p.dst != nil {
+			(*p.dst).Raw = rawAt(spans.users[i], "data")
 		}
 	}
 	if s := a.Severity; s != nil && s.Data != nil {
@@ -357,62 +360,60 @@ func incidentFrom(r *resource[incidentAttrs], included []included, includedRaws 
 		inc.Severity = &Severity{
 			ID: s.Data.ID, Name: sa.Name, Slug: sa.Slug, Description: sa.Description, Severity: sa.Severity,
 			Color: sa.Color, Position: sa.Position, CreatedAt: sa.CreatedAt, UpdatedAt: sa.UpdatedAt,
+			Raw: rawAt(spans.severity, "data"),
 		}
 	}
-	if inc.Roles, err = resolveRoles(r.Relationships, included, includedRaws); err != nil {
+	if inc.Services, err = named(a.Services, elementsOf(spans.services), "services", func(id, name, slug string, raw []byte) *Service {
+		return &Service{ID: id, Name: name, Slug: slug, Raw: raw}
+	}); err != nil {
 		return nil, err
 	}
-	if err := incidentRaw(inc, a, data); err != nil {
+	if inc.Teams, err = named(a.Groups, elementsOf(spans.groups), "groups", func(id, name, slug string, raw []byte) *Team {
+		return &Team{ID: id, Name: name, Slug: slug, Raw: raw}
+	}); err != nil {
+		return nil, err
+	}
+	if inc.Roles, err = resolveRoles(r.Relationships, included, includedRaws); err != nil {
 		return nil, err
 	}
 	return inc, nil
 }
 
-// incidentRaw keeps the resource objects as sent: the incident's, and those
-// of its nested users, severity, services and teams; it also types the
-// services and teams.
-func incidentRaw(inc *Incident, a *incidentAttrs, data []byte) error {
-	inc.Raw = data
-	// One pass over the attributes picks every span needed.
-	var services, groups []byte
-	users := [...]struct {
-		u    *User
-		name string
-	}{
-		{inc.User, "user"}, {inc.StartedBy, "started_by"}, {inc.InTriageBy, "in_triage_by"}, {inc.MitigatedBy, "mitigated_by"},
-		{inc.ResolvedBy, "resolved_by"}, {inc.ClosedBy, "closed_by"}, {inc.CancelledBy, "cancelled_by"},
+// userAttrNames are the incident attributes holding a user, in the order
+// incidentFrom types them.
+var userAttrNames = [...]string{"user", "started_by", "in_triage_by", "mitigated_by", "resolved_by", "closed_by", "cancelled_by"}
+
+// incidentSpans are the attribute values, as sent, that hold nested
+// resources.
+type incidentSpans struct {
+	users                      [len(userAttrNames)][]byte
+	severity, services, groups []byte
+}
+
+// attrSpans finds them in one pass over the attributes object.
+func attrSpans(attrs []byte) incidentSpans {
+	var sp incidentSpans
+	if jsonx.Kind(attrs) != '{' {
+		return sp
 	}
-	if attrs := rawAt(data, "attributes"); jsonx.Kind(attrs) == '{' {
-		_ = jsonx.Members(attrs, func(key, v []byte) {
-			name := key[1 : len(key)-1]
-			switch string(name) {
-			case "severity":
-				if inc.Severity != nil {
-					inc.Severity.Raw = rawAt(v, "data")
-				}
-			case "services":
-				services = v
-			case "groups":
-				groups = v
-			default:
-				for _, p := range users {
-					if p.u != nil && string(name) == p.name {
-						p.u.Raw = rawAt(v, "data")
-					}
+	_ = jsonx.Members(attrs, func(key, v []byte) {
+		name := key[1 : len(key)-1]
+		switch string(name) {
+		case "severity":
+			sp.severity = v
+		case "services":
+			sp.services = v
+		case "groups":
+			sp.groups = v
+		default:
+			for i, n := range userAttrNames {
+				if string(name) == n {
+					sp.users[i] = v
 				}
 			}
-		})
-	}
-	var err error
-	if inc.Services, err = named(a.Services, elementsOf(services), "services", func(id, name, slug string, raw []byte) *Service {
-		return &Service{ID: id, Name: name, Slug: slug, Raw: raw}
-	}); err != nil {
-		return err
-	}
-	inc.Teams, err = named(a.Groups, elementsOf(groups), "groups", func(id, name, slug string, raw []byte) *Team {
-		return &Team{ID: id, Name: name, Slug: slug, Raw: raw}
+		}
 	})
-	return err
+	return sp
 }
 
 // named types the {"data": resource} items of a services or groups
