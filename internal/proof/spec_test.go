@@ -102,7 +102,6 @@ func dropEmptyExternalDocs(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bo
 type specCheck struct {
 	next   http.RoundTripper
 	router routers.Router
-	prefix string // the base URL's path prefix the spec's paths hang under
 
 	mu       sync.Mutex
 	checked  int
@@ -118,7 +117,7 @@ func newSpecCheck(tb testing.TB, file, baseURL, prefix string) *specCheck {
 	cp.Servers = openapi3.Servers{{URL: baseURL + prefix}}
 	router, err := legacy.NewRouter(&cp, openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation())
 	require.NoError(tb, err)
-	return &specCheck{next: http.DefaultTransport, router: router, prefix: prefix}
+	return &specCheck{next: http.DefaultTransport, router: router}
 }
 
 func (s *specCheck) RoundTrip(req *http.Request) (*http.Response, error) {
