@@ -98,6 +98,14 @@ func TestWireFormat(t *testing.T) {
 			method: http.MethodGet, rawPath: "/mgmt/openapi/5/cases/cases/v1/CASE-125",
 		},
 		{
+			name: "ListCaseEvents",
+			call: func(c *coralogix.Client) error {
+				_, err := c.ListCaseEvents(ctx, "CASE-125")
+				return err
+			},
+			method: http.MethodGet, rawPath: "/mgmt/openapi/5/cases/cases/v1/CASE-125/events",
+		},
+		{
 			name: "ListCases",
 			call: func(c *coralogix.Client) error {
 				_, err := c.ListCases(ctx, &coralogix.ListCasesRequest{
@@ -376,6 +384,14 @@ func TestValidationSendsNothing(t *testing.T) {
 		}},
 		{"path traversal", "id", func(c *coralogix.Client) error {
 			_, err := c.GetCase(ctx, "../../admin")
+			return err
+		}},
+		{"events path traversal", "caseID", func(c *coralogix.Client) error {
+			_, err := c.ListCaseEvents(ctx, "..")
+			return err
+		}},
+		{"events bad id", "caseID", func(c *coralogix.Client) error {
+			_, err := c.ListCaseEvents(ctx, "CASE-1/events")
 			return err
 		}},
 		{"slash in id", "id", func(c *coralogix.Client) error {

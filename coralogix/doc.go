@@ -32,6 +32,11 @@
 //
 //	for c, err := range client.AllCases(ctx, &coralogix.ListCasesRequest{}) { ... }
 //
+// ListCaseEvents reads a case's Activity timeline, its assignment history
+// included: each CaseEvent names its actor and its EventData; an
+// assignment is typed (EventData.Assigned), and every other kind of event is
+// named by EventData.Kind and kept verbatim in EventData.Variant.
+//
 // # Bulk
 //
 // AssignCasesInBatches takes any number of ids, removes duplicates, and sends

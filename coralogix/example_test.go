@@ -87,6 +87,37 @@ func ExampleClient_AllCases() {
 	// CASE-127 CASE_PRIORITY_P4
 }
 
+func ExampleClient_ListCaseEvents() {
+	srv := coralogixtest.NewServer()
+	defer srv.Close()
+	client, err := coralogix.NewClient(srv.APIKey, coralogix.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := client.AssignCase(ctx, "CASE-124", coralogix.UserDetails{UserID: "3af152ee-9eaf-4803-87f1-23c5fb2fbaa0"}); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.UnassignCase(ctx, "CASE-124"); err != nil {
+		log.Fatal(err)
+	}
+	events, err := client.ListCaseEvents(ctx, "CASE-124")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, e := range events {
+		switch e.EventData.Kind {
+		case coralogix.EventAssigned:
+			fmt.Println("assigned to", e.EventData.Assigned.AssigneeUserID)
+		default:
+			fmt.Println(e.EventData.Kind)
+		}
+	}
+	// Output:
+	// assigned to 3af152ee-9eaf-4803-87f1-23c5fb2fbaa0
+	// unassigned
+}
+
 func ExampleErrUnknownRoute() {
 	srv := coralogixtest.NewServer()
 	defer srv.Close()

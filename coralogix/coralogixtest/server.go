@@ -8,7 +8,8 @@
 // and category and has "duration": "", is completed (see AddCase), and it
 // stays available byte for byte as SeedAssignResponse, a decoding fixture
 // for your tests. It serves the assignment family
-// (bulk and single assign and unassign, get, list) under /mgmt/openapi/5
+// (bulk and single assign and unassign, get, list, and each case's
+// assignment events) under /mgmt/openapi/5
 // with the API's rules: Bearer authentication, 1..1000 ids matching the
 // case id pattern, lower-case UUID user ids, JSON {"code","message"} errors,
 // and the plain-text "Not Found: Not Found" for a route it does not serve.
@@ -54,6 +55,12 @@ const (
 	SeedUnassignedID = "b2c3d4e5-0000-4000-8000-000000000001" // readable id CASE-124, unassigned
 )
 
+// The API key the server names as the actor of the events it records.
+const (
+	ActorKeyID   = "2b1c3d4e-5f6a-7b8c-9d0e-1f2a3b4c5d6e"
+	ActorKeyName = "coralogixtest"
+)
+
 // Event is one assignment change the server applied.
 type Event struct {
 	Op     string // "assign" or "unassign"
@@ -78,18 +85,23 @@ type Server struct {
 	byRead  map[string]string
 	clock   func() time.Time
 	encoded map[string][]byte // case id -> its JSON, until the case changes
+	// timeline holds each case's Activity events (case id -> events, oldest
+	// first), as GET .../cases/v1/{case_id}/events answers them.
+	timeline map[string][]coralogix.CaseEvent
 
-	generated int
+	generated  int
+	eventCount int
 }
 
 // NewServer starts a server seeded with the documentation sample case and
 // a few more; Close it when done.
 func NewServer() *Server {
 	s := &Server{
-		APIKey: APIKey,
-		cases:  map[string]*coralogix.Case{},
-		byRead: map[string]string{},
-		clock:  time.Now,
+		APIKey:   APIKey,
+		cases:    map[string]*coralogix.Case{},
+		byRead:   map[string]string{},
+		timeline: map[string][]coralogix.CaseEvent{},
+		clock:    time.Now,
 	}
 	var seed struct {
 		Cases []coralogix.Case `json:"cases"`
@@ -269,6 +281,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.assignOne(w, r, strings.TrimPrefix(path, assigned+"/"))
 	case strings.HasPrefix(path, assigned+"/") && r.Method == http.MethodDelete:
 		s.unassignOne(w, strings.TrimPrefix(path, assigned+"/"))
+	case strings.HasPrefix(path, list+"/") && strings.HasSuffix(path, "/events") && r.Method == http.MethodGet:
+		s.caseEvents(w, strings.TrimSuffix(strings.TrimPrefix(path, list+"/"), "/events"))
 	case strings.HasPrefix(path, list+"/") && r.Method == http.MethodGet:
 		s.getOne(w, strings.TrimPrefix(path, list+"/"))
 	case path == list && r.Method == http.MethodPost:
@@ -369,13 +383,21 @@ func (s *Server) apply(cases []*coralogix.Case, userID string) []coralogix.Case 
 		}
 		if cur != userID {
 			op := "assign"
+			data := &coralogix.EventData{Kind: coralogix.EventAssigned, Assigned: &coralogix.AssignedEvent{AssigneeUserID: userID, PreviousAssigneeUserID: cur}}
 			if userID == "" {
 				op = "unassign"
 				c.Assignee = nil
+				data = &coralogix.EventData{Kind: coralogix.EventUnassigned, Variant: json.RawMessage(`{}`)}
 			} else {
 				c.Assignee = &coralogix.UserDetails{UserID: userID}
 			}
 			s.events.Add(Event{Op: op, CaseID: c.ID, UserID: userID})
+			s.eventCount++
+			s.timeline[c.ID] = append(s.timeline[c.ID], coralogix.CaseEvent{
+				EventID:   fmt.Sprintf("e7e00000-0000-4000-8000-%012x", s.eventCount),
+				Actor:     &coralogix.EventActor{Kind: "apiKey", APIKey: &coralogix.APIKeyActor{ID: ActorKeyID, Name: ActorKeyName}},
+				EventData: data, EventTime: now, CreateTime: now, UpdateTime: now,
+			})
 			c.UpdateTime = now
 			delete(s.encoded, c.ID)
 		}
@@ -461,6 +483,27 @@ func (s *Server) unassignOne(w http.ResponseWriter, id string) {
 		out := s.apply([]*coralogix.Case{c}, "")[0]
 		return &out
 	})
+}
+
+// caseEvents answers {"events": [...]}, the case's timeline oldest first:
+// one event per assignment change the server applied.
+func (s *Server) caseEvents(w http.ResponseWriter, id string) {
+	if !coralogix.ValidCaseID(id) {
+		writeError(w, http.StatusBadRequest, "case_id: value does not match pattern")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.lookup(id)
+	if c == nil {
+		writeError(w, http.StatusNotFound, "case "+id+" not found")
+		return
+	}
+	events := s.timeline[c.ID]
+	if events == nil {
+		events = []coralogix.CaseEvent{}
+	}
+	testsrv.WriteJSON(w, http.StatusOK, map[string]any{"events": events})
 }
 
 func (s *Server) getOne(w http.ResponseWriter, id string) {

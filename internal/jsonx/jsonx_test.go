@@ -2,7 +2,9 @@ package jsonx
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -140,4 +142,29 @@ func FuzzMembers(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestOverlayKeepsZeroValuedKnownMembers(t *testing.T) {
+	t.Parallel()
+	type nested struct {
+		When time.Time `json:"when,omitzero"`
+		N    int       `json:"n,omitzero"`
+	}
+	type model struct {
+		At    time.Time `json:"at,omitzero"`
+		Inner *nested   `json:"inner,omitzero"`
+	}
+	tests := []struct{ name, raw, typed, want string }{
+		{"zero time at the top", `{"at":"0001-01-01T00:00:00Z"}`, `{}`, `{"at":"0001-01-01T00:00:00Z"}`},
+		{"zero time nested, unknown kept", `{"inner":{"when":"0001-01-01T00:00:00Z","x":1}}`, `{"inner":{}}`, `{"inner":{"when":"0001-01-01T00:00:00Z","x":1}}`},
+		{"zero number", `{"inner":{"n":0}}`, `{"inner":{}}`, `{"inner":{"n":0}}`},
+		{"a real time the caller cleared stays cleared", `{"at":"2025-01-01T00:00:00Z"}`, `{}`, `{}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := Overlay([]byte(tt.typed), []byte(tt.raw), reflect.TypeFor[model]())
+			assert.JSONEq(t, tt.want, string(got))
+		})
+	}
 }

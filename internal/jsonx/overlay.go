@@ -2,6 +2,7 @@ package jsonx
 
 import (
 	"bytes"
+	"encoding/json"
 	"reflect"
 	"strings"
 	"sync"
@@ -177,8 +178,8 @@ func overlayObject(b, typed, raw []byte, t reflect.Type, top bool) ([]byte, bool
 		if written[strings.ToLower(name)] {
 			continue
 		}
-		_, isKnown := lookupType(known, name)
-		if (isKnown && !zeroJSON(m.val)) || (!isKnown && top) {
+		ft, isKnown := lookupType(known, name)
+		if (isKnown && !zeroJSON(m.val) && !zeroTime(ft, m.val)) || (!isKnown && top) {
 			continue
 		}
 		written[strings.ToLower(name)] = true
@@ -191,6 +192,19 @@ func overlayObject(b, typed, raw []byte, t reflect.Type, top bool) ([]byte, bool
 		b = append(b, m.val...)
 	}
 	return append(b, '}'), true
+}
+
+// zeroTime reports whether v, the raw value of a member of type t, is a
+// time that decodes to the zero time.Time (which omitzero leaves out).
+func zeroTime(t reflect.Type, v []byte) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t != timeType || Kind(v) != '"' {
+		return false
+	}
+	var tm time.Time
+	return json.Unmarshal(v, &tm) == nil && tm.IsZero()
 }
 
 // zeroJSON reports whether v is null, "", 0, false, [] or {}.
