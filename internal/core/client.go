@@ -70,6 +70,7 @@ type Client struct {
 	base     *url.URL
 	baseStr  string
 	hc       *http.Client
+	rc       *retryablehttp.Client // the retry engine, shared by all calls
 	retryMax int
 	waitMin  time.Duration
 	waitMax  time.Duration
@@ -176,6 +177,21 @@ func New(spec Spec, o Options) (*Client, error) {
 	}
 	if c.hc.Jar == nil {
 		c.hc.Jar = spec.Jar
+	}
+	// One go-retryablehttp client for all calls: the per-call retry state
+	// (the policy) travels in each request's context, where CheckRetry and
+	// PrepareRetry find it. It logs nothing (Logger nil), passes the last
+	// answer through, and its CloseIdleConnections reaches only the
+	// wrapper transport, which does not implement it.
+	c.rc = &retryablehttp.Client{
+		HTTPClient:   c.hc,
+		RetryMax:     c.retryMax,
+		RetryWaitMin: c.waitMin,
+		RetryWaitMax: c.waitMax,
+		CheckRetry:   checkRetry,
+		Backoff:      noBackoff,
+		PrepareRetry: waitRetry,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	return c, nil
 }
@@ -334,12 +350,13 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 	if r.Query != "" {
 		u += "?" + r.Query
 	}
-	p := &policy{c: c}
-	st := &p.state // no allocation of its own: it lives in the policy
-	if c.logger != nil || c.tryHook != nil {
-		// The transport reports tries to them, with their number.
-		ctx = context.WithValue(ctx, callStateKey{}, st)
-	}
+	// The call's context carries its retry policy and state: one
+	// allocation for the three.
+	cc := &callContext{Context: ctx}
+	p := &cc.policy
+	p.c = c
+	p.st = &p.state
+	ctx = cc
 	var body any
 	if r.Body != nil {
 		body = r.Body
@@ -362,22 +379,12 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 			h[headerCT] = jsonType
 		}
 	}
-	p.st = st
 	if d, ok := ctx.Deadline(); ok {
 		p.deadline = d
 	}
-	rc := &retryablehttp.Client{
-		HTTPClient:   c.hc,
-		RetryMax:     c.retryMax,
-		RetryWaitMin: c.waitMin,
-		RetryWaitMax: c.waitMax,
-		CheckRetry:   p.checkRetry,
-		Backoff:      p.backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
-	resp, err := rc.Do(req)
+	resp, err := c.rc.Do(req)
 	clean := cleanURL(req.URL)
-	tries := max(st.tries, 1)
+	tries := max(p.state.tries, 1)
 	if err != nil {
 		if resp != nil && resp.Body != nil {
 			_ = resp.Body.Close()

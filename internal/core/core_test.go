@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -269,11 +270,11 @@ func TestBackoffHonoursRetryAfterAndJitters(t *testing.T) {
 	resp := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"2"}}}
 	retry, _ := p.schedule(resp, true)
 	require.True(t, retry)
-	assert.Equal(t, 2*time.Second, p.backoff(0, 0, 0, resp))
+	assert.Equal(t, 2*time.Second, p.nextWait)
 	resp = &http.Response{StatusCode: 502, Header: http.Header{"Retry-After": {"2"}}}
 	retry, _ = p.schedule(resp, true)
 	require.True(t, retry)
-	assert.Equal(t, 10*time.Millisecond, p.backoff(0, 0, 0, resp), "Retry-After is honoured on 429 and 503 only")
+	assert.Equal(t, 10*time.Millisecond, p.nextWait, "Retry-After is honoured on 429 and 503 only")
 
 	seen := map[time.Duration]bool{}
 	for attempt := range 40 {
@@ -965,4 +966,52 @@ func TestDeclaredLengthIsNotAllocatedUpFront(t *testing.T) {
 	require.Error(t, err, "the body is short")
 	// Five tries that each allocated the declared 30 MB would be 150 MB.
 	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(8<<20))
+}
+
+// TestConcurrentCallsKeepTheirOwnRetryState: every call shares the client's
+// one retryablehttp.Client, and its retry state travels in its request's
+// context. Calls that fail and calls that succeed, interleaved, each count
+// their own tries and see their own answer.
+func TestConcurrentCallsKeepTheirOwnRetryState(t *testing.T) {
+	t.Parallel()
+	srv := testsrv.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/bad" {
+			testsrv.WriteJSON(w, http.StatusBadGateway, map[string]string{"code": "down"})
+			return
+		}
+		testsrv.WriteJSON(w, http.StatusOK, map[string]string{"path": r.URL.Path})
+	}))
+	defer srv.Close()
+	o := fastOptions(srv.URL)
+	o.SetRetryWait(time.Millisecond, time.Millisecond)
+	c := newTestClient(t, testSpec(), o)
+	const n = 16
+	errs := make([]error, n)
+	bodies := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			path := fmt.Sprintf("/good/%d", i)
+			if i%2 == 0 {
+				path = "/bad"
+			}
+			resp, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: path})
+			errs[i], bodies[i] = err, string(resp.Body)
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		if i%2 == 0 {
+			var ae *APIError
+			if assert.ErrorAs(t, errs[i], &ae, "call %d", i) {
+				assert.Equal(t, 4, ae.Attempts, "call %d: 1 try and 3 retries of its own", i)
+			}
+			continue
+		}
+		assert.NoError(t, errs[i], "call %d", i)
+		assert.JSONEq(t, fmt.Sprintf(`{"path":"/good/%d"}`, i), bodies[i])
+	}
+	assert.Equal(t, n/2*4+n/2, srv.Handled())
 }

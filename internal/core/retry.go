@@ -100,18 +100,64 @@ func (p *policy) schedule(resp *http.Response, spend bool) (bool, error) {
 	return true, nil
 }
 
-// backoff returns the wait checkRetry chose, and logs the retry at warn level.
-func (p *policy) backoff(_, _ time.Duration, attempt int, _ *http.Response) time.Duration {
+// callContext is a call's context: the caller's, plus the call's retry
+// policy and state, which the shared retryablehttp.Client's hooks and the
+// transport find with Value(policyKey{}).
+type callContext struct {
+	context.Context
+	policy policy
+}
+
+type policyKey struct{}
+
+// Value returns the call's policy for policyKey{}, and asks the caller's
+// context for any other key.
+func (cc *callContext) Value(key any) any {
+	if _, ok := key.(policyKey); ok {
+		return &cc.policy
+	}
+	return cc.Context.Value(key)
+}
+
+// policyOf returns the policy of the call ctx belongs to, nil outside one.
+func policyOf(ctx context.Context) *policy {
+	p, _ := ctx.Value(policyKey{}).(*policy)
+	return p
+}
+
+// checkRetry is the shared client's CheckRetry: the call's policy decides.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	p := policyOf(ctx)
+	if p == nil {
+		return false, err
+	}
+	return p.checkRetry(ctx, resp, err)
+}
+
+// noBackoff is the shared client's Backoff, which has no way to reach the
+// call (no context, and no response after a connection error): it waits
+// nothing, and waitRetry, which has the request, waits the policy's wait.
+func noBackoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration { return 0 }
+
+// waitRetry is the shared client's PrepareRetry, called before each retry:
+// it logs the retry at warn level and waits the wait the policy chose,
+// ending at once when the context ends.
+func waitRetry(req *http.Request) error {
+	ctx := req.Context()
+	p := policyOf(ctx)
+	if p == nil {
+		return nil
+	}
 	if lg := p.c.logger; lg != nil {
-		lg.LogAttrs(context.Background(), slog.LevelWarn, "caseassign: retrying",
+		lg.LogAttrs(ctx, slog.LevelWarn, "caseassign: retrying",
 			slog.String("sdk", p.c.spec.Package),
 			slog.String("reason", p.reason),
 			slog.Duration("wait", p.nextWait),
-			slog.Int("retry", attempt+1),
+			slog.Int("retry", p.st.tries),
 			slog.Int("attempt", p.st.tries),
 		)
 	}
-	return p.nextWait
+	return sleep(ctx, p.nextWait)
 }
 
 // jitter returns a wait in [lo, min(hi, lo*2^attempt)].

@@ -46,9 +46,12 @@ func (e *limitError) Unwrap() []error {
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	c := t.c
 	ctx := req.Context()
-	st, _ := ctx.Value(callStateKey{}).(*callState) // nil without a logger or a try hook
-	if st != nil {
-		st.attempt++
+	var st *callState // nil without a logger or a try hook
+	if p := policyOf(ctx); p != nil {
+		p.state.attempt++
+		if c.logger != nil || c.tryHook != nil {
+			st = &p.state
+		}
 	}
 	if err := c.pace(ctx); err != nil {
 		closeBody(req)
@@ -388,8 +391,6 @@ func (b *bufBody) Read(p []byte) (int, error) {
 }
 
 func (b *bufBody) Close() error { return nil }
-
-type callStateKey struct{}
 
 // callState follows one call across its tries.
 type callState struct {
