@@ -359,7 +359,8 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 	ctx = cc
 	var body any
 	if r.Body != nil {
-		body = r.Body
+		cc.body = r.Body
+		body = retryablehttp.ReaderFunc(cc.bodyReader)
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, u, body)
 	if err != nil {

@@ -45,10 +45,19 @@ func (c *Client) RateLimit() RateLimit {
 	return RateLimit{Limit: -1, Remaining: -1, Used: -1}
 }
 
+// The rate-limit headers, in canonical form: Header.Get with a
+// non-canonical key allocates the canonical one on every call.
+const (
+	headerRLLimit     = "X-Ratelimit-Limit"
+	headerRLRemaining = "X-Ratelimit-Remaining"
+	headerRLUsed      = "X-Ratelimit-Used"
+	headerRLReset     = "X-Ratelimit-Reset"
+)
+
 // parseRateLimit reads the X-RateLimit-* headers; ok is false when there
 // are none.
 func parseRateLimit(h http.Header, now time.Time) (rl RateLimit, ok bool) {
-	lim, rem, used, reset := h.Get("X-RateLimit-Limit"), h.Get("X-RateLimit-Remaining"), h.Get("X-RateLimit-Used"), h.Get("X-RateLimit-Reset")
+	lim, rem, used, reset := h.Get(headerRLLimit), h.Get(headerRLRemaining), h.Get(headerRLUsed), h.Get(headerRLReset)
 	if lim == "" && rem == "" && used == "" && reset == "" {
 		return RateLimit{}, false
 	}

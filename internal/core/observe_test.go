@@ -176,3 +176,10 @@ func TestTryHookAndRateLimitSnapshot(t *testing.T) {
 	assert.Equal(t, 998, snap.Remaining)
 	assert.False(t, snap.Seen.IsZero())
 }
+
+func TestHeaderKeysAreCanonical(t *testing.T) {
+	t.Parallel()
+	for _, k := range append([]string{headerRLLimit, headerRLRemaining, headerRLUsed, headerRLReset, "Retry-After"}, requestIDs...) {
+		assert.Equal(t, http.CanonicalHeaderKey(k), k, "Header.Get(%q) would allocate its canonical form on every answer", k)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -106,6 +107,25 @@ func (p *policy) schedule(resp *http.Response, spend bool) (bool, error) {
 type callContext struct {
 	context.Context
 	policy policy
+
+	body   []byte  // the request body, replayed on every try
+	probe  bufBody // what bodyReader gives go-retryablehttp's first call
+	probed bool
+}
+
+// bodyReader gives the request body afresh for each try (go-retryablehttp
+// calls it before every try, and net/http through GetBody to rewind). Its
+// first call, go-retryablehttp's probe for the length, gets the reader
+// held in the context; every later one a new reader, so a try never
+// shares its body with the previous try, which net/http may still be
+// writing.
+func (cc *callContext) bodyReader() (io.Reader, error) {
+	if !cc.probed {
+		cc.probed = true
+		cc.probe = bufBody{b: cc.body}
+		return &cc.probe, nil
+	}
+	return &bufBody{b: cc.body}, nil
 }
 
 type policyKey struct{}
@@ -210,7 +230,7 @@ func retryAfter(h http.Header, status int, now time.Time) (time.Duration, bool) 
 // rateLimitReset reads X-RateLimit-Reset: a Unix time in seconds, or a
 // number of seconds when the value is small.
 func rateLimitReset(h http.Header, now time.Time) (time.Duration, bool) {
-	v := strings.TrimSpace(h.Get("X-RateLimit-Reset"))
+	v := strings.TrimSpace(h.Get(headerRLReset))
 	if v == "" {
 		return 0, false
 	}

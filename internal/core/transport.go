@@ -274,7 +274,7 @@ func (c *Client) pauseAll(until time.Time) {
 // noteRateLimit remembers the reset time when the server says no request
 // remains in its window (X-RateLimit-Remaining: 0 with X-RateLimit-Reset).
 func (c *Client) noteRateLimit(h http.Header) {
-	if strings.TrimSpace(h.Get("X-RateLimit-Remaining")) != "0" {
+	if strings.TrimSpace(h.Get(headerRLRemaining)) != "0" {
 		return
 	}
 	now := c.now()
@@ -391,6 +391,10 @@ func (b *bufBody) Read(p []byte) (int, error) {
 }
 
 func (b *bufBody) Close() error { return nil }
+
+// Len is the number of unread bytes: as a request body, it gives the
+// request its Content-Length.
+func (b *bufBody) Len() int { return len(b.b) - b.off }
 
 // callState follows one call across its tries.
 type callState struct {
