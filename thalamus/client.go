@@ -152,6 +152,7 @@ func NewClient(serverURL string, creds Credentials, opts ...Option) (*Client, er
 		Jar:               newSessionJar(),
 	}
 	if o.inQuery {
+		spec.AuthSetsURL = true
 		spec.Auth = func(r *http.Request) error {
 			q := r.URL.Query()
 			q.Set("touchpoint", creds.Touchpoint)

@@ -37,10 +37,15 @@ type Spec struct {
 	// the caller must give one.
 	DefaultBaseURL string
 	// Auth sets the credentials on each try. It gets a private copy of the
-	// request whose Header and URL it may change, and is called only for
+	// request whose Header it may change (and URL, with AuthSetsURL), and
+	// is called only for
 	// requests to the base URL's origin. An error it returns ends the call
 	// and is returned unchanged.
 	Auth func(r *http.Request) error
+	// AuthSetsURL says Auth changes the request's URL (credentials in the
+	// query string): its copy then gets a URL of its own. Without it, Auth
+	// must leave r.URL alone, which it shares with the caller's request.
+	AuthSetsURL bool
 	// CredentialHeaders and CredentialQuery name where credentials travel, so
 	// they are stripped from any redirect to another origin.
 	CredentialHeaders []string

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
@@ -1014,4 +1015,38 @@ func TestConcurrentCallsKeepTheirOwnRetryState(t *testing.T) {
 		assert.JSONEq(t, fmt.Sprintf(`{"path":"/good/%d"}`, i), bodies[i])
 	}
 	assert.Equal(t, n/2*4+n/2, srv.Handled())
+}
+
+// TestQueryCredentialsOnAPrivateURL: an Auth that puts credentials in the
+// query string (AuthSetsURL) works on a URL of its own, so they are set
+// once per try, never pile up across retries, and never reach the URL an
+// error names.
+func TestQueryCredentialsOnAPrivateURL(t *testing.T) {
+	t.Parallel()
+	srv := testsrv.New(okHandler())
+	defer srv.Close()
+	srv.Inject(testsrv.Fault{Status: 503, Times: 2})
+	spec := testSpec()
+	spec.AuthSetsURL = true
+	spec.CredentialQuery = []string{"token"}
+	spec.Auth = func(r *http.Request) error {
+		q := r.URL.Query()
+		q.Add("token", secret)
+		r.URL.RawQuery = q.Encode()
+		return nil
+	}
+	c := newTestClient(t, spec, fastOptions(srv.URL))
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x", Query: "a=1"})
+	require.NoError(t, err)
+	reqs := srv.Requests()
+	require.Len(t, reqs, 3)
+	for i, r := range reqs {
+		assert.Equal(t, "a=1&token="+url.QueryEscape(secret), r.RawQuery, "try %d", i+1)
+	}
+	srv.Inject(testsrv.Fault{Status: 400, Times: 1})
+	_, err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x", Query: "a=1"})
+	var ae *APIError
+	require.ErrorAs(t, err, &ae)
+	assert.NotContains(t, ae.URL, secret)
+	assert.NotContains(t, err.Error(), secret)
 }

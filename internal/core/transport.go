@@ -62,8 +62,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		r2 := new(http.Request)
 		*r2 = *req
 		r2.Header = req.Header.Clone()
-		u2 := *req.URL
-		r2.URL = &u2
+		if c.spec.AuthSetsURL {
+			u2 := *req.URL
+			r2.URL = &u2
+		}
 		if err := c.spec.Auth(r2); err != nil {
 			closeBody(req)
 			return nil, &authError{err}
