@@ -327,7 +327,7 @@ type Response struct {
 
 	pkg    string
 	method string
-	url    string
+	url    *url.URL // the request's URL, cleaned when an error names it
 	public func(error) error
 }
 
@@ -389,22 +389,22 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 		p.deadline = d
 	}
 	resp, err := c.rc.Do(req)
-	clean := cleanURL(req.URL)
 	tries := max(p.state.tries, 1)
 	if err != nil {
 		if resp != nil && resp.Body != nil {
 			_ = resp.Body.Close()
 		}
-		return Response{}, c.requestError(r.Method, clean, err, tries, p.budgetStopped)
+		return Response{}, c.requestError(r.Method, cleanURL(req.URL), err, tries, p.budgetStopped)
 	}
 	data, err := bodyBytes(resp)
 	if err != nil {
-		return Response{}, c.requestError(r.Method, clean, err, tries, false)
+		return Response{}, c.requestError(r.Method, cleanURL(req.URL), err, tries, false)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		return Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: data, pkg: c.spec.Package, method: r.Method, url: clean, public: c.spec.Public}, nil
+		// The URL for an error is cleaned only if a decoding error needs it.
+		return Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: data, pkg: c.spec.Package, method: r.Method, url: req.URL, public: c.spec.Public}, nil
 	}
-	e := c.apiError(r.Method, clean, resp, data, p.rateLimited)
+	e := c.apiError(r.Method, cleanURL(req.URL), resp, data, p.rateLimited)
 	e.Attempts, e.budgetStopped = tries, p.budgetStopped
 	return Response{}, c.public(e)
 }
@@ -472,7 +472,11 @@ func (c *Client) JSON(ctx context.Context, method, path string, in, out any) err
 // Unexpected wraps a decoding failure of this response: the error matches
 // ErrUnexpectedResponse and the cause.
 func (r Response) Unexpected(cause error) error {
-	var err error = &RequestError{Method: r.method, URL: r.url, pkg: r.pkg, Attempts: 1,
+	u := ""
+	if r.url != nil {
+		u = cleanURL(r.url)
+	}
+	var err error = &RequestError{Method: r.method, URL: u, pkg: r.pkg, Attempts: 1,
 		Err: fmt.Errorf("%w (status %d): %w", ErrUnexpectedResponse, r.StatusCode, cause)}
 	if r.public != nil {
 		err = r.public(err)
