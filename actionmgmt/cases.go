@@ -179,11 +179,11 @@ func (c *Client) ModifyCase(ctx context.Context, hubID, caseID int64, change fun
 // modify is the read-modify-write under the per-case lock. change edits the
 // case and reports whether it changed it; a PUT follows only then.
 func (c *Client) modify(ctx context.Context, hubID, caseID int64, change func(*Case) (bool, error)) (*Case, error) {
-	unlock, err := c.locks.lock(ctx, caseKey{hubID, caseID})
+	held, err := c.locks.lock(ctx, caseKey{hubID, caseID})
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer c.locks.unlock(held)
 
 	cs, err := c.GetCase(ctx, hubID, caseID)
 	if err != nil {

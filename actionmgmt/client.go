@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"sync"
 	"time"
 
@@ -95,6 +96,7 @@ func NewClient(baseURL string, tokens oauth2.TokenSource, opts ...Option) (*Clie
 			opt(&o)
 		}
 	}
+	auth := &bearerCache{}
 	c, err := core.New(core.Spec{
 		Package: pkg,
 		Auth: func(r *http.Request) error {
@@ -105,7 +107,7 @@ func NewClient(baseURL string, tokens oauth2.TokenSource, opts ...Option) (*Clie
 			if tok == nil || tok.AccessToken == "" {
 				return errEmptyToken
 			}
-			r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+			r.Header["Authorization"] = auth.value(tok.AccessToken)
 			return nil
 		},
 		DecodeError:        decodeError,
@@ -151,6 +153,38 @@ func hubPath(hubID int64, rest ...string) string {
 		p += "/" + r
 	}
 	return p
+}
+
+// bearerCache holds the Authorization value of the last access token, so
+// a token used for many requests is formatted once, not on every try.
+type bearerCache struct {
+	last atomic.Pointer[bearer]
+}
+
+type bearer struct {
+	token string
+	value []string // {"Bearer <token>"}; shared, never modified
+}
+
+// value returns the Authorization header value for token.
+func (b *bearerCache) value(token string) []string {
+	if p := b.last.Load(); p != nil && p.token == token {
+		return p.value
+	}
+	p := &bearer{token: token, value: []string{"Bearer " + token}}
+	b.last.Store(p)
+	return p.value
+}
+
+// casePath is /v1/actionmanagement/hubs/{hubID}/cases/{caseID}, built in
+// one allocation: it is on every read and write of a case.
+func casePath(hubID, caseID int64) string {
+	var buf [80]byte
+	b := append(buf[:0], "/v1/actionmanagement/hubs/"...)
+	b = strconv.AppendInt(b, hubID, 10)
+	b = append(b, "/cases/"...)
+	b = strconv.AppendInt(b, caseID, 10)
+	return string(b)
 }
 
 // ListRoles returns the case roles of a hub's Action Management program:
@@ -280,7 +314,7 @@ func (c *Client) GetCase(ctx context.Context, hubID, caseID int64) (*Case, error
 	if err := positive("caseID", caseID); err != nil {
 		return nil, err
 	}
-	return core.Call(ctx, c.core, &core.Request{Method: http.MethodGet, Path: hubPath(hubID, "cases", strconv.FormatInt(caseID, 10))}, func(body []byte) (*Case, error) {
+	return core.Call(ctx, c.core, &core.Request{Method: http.MethodGet, Path: casePath(hubID, caseID)}, func(body []byte) (*Case, error) {
 		cs, err := decodeCaseBody(body)
 		if err == nil && cs.ID != caseID {
 			// Writing this case back would overwrite another one.
@@ -319,7 +353,7 @@ func (c *Client) UpdateCase(ctx context.Context, hubID int64, cs *Case) (*Case, 
 	if err != nil {
 		return nil, invalid("cs", err.Error())
 	}
-	return core.Call(ctx, c.core, &core.Request{Method: http.MethodPut, Path: hubPath(hubID, "cases", strconv.FormatInt(cs.ID, 10)), Body: body}, decodeCaseBody)
+	return core.Call(ctx, c.core, &core.Request{Method: http.MethodPut, Path: casePath(hubID, cs.ID), Body: body}, decodeCaseBody)
 }
 
 // AssignUser adds a user (from the program's End User List; only active
@@ -386,38 +420,46 @@ type caseLocks struct {
 }
 
 type caseLock struct {
+	key  caseKey
 	ch   chan struct{} // a one-slot semaphore, so waiting can honour ctx
-	refs int
+	refs int           // callers holding or waiting for the lock; guarded by caseLocks.mu
 }
 
-func (l *caseLocks) lock(ctx context.Context, k caseKey) (func(), error) {
+func (l *caseLocks) lock(ctx context.Context, k caseKey) (*caseLock, error) {
 	l.mu.Lock()
 	if l.m == nil {
 		l.m = map[caseKey]*caseLock{}
 	}
 	e := l.m[k]
 	if e == nil {
-		e = &caseLock{ch: make(chan struct{}, 1)}
+		e = &caseLock{key: k, ch: make(chan struct{}, 1)}
 		l.m[k] = e
 	}
 	e.refs++
 	l.mu.Unlock()
-
-	release := func() {
-		l.mu.Lock()
-		e.refs--
-		if e.refs == 0 {
-			delete(l.m, k)
-		}
-		l.mu.Unlock()
-	}
 	select {
 	case e.ch <- struct{}{}:
-		return func() { <-e.ch; release() }, nil
+		return e, nil
 	case <-ctx.Done():
-		release()
+		l.release(e)
 		return nil, ctx.Err()
 	}
+}
+
+// unlock releases a lock lock returned.
+func (l *caseLocks) unlock(e *caseLock) {
+	<-e.ch
+	l.release(e)
+}
+
+// release drops one reference to e, and its entry with the last one.
+func (l *caseLocks) release(e *caseLock) {
+	l.mu.Lock()
+	e.refs--
+	if e.refs == 0 {
+		delete(l.m, e.key)
+	}
+	l.mu.Unlock()
 }
 
 // lockedCases reports how many cases have a lock entry (for tests).

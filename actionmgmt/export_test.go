@@ -5,3 +5,9 @@ func (c *Client) LockedCases() int { return c.locks.lockedCases() }
 
 // DecodeCase exposes the SDK's case decoding to the benchmarks.
 var DecodeCase = decodeCaseBody
+
+// CasePath and HubPath expose the path builders to the tests.
+var (
+	CasePath = casePath
+	HubPath  = hubPath
+)
