@@ -2,9 +2,10 @@ package actionmgmt
 
 import (
 	"bytes"
-	"encoding/json"
 	"strconv"
 	"time"
+
+	"github.com/caseassign/caseassign/internal/jsonx"
 )
 
 // Date is a date as Forsta sends it. Forsta uses more than one format
@@ -48,10 +49,7 @@ func (d Date) IsZero() bool {
 
 // String returns the date's text as sent, without quotes ("" for none).
 func (d Date) String() string {
-	var s string
-	if json.Unmarshal(d.raw, &s) != nil {
-		return ""
-	}
+	s, _ := jsonx.String(d.raw)
 	return s
 }
 
@@ -59,8 +57,8 @@ func (d Date) String() string {
 // a string or null, and keeps any other JSON value as it is too.
 func (d *Date) UnmarshalJSON(b []byte) error {
 	*d = Date{raw: bytes.Clone(b)}
-	var s string
-	if json.Unmarshal(b, &s) != nil || s == "" {
+	s, ok := jsonx.String(b)
+	if !ok || s == "" {
 		return nil
 	}
 	for _, layout := range dateLayouts {
