@@ -825,25 +825,32 @@ func FuzzDecodeCase(f *testing.F) {
 		if json.Unmarshal(data, &c) != nil {
 			return
 		}
-		out, err := json.Marshal(c)
-		if err != nil {
-			t.Fatalf("a decoded case does not encode: %v", err)
-		}
 		var again coralogix.Case
-		if err := json.Unmarshal(out, &again); err != nil {
-			t.Fatalf("an encoded case does not decode: %v\n%s", err, out)
-		}
-		if jsonx.DuplicateKeys(data) {
-			return // a repeated key keeps its last value, as in encoding/json
-		}
-		var w, g any
-		if json.Unmarshal(data, &w) != nil || json.Unmarshal(out, &g) != nil {
-			t.Fatalf("invalid JSON: %s", out)
-		}
-		if msg := keptIn(normalize(w), normalize(g), "$"); msg != "" {
-			t.Fatalf("%s:\n in  %s\n out %s", msg, data, out)
-		}
+		roundTrip(t, data, c, &again)
 	})
+}
+
+// roundTrip encodes v (decoded from data), decodes the encoding into again,
+// and fails unless every member of data is kept, at every depth.
+func roundTrip(t *testing.T, data []byte, v, again any) {
+	t.Helper()
+	out, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("a decoded value does not encode: %v", err)
+	}
+	if err := json.Unmarshal(out, again); err != nil {
+		t.Fatalf("an encoded value does not decode: %v\n%s", err, out)
+	}
+	if jsonx.DuplicateKeys(data) {
+		return // a repeated key keeps its last value, as in encoding/json
+	}
+	var w, g any
+	if json.Unmarshal(data, &w) != nil || json.Unmarshal(out, &g) != nil {
+		t.Fatalf("invalid JSON: %s", out)
+	}
+	if msg := keptIn(normalize(w), normalize(g), "$"); msg != "" {
+		t.Fatalf("%s:\n in  %s\n out %s", msg, data, out)
+	}
 }
 
 // keptIn checks that out holds every member of in with an equal value, at

@@ -446,8 +446,14 @@ func (s *Server) encodeLocked(c *coralogix.Case) ([]byte, error) {
 }
 
 func (s *Server) one(w http.ResponseWriter, id string, change func(c *coralogix.Case) *coralogix.Case) {
+	s.withCase(w, "id", id, func(c *coralogix.Case) any { return map[string]any{"case": change(c)} })
+}
+
+// withCase answers the body answer builds from the case id names, under
+// s.mu; a malformed id is a 400 naming field, an unknown one a 404.
+func (s *Server) withCase(w http.ResponseWriter, field, id string, answer func(c *coralogix.Case) any) {
 	if !coralogix.ValidCaseID(id) {
-		writeError(w, http.StatusBadRequest, "id: value does not match pattern")
+		writeError(w, http.StatusBadRequest, field+": value does not match pattern")
 		return
 	}
 	s.mu.Lock()
@@ -457,7 +463,7 @@ func (s *Server) one(w http.ResponseWriter, id string, change func(c *coralogix.
 		writeError(w, http.StatusNotFound, "case "+id+" not found")
 		return
 	}
-	testsrv.WriteJSON(w, http.StatusOK, map[string]any{"case": change(c)})
+	testsrv.WriteJSON(w, http.StatusOK, answer(c))
 }
 
 func (s *Server) assignOne(w http.ResponseWriter, r *http.Request, id string) {
@@ -488,22 +494,13 @@ func (s *Server) unassignOne(w http.ResponseWriter, id string) {
 // caseEvents answers {"events": [...]}, the case's timeline oldest first:
 // one event per assignment change the server applied.
 func (s *Server) caseEvents(w http.ResponseWriter, id string) {
-	if !coralogix.ValidCaseID(id) {
-		writeError(w, http.StatusBadRequest, "case_id: value does not match pattern")
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.lookup(id)
-	if c == nil {
-		writeError(w, http.StatusNotFound, "case "+id+" not found")
-		return
-	}
-	events := s.timeline[c.ID]
-	if events == nil {
-		events = []coralogix.CaseEvent{}
-	}
-	testsrv.WriteJSON(w, http.StatusOK, map[string]any{"events": events})
+	s.withCase(w, "case_id", id, func(c *coralogix.Case) any {
+		events := s.timeline[c.ID]
+		if events == nil {
+			events = []coralogix.CaseEvent{}
+		}
+		return map[string]any{"events": events}
+	})
 }
 
 func (s *Server) getOne(w http.ResponseWriter, id string) {
