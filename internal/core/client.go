@@ -37,10 +37,9 @@ type Spec struct {
 	// the caller must give one.
 	DefaultBaseURL string
 	// Auth sets the credentials on each try. It gets a private copy of the
-	// request whose Header it may change (and URL, with AuthSetsURL), and
-	// is called only for
-	// requests to the base URL's origin. An error it returns ends the call
-	// and is returned unchanged.
+	// request whose Header it may change (and URL, with AuthSetsURL), and is
+	// called only for requests to the base URL's origin. An error it returns
+	// ends the call and is returned unchanged.
 	Auth func(r *http.Request) error
 	// AuthSetsURL says Auth changes the request's URL (credentials in the
 	// query string): its copy then gets a URL of its own. Without it, Auth
@@ -360,7 +359,6 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 	cc := &callContext{Context: ctx}
 	p := &cc.policy
 	p.c = c
-	p.st = &p.state
 	ctx = cc
 	var body any
 	if r.Body != nil {

@@ -267,7 +267,7 @@ func TestRetryAfterParsing(t *testing.T) {
 func TestBackoffHonoursRetryAfterAndJitters(t *testing.T) {
 	t.Parallel()
 	c := &Client{now: time.Now, spec: Spec{Package: "p"}, retryMax: 4, waitMin: 10 * time.Millisecond, waitMax: time.Minute}
-	p := &policy{c: c, st: &callState{tries: 1}}
+	p := &policy{c: c, state: callState{tries: 1}}
 	resp := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"2"}}}
 	retry, _ := p.schedule(resp, true)
 	require.True(t, retry)

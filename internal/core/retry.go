@@ -34,7 +34,6 @@ import (
 // the last error at once.
 type policy struct {
 	c             *Client
-	st            *callState // &state
 	state         callState
 	deadline      time.Time // zero without a deadline
 	rateLimited   bool
@@ -44,7 +43,7 @@ type policy struct {
 }
 
 func (p *policy) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	p.st.tries++
+	p.state.tries++
 	if cerr := ctx.Err(); cerr != nil {
 		return false, cerr
 	}
@@ -78,10 +77,10 @@ func (p *policy) checkRetry(ctx context.Context, resp *http.Response, err error)
 // A retry after a failure (spend true: 5xx, connection error) takes one
 // from the client's retry budget; a throttled try's retry does not.
 func (p *policy) schedule(resp *http.Response, spend bool) (bool, error) {
-	if p.st.tries > p.c.retryMax {
+	if p.state.tries > p.c.retryMax {
 		return true, nil // go-retryablehttp stops here itself and keeps the last answer
 	}
-	wait := jitter(p.c.waitMin, p.c.waitMax, p.st.tries-1)
+	wait := jitter(p.c.waitMin, p.c.waitMax, p.state.tries-1)
 	reason := "connection error"
 	if resp != nil {
 		reason = "status " + strconv.Itoa(resp.StatusCode)
@@ -173,8 +172,8 @@ func waitRetry(req *http.Request) error {
 			slog.String("sdk", p.c.spec.Package),
 			slog.String("reason", p.reason),
 			slog.Duration("wait", p.nextWait),
-			slog.Int("retry", p.st.tries),
-			slog.Int("attempt", p.st.tries),
+			slog.Int("retry", p.state.tries),
+			slog.Int("attempt", p.state.tries),
 		)
 	}
 	return sleep(ctx, p.nextWait)
