@@ -147,8 +147,13 @@ func (c *Client) transport() *core.Client {
 // other check: every method calls it first.
 func (c *Client) ready(ctx context.Context) error { return public(core.Ready(pkg, c.transport(), ctx)) }
 
+// hubsPath is the prefix of every Action Management path.
+const hubsPath = "/v1/actionmanagement/hubs/"
+
+// hubPath is /v1/actionmanagement/hubs/{hubID}, then each of rest as a
+// path segment (segments the SDK builds, never caller text).
 func hubPath(hubID int64, rest ...string) string {
-	p := "/v1/actionmanagement/hubs/" + strconv.FormatInt(hubID, 10)
+	p := hubsPath + strconv.FormatInt(hubID, 10)
 	for _, r := range rest {
 		p += "/" + r
 	}
@@ -180,7 +185,7 @@ func (b *bearerCache) value(token string) []string {
 // one allocation: it is on every read and write of a case.
 func casePath(hubID, caseID int64) string {
 	var buf [80]byte
-	b := append(buf[:0], "/v1/actionmanagement/hubs/"...)
+	b := append(buf[:0], hubsPath...)
 	b = strconv.AppendInt(b, hubID, 10)
 	b = append(b, "/cases/"...)
 	b = strconv.AppendInt(b, caseID, 10)

@@ -115,20 +115,14 @@ func (a *EventActor) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	var err error
-	a.Kind, a.Variant, err = oneOf(data)
-	if a.APIKey != nil {
-		a.Kind = "apiKey" // encoding/json matches member names case-insensitively
-	}
+	a.Kind, a.Variant, err = variant(data, "apiKey", a.APIKey != nil)
 	return err
 }
 
 // MarshalJSON encodes the typed variant or, for another kind, Variant
 // under Kind.
 func (a EventActor) MarshalJSON() ([]byte, error) {
-	if a.APIKey == nil && a.Kind != "" && a.Kind != "apiKey" && len(a.Variant) > 0 {
-		return json.Marshal(map[string]json.RawMessage{a.Kind: a.Variant})
-	}
-	return json.Marshal(actorFields(a))
+	return encodeVariant(a.APIKey != nil, "apiKey", a.Kind, a.Variant, actorFields(a))
 }
 
 type dataFields EventData
@@ -139,20 +133,35 @@ func (d *EventData) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	var err error
-	d.Kind, d.Variant, err = oneOf(data)
-	if d.Assigned != nil {
-		d.Kind = EventAssigned // encoding/json matches member names case-insensitively
-	}
+	d.Kind, d.Variant, err = variant(data, EventAssigned, d.Assigned != nil)
 	return err
 }
 
 // MarshalJSON encodes the typed variant or, for another kind, Variant
 // under Kind.
 func (d EventData) MarshalJSON() ([]byte, error) {
-	if d.Assigned == nil && d.Kind != "" && d.Kind != EventAssigned && len(d.Variant) > 0 {
-		return json.Marshal(map[string]json.RawMessage{d.Kind: d.Variant})
+	return encodeVariant(d.Assigned != nil, EventAssigned, d.Kind, d.Variant, dataFields(d))
+}
+
+// variant names the variant a one-of object data carries, and returns its
+// value as sent. When the typed variant (member typed) was decoded, its
+// canonical name wins: encoding/json matches member names
+// case-insensitively.
+func variant(data []byte, typed string, isTyped bool) (string, json.RawMessage, error) {
+	kind, value, err := oneOf(data)
+	if isTyped {
+		kind = typed
 	}
-	return json.Marshal(dataFields(d))
+	return kind, value, err
+}
+
+// encodeVariant writes a one-of: its typed fields or, when the typed
+// variant is unset and another kind was read, that kind's value verbatim.
+func encodeVariant(isTyped bool, typed, kind string, value json.RawMessage, fields any) ([]byte, error) {
+	if !isTyped && kind != "" && kind != typed && len(value) > 0 {
+		return json.Marshal(map[string]json.RawMessage{kind: value})
+	}
+	return json.Marshal(fields)
 }
 
 // oneOf returns the name and value of the first member of the object data
