@@ -202,6 +202,9 @@ func decodeCases(body []byte) ([]Case, error) {
 	if err := json.Unmarshal(body, &out); err != nil {
 		return nil, err
 	}
+	if out.Cases == nil {
+		return nil, errors.New(`no "cases" array in the answer`)
+	}
 	return withExtra(body, "cases", out.Cases)
 }
 

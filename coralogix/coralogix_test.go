@@ -768,6 +768,56 @@ func TestIteratorPagingAndEarlyStop(t *testing.T) {
 	assert.ErrorIs(t, errs[0], coralogix.ErrUnauthorized)
 }
 
+// A page may hold no case and still announce the next one (permissions
+// hid its cases): the iterator goes on until the token is empty.
+func TestIteratorGoesPastEmptyPages(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	ids := srv.AddCases("PBAC", 20)
+	srv.HideFromList(ids[:10]...) // pages 2 and 3 (after the 5 seeded cases) are empty or short
+	req := coralogix.ListCasesRequest{Pagination: &coralogix.PaginationRequest{PageSize: 5}}
+
+	page, err := c.ListCases(context.Background(), &coralogix.ListCasesRequest{Pagination: &coralogix.PaginationRequest{PageSize: 5, Skip: 5}})
+	require.NoError(t, err)
+	require.Empty(t, page.Cases)
+	require.True(t, page.PBACTruncated)
+	require.NotEmpty(t, page.Pagination.NextPageToken, "the odd server: an empty page with a next token")
+
+	var got []string
+	for cs, err := range c.AllCases(context.Background(), &req) {
+		require.NoError(t, err)
+		got = append(got, cs.ReadableID)
+	}
+	assert.Len(t, got, 15, "5 seeded + the 10 visible of 20 added")
+	assert.Equal(t, ids[10:], got[5:])
+	assert.Len(t, srv.Requests(), 6, "every page read, the empty ones included")
+}
+
+// A 2xx list or bulk answer without the members the spec requires is not a
+// page or a result: it is ErrUnexpectedResponse, never an empty success
+// that would end a list early or report nothing assigned as done.
+func TestAnswersWithoutTheirRequiredMembersAreErrors(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`{}`, `{"cases":null,"pagination":{}}`, `{"cases":[]}`, `{"pagination":{}}`} {
+		srv, c := newServer(t)
+		srv.Inject(coralogixtest.Fault{Status: 200, Body: body, Times: 10})
+		_, err := c.ListCases(context.Background(), nil)
+		assert.ErrorIs(t, err, coralogix.ErrUnexpectedResponse, body)
+		var n int
+		for _, err := range c.AllCases(context.Background(), nil) {
+			assert.ErrorIs(t, err, coralogix.ErrUnexpectedResponse, body)
+			n++
+		}
+		assert.Equal(t, 1, n, "the iterator yields the error, not an end")
+		if !strings.Contains(body, `"cases":[]`) {
+			_, err = c.AssignCases(context.Background(), coralogix.AssignCasesRequest{Assignee: coralogix.UserDetails{UserID: user}, IDs: []string{"CASE-123"}})
+			assert.ErrorIs(t, err, coralogix.ErrUnexpectedResponse, body)
+			_, err = c.UnassignCases(context.Background(), []string{"CASE-123"})
+			assert.ErrorIs(t, err, coralogix.ErrUnexpectedResponse, body)
+		}
+	}
+}
+
 func TestRetriedAssignmentHappensOnce(t *testing.T) {
 	t.Parallel()
 	srv, c := newServer(t)

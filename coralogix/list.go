@@ -3,6 +3,7 @@ package coralogix
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"iter"
 	"net/http"
 	"strconv"
@@ -287,15 +288,22 @@ func decodeList(body []byte) (*ListCasesResponse, error) {
 	if err := json.Unmarshal(body, &out); err != nil {
 		return nil, err
 	}
+	// Both are required by the spec: without them the answer says nothing
+	// about whether the list goes on.
+	if out.Cases == nil || out.Pagination == nil {
+		return nil, errors.New(`the answer lacks "cases" or "pagination"`)
+	}
 	cases, err := withExtra(body, "cases", out.Cases)
 	if err != nil {
 		return nil, err
 	}
-	return &ListCasesResponse{Cases: cases, Pagination: out.Pagination, PBACTruncated: out.PBACTruncated}, nil
+	return &ListCasesResponse{Cases: cases, Pagination: *out.Pagination, PBACTruncated: out.PBACTruncated}, nil
 }
 
-// AllCases iterates over every case of every page, following nextPageToken.
-// It copies req, so the caller's value is never changed, and stops
+// AllCases iterates over every case of every page, following nextPageToken
+// until a page announces none: a page with no case that still carries a
+// token (the permissions hid its cases, PBACTruncated) does not end the
+// list. It copies opts, so the caller's value is never changed, and stops
 // requesting as soon as the loop stops. An error ends the iteration after
 // being yielded once. A server that announces a page token it sent before,
 // or more than MaxPages pages, ends the iteration with an error matching
@@ -328,8 +336,11 @@ func (c *Client) AllCases(ctx context.Context, opts *ListCasesRequest) iter.Seq2
 					return
 				}
 			}
+			// Only an empty token ends the list: a page may hold no
+			// case and still announce the next one (cases the key may
+			// not see are left out, pbacTruncated).
 			next := resp.Pagination.NextPageToken
-			if next == "" || len(resp.Cases) == 0 {
+			if next == "" {
 				return
 			}
 			if err := guard.Next(next); err != nil {

@@ -456,9 +456,9 @@ type caseEnvelope struct {
 }
 
 type listEnvelope struct {
-	Cases         []caseFields       `json:"cases"`
-	Pagination    PaginationResponse `json:"pagination"`
-	PBACTruncated bool               `json:"pbacTruncated"`
+	Cases         []caseFields        `json:"cases"`
+	Pagination    *PaginationResponse `json:"pagination"`
+	PBACTruncated bool                `json:"pbacTruncated"`
 }
 
 // withExtra turns decoded cases into Cases, keeping the unknown members of

@@ -146,7 +146,7 @@ func BenchmarkDecode(b *testing.B) {
 	b.Run("sdk", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if res := thalamus.DecodeResult(assignAnswer); res.Case.ID != 1001 {
+			if res, err := thalamus.DecodeResult(assignAnswer); err != nil || res.Case.ID != 1001 {
 				b.Fatal("not decoded")
 			}
 		}

@@ -3,7 +3,6 @@ package thalamus
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -209,8 +208,15 @@ func (c *Client) ready(ctx context.Context) error { return public(core.Ready(pkg
 
 // AssignCase assigns a case to an operator (ToOperator) or to an operator
 // group (ToGroup): PUT {serverURL}/api/v4/cases/{caseInstanceID}/assignment.
-// Thalamus answers 201 with the session context and the case; any 2xx is a
-// success, and a body the SDK cannot type is kept raw in the result.
+// Thalamus answers 201 with the session context and the case. Any 2xx
+// answer holding that case (in "case", in the common envelope's
+// data.entity, or bare) is a success; a 2xx answer that is not such a JSON
+// document (an HTML page, an empty or truncated body, another case) is an
+// error matching ErrUnexpectedResponse, since nothing in it says the case
+// was assigned. A write answered with a redirect is never followed (it
+// would become a GET): with WithOperatorLogin it is taken as a sign the
+// session is gone (see the package docs), otherwise it is an error
+// matching ErrUnexpectedResponse.
 func (c *Client) AssignCase(ctx context.Context, caseInstanceID int64, to Assignee) (*AssignmentResult, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
@@ -237,7 +243,23 @@ func (c *Client) assign(ctx context.Context, id int64, to Assignee) (*Assignment
 	if err != nil {
 		return nil, err
 	}
-	return decodeResult(resp.Body), nil
+	return decodeCase(resp, id)
+}
+
+// decodeCase reads the answer of a call on case id: a JSON document
+// holding that case, or an error matching ErrUnexpectedResponse.
+func decodeCase(resp core.Response, id int64) (*AssignmentResult, error) {
+	if err := resp.CheckJSON(); err != nil {
+		return nil, err
+	}
+	res, err := decodeResult(resp.Body)
+	if err != nil {
+		return nil, resp.Unexpected(err)
+	}
+	if res.Case.ID != id {
+		return nil, resp.Unexpected(fmt.Errorf("the answer holds case %d, not case %d", res.Case.ID, id))
+	}
+	return res, nil
 }
 
 // Outcome is the result of one case of AssignCases.
@@ -301,12 +323,9 @@ func (c *Client) GetCase(ctx context.Context, caseInstanceID int64) (*Case, erro
 	if err != nil {
 		return nil, err
 	}
-	res := decodeResult(resp.Body)
-	if res.Case.present&(1<<fieldID) == 0 {
-		return nil, resp.Unexpected(errors.New("the answer holds no case"))
-	}
-	if res.Case.ID != caseInstanceID {
-		return nil, resp.Unexpected(fmt.Errorf("the answer holds case %d, not case %d", res.Case.ID, caseInstanceID))
+	res, err := decodeCase(resp, caseInstanceID)
+	if err != nil {
+		return nil, err
 	}
 	return &res.Case, nil
 }

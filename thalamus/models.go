@@ -347,16 +347,19 @@ func (m Comment) idUnchanged() bool {
 // a string does.
 func (m Comment) plain() bool { return m.ID == "" && len(m.Extra) == 0 }
 
-// decodeResult types what it can of a 2xx body. The case is the "case"
-// member, or the common envelope's data.entity, or the body itself when it
-// is a bare case object (as GET /api/v4/cases/{id} answers), or, since the
-// key is not documented for every service, the first other member that
-// holds an object.
-func decodeResult(body []byte) *AssignmentResult {
+// decodeResult types a 2xx body. The case is the "case" member, or the
+// common envelope's data.entity, or the body itself when it is a bare case
+// object (as GET /api/v4/cases/{id} answers), or, since the key is not
+// documented for every service, the first other member that holds an
+// object. A body that is not one whole JSON object, or that holds no case
+// object, is an error: the caller reports it as ErrUnexpectedResponse,
+// never as a success.
+func decodeResult(body []byte) (*AssignmentResult, error) {
 	res := &AssignmentResult{Raw: body} // the body is the client's own copy
 	var caseRaw, entity, fallback []byte
 	bare := false
-	_ = jsonx.Members(body, func(key, raw []byte) {
+	var inner error
+	err := jsonx.Members(body, func(key, raw []byte) {
 		k, _ := jsonx.String(key)
 		switch {
 		case k == "context":
@@ -368,7 +371,7 @@ func decodeResult(body []byte) *AssignmentResult {
 		case k == "errors":
 			res.Errors = raw
 		case k == "data" && jsonx.Kind(raw) == '{':
-			_ = jsonx.Members(raw, func(key, v []byte) {
+			inner = jsonx.Members(raw, func(key, v []byte) {
 				switch dk, _ := jsonx.String(key); dk {
 				case "entity":
 					entity = v
@@ -382,6 +385,12 @@ func decodeResult(body []byte) *AssignmentResult {
 			fallback = raw
 		}
 	})
+	if err != nil {
+		return nil, errors.New("the answer is not one whole JSON object")
+	}
+	if inner != nil {
+		return nil, errors.New(`the answer's "data" is not a whole JSON object`)
+	}
 	switch {
 	case caseRaw != nil:
 	case entity != nil:
@@ -391,8 +400,14 @@ func decodeResult(body []byte) *AssignmentResult {
 	default:
 		caseRaw = fallback
 	}
-	if jsonx.Kind(caseRaw) == '{' {
-		_ = res.Case.UnmarshalJSON(caseRaw)
+	if jsonx.Kind(caseRaw) != '{' {
+		return nil, errors.New("the answer holds no case object")
 	}
-	return res
+	if err := res.Case.UnmarshalJSON(caseRaw); err != nil {
+		return nil, errors.New("the answer's case is not a whole JSON object")
+	}
+	if res.Case.present&(1<<fieldID) == 0 {
+		return nil, errors.New("the answer's case has no id")
+	}
+	return res, nil
 }

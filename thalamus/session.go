@@ -240,6 +240,11 @@ func (c *Client) login(ctx context.Context) error {
 		return &loginError{err: err}
 	}
 	if err == nil {
+		// A login answered with a page (the login form again) opened no
+		// session, whatever its status.
+		if cerr := resp.CheckJSON(); cerr != nil {
+			return &loginError{err: cerr}
+		}
 		s.learn(resp.Body)
 	}
 	s.gen.Add(1)
@@ -271,7 +276,9 @@ func (e *loginError) Unwrap() []error {
 }
 
 // send runs one operation: with an operator login, it logs in first, and
-// after a 401 logs in again once and retries the operation once.
+// when the answer shows the session is gone (see sessionGone) logs in
+// again once and retries the operation once. What the retry answers is
+// the call's answer: a second sign of a lost session is an error.
 func (c *Client) send(ctx context.Context, r *core.Request) (core.Response, error) {
 	if c.session == nil {
 		return c.core.Do(ctx, r)
@@ -281,15 +288,32 @@ func (c *Client) send(ctx context.Context, r *core.Request) (core.Response, erro
 		return core.Response{}, err
 	}
 	resp, err := c.core.Do(ctx, r)
-	var ae *APIError
-	if err == nil || !errors.As(err, &ae) || ae.StatusCode != http.StatusUnauthorized {
+	if !c.sessionGone(resp, err) {
 		return resp, err
 	}
-	c.session.learn(ae.Body)
 	if lerr := c.relogin(ctx, gen); lerr != nil {
-		return resp, lerr
+		return core.Response{}, lerr
 	}
 	return c.core.Do(ctx, r)
+}
+
+// sessionGone reports whether an answer shows that the operator session
+// has ended, in any of the forms deployments give it: a 401; a write
+// answered with a 301, 302 or 303 (a redirect towards the login page,
+// which is never followed for a write); or a 2xx answer that is not JSON
+// (the login page itself, where a read's redirect led). A login link in a
+// 401's session context is learnt on the way.
+func (c *Client) sessionGone(resp core.Response, err error) bool {
+	if err == nil {
+		return resp.CheckJSON() != nil
+	}
+	var ae *APIError
+	if errors.As(err, &ae) && ae.StatusCode == http.StatusUnauthorized {
+		c.session.learn(ae.Body)
+		return true
+	}
+	var wre *core.WriteRedirectError
+	return errors.As(err, &wre)
 }
 
 // Login logs the operator of WithOperatorLogin in now, instead of before

@@ -104,6 +104,77 @@ func TestExpiredSessionLogsInAgainOnceAndRetriesOnce(t *testing.T) {
 	assert.Equal(t, thalamustest.ActiveOperator, got.AssignedTo)
 }
 
+// However a deployment says the session is gone (a 401, a redirect to the
+// login page, or the login page itself), the client logs in once and
+// retries once; the assignment then really happened. Without the
+// detection, the redirect would be followed as a GET and the login page
+// taken for the answer.
+func TestEverySignOfALostSessionLogsInAgain(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		gone thalamustest.SessionGone
+		get  []string // what a GetCase sends after the expiry
+	}{
+		{"401", thalamustest.GoneUnauthorized, []string{"GET /api/v4/cases/1001", "POST " + thalamus.DefaultLoginPath, "GET /api/v4/cases/1001"}},
+		{"redirect to the login page", thalamustest.GoneRedirect,
+			[]string{"GET /api/v4/cases/1001", "GET " + thalamus.DefaultLoginPath, "POST " + thalamus.DefaultLoginPath, "GET /api/v4/cases/1001"}},
+		{"login page", thalamustest.GoneLoginPage, []string{"GET /api/v4/cases/1001", "POST " + thalamus.DefaultLoginPath, "GET /api/v4/cases/1001"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, c := loginServer(t)
+			srv.SetSessionGone(tt.gone)
+			ctx := context.Background()
+			require.NoError(t, c.Login(ctx))
+
+			srv.ExpireSessions()
+			srv.ResetRequests()
+			_, err := c.AssignCase(ctx, thalamustest.ComplaintCase, thalamus.ToOperator(thalamustest.ActiveOperator))
+			require.NoError(t, err)
+			assert.Equal(t, []string{
+				"PUT /api/v4/cases/1001/assignment",
+				"POST " + thalamus.DefaultLoginPath,
+				"PUT /api/v4/cases/1001/assignment",
+			}, paths(srv.Requests()), "a redirected write is not followed")
+			got, _ := srv.Case(thalamustest.ComplaintCase)
+			assert.Equal(t, thalamustest.ActiveOperator, got.AssignedTo)
+
+			srv.ExpireSessions()
+			srv.ResetRequests()
+			cs, err := c.GetCase(ctx, thalamustest.ComplaintCase)
+			require.NoError(t, err)
+			assert.Equal(t, thalamustest.ComplaintCase, cs.ID)
+			assert.Equal(t, tt.get, paths(srv.Requests()))
+			assert.Equal(t, 3, srv.Logins())
+		})
+	}
+}
+
+// A session that is gone again right after the new login (a login page
+// after the retry too) is an error, never an assignment: one login, one
+// retry, then ErrUnexpectedResponse.
+func TestLostSessionAfterTheNewLoginIsNotASuccess(t *testing.T) {
+	t.Parallel()
+	for _, f := range []thalamustest.Fault{
+		{Method: http.MethodPut, Status: http.StatusOK, ContentType: "text/html", Body: "<html>Sign in</html>", Times: 2},
+		{Method: http.MethodPut, Status: http.StatusFound, Header: http.Header{"Location": {"/login"}}, Times: 2},
+	} {
+		srv, c := loginServer(t)
+		srv.Inject(f)
+		_, err := c.AssignCase(context.Background(), thalamustest.ComplaintCase, thalamus.ToOperator(thalamustest.ActiveOperator))
+		assert.ErrorIs(t, err, thalamus.ErrUnexpectedResponse, f.Status)
+		assert.Equal(t, []string{
+			"POST " + thalamus.DefaultLoginPath,
+			"PUT /api/v4/cases/1001/assignment",
+			"POST " + thalamus.DefaultLoginPath,
+			"PUT /api/v4/cases/1001/assignment",
+		}, paths(srv.Requests()))
+		got, _ := srv.Case(thalamustest.ComplaintCase)
+		assert.Empty(t, got.AssignedTo, "nothing was assigned")
+	}
+}
+
 // A 401 that persists after the new login is returned: one login, one retry.
 func TestStill401AfterTheNewLoginIsReturned(t *testing.T) {
 	t.Parallel()

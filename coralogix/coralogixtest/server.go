@@ -91,6 +91,26 @@ type Server struct {
 
 	generated  int
 	eventCount int
+	hidden     map[string]bool // case ids left out of listings (PBAC)
+}
+
+// HideFromList makes the listing leave these cases out, as Coralogix does
+// with cases the API key's permissions do not cover: the list still pages
+// over them, so a page can come back short or empty with a nextPageToken
+// and "pbacTruncated": true. ids are UUIDs or readable ids; the cases stay
+// readable and assignable by id.
+func (s *Server) HideFromList(ids ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hidden == nil {
+		s.hidden = map[string]bool{}
+	}
+	for _, id := range ids {
+		if u, ok := s.byRead[id]; ok {
+			id = u
+		}
+		s.hidden[id] = true
+	}
 }
 
 // NewServer starts a server seeded with the documentation sample case and
@@ -543,11 +563,18 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 			match = append(match, *c)
 		}
 	}
+	hidden := s.hidden
 	s.mu.Unlock()
 	resp := coralogix.ListCasesResponse{Cases: []coralogix.Case{}}
 	if offset < int64(len(match)) {
 		end := min(offset+size, int64(len(match)))
-		resp.Cases = match[offset:end]
+		for _, c := range match[offset:end] {
+			if hidden[c.ID] {
+				resp.PBACTruncated = true
+				continue
+			}
+			resp.Cases = append(resp.Cases, c)
+		}
 		if end < int64(len(match)) {
 			resp.Pagination.NextPageToken = base64.StdEncoding.EncodeToString([]byte("offset:" + strconv.FormatInt(end, 10)))
 		}

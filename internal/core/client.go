@@ -324,10 +324,10 @@ type Response struct {
 	Header     http.Header
 	Body       []byte
 
-	pkg    string
+	c      *Client
 	method string
 	url    *url.URL // the request's URL, cleaned when an error names it
-	public func(error) error
+	tries  int
 }
 
 var (
@@ -400,7 +400,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		// The URL for an error is cleaned only if a decoding error needs it.
-		return Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: data, pkg: c.spec.Package, method: r.Method, url: req.URL, public: c.spec.Public}, nil
+		return Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: data, c: c, method: r.Method, url: req.URL, tries: tries}, nil
 	}
 	e := c.apiError(r.Method, cleanURL(req.URL), resp, data, p.rateLimited)
 	e.Attempts, e.budgetStopped = tries, p.budgetStopped
@@ -442,8 +442,8 @@ func Call[T any](ctx context.Context, c *Client, r *Request, decode func(body []
 	if err != nil {
 		return zero, err
 	}
-	if len(bytes.TrimSpace(resp.Body)) == 0 {
-		return zero, resp.Unexpected(errors.New("empty body"))
+	if err := resp.CheckJSON(); err != nil {
+		return zero, err
 	}
 	out, err := decode(resp.Body)
 	if err != nil {
@@ -467,6 +467,43 @@ func (c *Client) JSON(ctx context.Context, method, path string, in, out any) err
 	return err
 }
 
+// CheckJSON returns an error matching ErrUnexpectedResponse unless the
+// answer can be a JSON document: a body that is not empty and does not
+// start like markup, with no Content-Type or one that is JSON (any
+// "json" media type), text/plain or application/octet-stream. An HTML
+// page (a login form, a proxy's error page, a captive portal) answered
+// with 200 is not the document the call expects, whatever its status.
+func (r Response) CheckJSON() error {
+	t := bytes.TrimSpace(r.Body)
+	if len(t) == 0 {
+		return r.Unexpected(errors.New("empty body"))
+	}
+	if ct := r.Header.Get(headerCT); ct != "" && !jsonMediaType(ct) {
+		return r.Unexpected(fmt.Errorf("the answer is %s, not JSON", mediaType(ct)))
+	}
+	if t[0] == '<' {
+		return r.Unexpected(errors.New("the answer is markup (HTML or XML), not JSON"))
+	}
+	return nil
+}
+
+// mediaType is the media type of a Content-Type value, lower-cased, without
+// parameters, and printable whatever the server sent.
+func mediaType(ct string) string {
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	if len(mt) > 100 || HasControl(mt) {
+		return "an unreadable content type"
+	}
+	return strconv.Quote(mt)
+}
+
+func jsonMediaType(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	return mt == "" || strings.Contains(mt, "json") || mt == "text/plain" || mt == "application/octet-stream"
+}
+
 // Unexpected wraps a decoding failure of this response: the error matches
 // ErrUnexpectedResponse and the cause.
 func (r Response) Unexpected(cause error) error {
@@ -474,13 +511,28 @@ func (r Response) Unexpected(cause error) error {
 	if r.url != nil {
 		u = cleanURL(r.url)
 	}
-	var err error = &RequestError{Method: r.method, URL: u, pkg: r.pkg, Attempts: 1,
-		Err: fmt.Errorf("%w (status %d): %w", ErrUnexpectedResponse, r.StatusCode, cause)}
-	if r.public != nil {
-		err = r.public(err)
+	c := r.c
+	if c == nil {
+		c = &Client{vault: &vault{}}
 	}
-	return err
+	// The cause may quote what the server sent (a decoder's "parsing time
+	// %q"): it is redacted like every other error text.
+	return c.public(&RequestError{Method: r.method, URL: c.Redact(u), pkg: c.spec.Package, Attempts: max(r.tries, 1),
+		Err: redactedError{unexpectedError{status: r.StatusCode, cause: cause}, c}})
 }
+
+// unexpectedError is a 2xx answer that is not the document the call
+// expects: it matches ErrUnexpectedResponse and the cause.
+type unexpectedError struct {
+	status int
+	cause  error
+}
+
+func (e unexpectedError) Error() string {
+	return ErrUnexpectedResponse.Error() + " (status " + strconv.Itoa(e.status) + "): " + e.cause.Error()
+}
+
+func (e unexpectedError) Unwrap() []error { return []error{ErrUnexpectedResponse, e.cause} }
 
 // requestID returns the first request-id header of an answer.
 func requestID(h http.Header) string {
@@ -606,6 +658,9 @@ func fallbackMessage(ctype string, body []byte) string {
 // keeps (and later sends as a Referer).
 func (c *Client) checkRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
+		if err := c.writeRedirect(req, via); err != nil {
+			return err
+		}
 		if len(via) >= 10 {
 			return &redirectError{"stopped after 10 redirects"}
 		}
@@ -642,3 +697,43 @@ func (c *Client) checkRedirect(next func(*http.Request, []*http.Request) error) 
 type redirectError struct{ msg string }
 
 func (e *redirectError) Error() string { return e.msg }
+
+// writeRedirect refuses a 301, 302 or 303 answer to a request other than
+// GET or HEAD: net/http would follow it as a GET without a body, and the
+// call would report the page it lands on as the write's success although
+// nothing says the write took effect.
+func (c *Client) writeRedirect(req *http.Request, via []*http.Request) error {
+	resp := req.Response
+	if resp == nil || len(via) == 0 {
+		return nil
+	}
+	m := via[len(via)-1].Method
+	if m == http.MethodGet || m == http.MethodHead {
+		return nil
+	}
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther:
+		return &WriteRedirectError{Method: m, StatusCode: resp.StatusCode, Location: c.Redact(cleanURL(req.URL))}
+	}
+	return nil
+}
+
+// WriteRedirectError is a write (POST, PUT, PATCH, DELETE) answered with a
+// 301, 302 or 303. Go's http.Client would follow it as a GET without the
+// body, so the SDK stops there: nothing confirms the write took effect. It
+// matches ErrUnexpectedResponse. A 307 or 308 keeps the method and body
+// and is followed (on the same origin).
+type WriteRedirectError struct {
+	Method     string // the write's method
+	StatusCode int    // 301, 302 or 303
+	Location   string // where the answer pointed: no query string, no credential
+}
+
+func (e *WriteRedirectError) Error() string {
+	return e.Method + " was answered " + strconv.Itoa(e.StatusCode) + " " + http.StatusText(e.StatusCode) +
+		" pointing at " + e.Location + ": a write is not re-sent as a GET, so nothing confirms it took effect" +
+		" (check the base URL, or whether the session or credentials are still valid)"
+}
+
+// Is reports whether target is ErrUnexpectedResponse.
+func (e *WriteRedirectError) Is(target error) bool { return target == ErrUnexpectedResponse }

@@ -506,7 +506,8 @@ func TestRedirectToAnotherHostCarriesNoCredential(t *testing.T) {
 
 // A 307 or 308 to another origin would send the request body there again
 // (a password, personal data): the redirect is refused and nothing arrives.
-// A 302 turns the POST into a GET without a body, which may go.
+// A 302 would turn the POST into a GET without a body: refused too (see
+// TestWriteRedirectIsNotASuccess).
 func TestRedirectNeverCarriesABodyToAnotherOrigin(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
@@ -525,17 +526,67 @@ func TestRedirectNeverCarriesABodyToAnotherOrigin(t *testing.T) {
 		}))
 		c := newTestClient(t, testSpec(), fastOptions(origin.URL))
 		_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/login", Body: []byte(`{"password":"` + secret + `"}`)})
+		require.Error(t, err, code)
 		if code == http.StatusFound {
-			assert.NoError(t, err, code)
+			assert.ErrorIs(t, err, ErrUnexpectedResponse, code)
 		} else {
-			require.Error(t, err, code)
 			assert.Contains(t, err.Error(), "refusing to send a request body to another origin", code)
 		}
 		origin.Close()
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	assert.Equal(t, []string{"GET "}, bodies)
+	assert.Empty(t, bodies)
+}
+
+// Go's http.Client follows a 301, 302 or 303 answer to a write as a GET
+// without the body: the call would report the page it lands on as the
+// write's success. Every such answer to a write is an error matching
+// ErrUnexpectedResponse that names the status and where it pointed
+// (without query or credential); the landing page is never asked for, and
+// the write is not retried. GET follows as before; 307/308 keep their rules.
+func TestWriteRedirectIsNotASuccess(t *testing.T) {
+	t.Parallel()
+	for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodGet} {
+		for _, code := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+			t.Run(fmt.Sprintf("%s %d", method, code), func(t *testing.T) {
+				t.Parallel()
+				var mu sync.Mutex
+				var hits []string
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					mu.Lock()
+					hits = append(hits, r.Method+" "+r.URL.Path)
+					mu.Unlock()
+					if r.URL.Path == "/landing" {
+						testsrv.WriteJSON(w, http.StatusOK, map[string]string{"id": "x"})
+						return
+					}
+					http.Redirect(w, r, "/landing?token="+secret, code)
+				}))
+				defer srv.Close()
+				c := newTestClient(t, testSpec(), fastOptions(srv.URL))
+				_, err := c.Do(context.Background(), &Request{Method: method, Path: "/write", Body: []byte(`{"a":1}`)})
+				mu.Lock()
+				defer mu.Unlock()
+				if method == http.MethodGet || code == http.StatusTemporaryRedirect || code == http.StatusPermanentRedirect {
+					assert.NoError(t, err)
+					assert.Equal(t, []string{method + " /write", method + " /landing"}, hits)
+					return
+				}
+				require.Error(t, err)
+				assert.ErrorIs(t, err, ErrUnexpectedResponse)
+				var wre *WriteRedirectError
+				require.ErrorAs(t, err, &wre)
+				assert.Equal(t, code, wre.StatusCode)
+				assert.Equal(t, method, wre.Method)
+				assert.Equal(t, srv.URL+"/landing", wre.Location)
+				assert.Contains(t, err.Error(), strconv.Itoa(code))
+				assert.Contains(t, err.Error(), "/landing")
+				assert.NotContains(t, fmt.Sprintf("%v %+v %#v", err, err, err), secret)
+				assert.Equal(t, []string{method + " /write"}, hits, "not followed, not retried")
+			})
+		}
+	}
 }
 
 func TestRedirectHTTPSDowngradeRefused(t *testing.T) {
@@ -1049,4 +1100,68 @@ func TestQueryCredentialsOnAPrivateURL(t *testing.T) {
 	require.ErrorAs(t, err, &ae)
 	assert.NotContains(t, ae.URL, secret)
 	assert.NotContains(t, err.Error(), secret)
+}
+
+// A 2xx answer that is not the document the call expects is an error
+// matching ErrUnexpectedResponse, never a success: an HTML page (with or
+// without its content type), XML, an empty or blank body, a truncated
+// document. The error quotes nothing of a secret the server echoed.
+func TestCallRefusesAnswersThatAreNotTheDocument(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, ctype, body string
+		ok                bool
+	}{
+		{"json", "application/json", `{"id":"x"}`, true},
+		{"json:api", "application/vnd.api+json", `{"id":"x"}`, true},
+		{"json no type", "", `{"id":"x"}`, true},
+		{"json as text/plain", "text/plain; charset=utf-8", `{"id":"x"}`, true},
+		{"html page", "text/html; charset=utf-8", `<!doctype html><title>Sign in</title>`, false},
+		{"html page labelled json", "application/json", ` <html><body>Sign in</body></html>`, false},
+		{"html page no type", "", `<html><body>` + secret + `</body></html>`, false},
+		{"xml", "application/xml", `<id>x</id>`, false},
+		{"html with a json body", "text/html", `{"id":"x"}`, false},
+		{"empty", "application/json", ``, false},
+		{"blank", "application/json", " \n\t", false},
+		{"truncated", "application/json", `{"id":"x`, false},
+		{"echoed secret in a timestamp", "application/json", `{"id":"x","t":"` + secret + `"}`, false},
+		{"echoed json-escaped secret", "application/json", `{"id":"x","t":"` + strings.ReplaceAll(secret, "/", `\/`) + `"}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tt.ctype != "" {
+					w.Header().Set("Content-Type", tt.ctype)
+				} else {
+					w.Header()["Content-Type"] = nil // no sniffing
+				}
+				w.WriteHeader(http.StatusOK)
+				_, _ = io.WriteString(w, tt.body)
+			}))
+			defer srv.Close()
+			c := newTestClient(t, testSpec(), fastOptions(srv.URL))
+			out, err := Call(context.Background(), c, &Request{Method: http.MethodPost, Path: "/x", Body: []byte(`{}`)},
+				func(b []byte) (string, error) {
+					var v struct {
+						ID string    `json:"id"`
+						T  time.Time `json:"t"`
+					}
+					if err := json.Unmarshal(b, &v); err != nil {
+						return "", err
+					}
+					return v.ID, nil
+				})
+			if tt.ok {
+				require.NoError(t, err)
+				assert.Equal(t, "x", out)
+				return
+			}
+			require.Error(t, err)
+			assert.ErrorIs(t, err, ErrUnexpectedResponse)
+			for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+				assert.NotContains(t, fmt.Sprintf(verb, err), secret, verb)
+			}
+		})
+	}
 }

@@ -268,6 +268,7 @@ func retryableError(err error) bool {
 		ae  *authError
 		le  *limitError
 		re  *redirectError
+		wre *WriteRedirectError
 		pe  *pauseError
 		ua  x509.UnknownAuthorityError
 		ci  x509.CertificateInvalidError
@@ -280,7 +281,7 @@ func retryableError(err error) bool {
 		ese url.EscapeError
 	)
 	switch {
-	case errors.As(err, &ae), errors.As(err, &le), errors.As(err, &re), errors.As(err, &pe),
+	case errors.As(err, &ae), errors.As(err, &le), errors.As(err, &re), errors.As(err, &wre), errors.As(err, &pe),
 		errors.As(err, &ua), errors.As(err, &ci), errors.As(err, &he), errors.As(err, &cve),
 		errors.As(err, &rhe), errors.As(err, &tae), errors.As(err, &ihe), errors.As(err, &ese),
 		errors.Is(err, ErrResponseTooLarge), errors.Is(err, context.Canceled):

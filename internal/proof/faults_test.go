@@ -69,10 +69,17 @@ func cells() []cell {
 		{name: "connection dropped after the work was done", fault: testsrv.Fault{DropAfterHandling: true}, wantTries: 2},
 		{name: "truncated body", fault: testsrv.Fault{Truncate: true}, wantTries: 2},
 		{name: "malformed JSON (200)", fault: testsrv.Fault{Malformed: true}, want: core.ErrUnexpectedResponse, wantTries: 1,
-			wantFor: map[string]error{"thalamus": nil}, heldFor: map[string]int{"actionmgmt": 0}},
+			heldFor: map[string]int{"actionmgmt": 0}},
 		{name: "HTML error page (502)", fault: testsrv.Fault{Status: 502, ContentType: "text/html", Body: "<html><body><h1>502 Bad Gateway</h1></body></html>"}, wantTries: 2},
 		{name: "200 with an empty body", fault: testsrv.Fault{Empty: true}, want: core.ErrUnexpectedResponse, wantTries: 1,
-			wantFor: map[string]error{"thalamus": nil}, heldFor: map[string]int{"actionmgmt": 0}},
+			heldFor: map[string]int{"actionmgmt": 0}},
+		{name: "HTML page (200), nothing done", fault: testsrv.Fault{Status: 200, ContentType: "text/html", Body: "<html><body><form>Sign in</form></body></html>"},
+			want: core.ErrUnexpectedResponse, wantTries: 1, heldFor: map[string]int{"coralogix": 0, "thalamus": 0, "actionmgmt": 0, "rootly": 0}},
+		{name: "JSON that is not the document (200 {})", fault: testsrv.Fault{Status: 200, Body: "{}"},
+			want: core.ErrUnexpectedResponse, wantTries: 1, heldFor: map[string]int{"coralogix": 0, "thalamus": 0, "actionmgmt": 0, "rootly": 0}},
+		{name: "302 to another path, nothing done", fault: testsrv.Fault{Status: 302, Header: http.Header{"Location": {"/moved"}}},
+			want: core.ErrUnexpectedResponse, wantTries: 1, wantFor: map[string]error{"actionmgmt": core.ErrNotFound}, // Forsta's GET is followed
+			heldFor: map[string]int{"coralogix": 0, "thalamus": 0, "actionmgmt": 0, "rootly": 0}},
 		{name: "body over the size cap", fault: testsrv.Fault{Oversize: 2 << 20}, want: core.ErrResponseTooLarge, wantTries: 1,
 			tune: func(s *settings) { s.maxBody = 256 << 10 }},
 		{name: "slow server past the caller's deadline", fault: testsrv.Fault{Latency: 30 * time.Second}, want: context.DeadlineExceeded, wantTries: 1,
@@ -221,10 +228,11 @@ func reliabilityReport(results map[string]map[string]outcome) string {
 	b.WriteString("ever held twice, that every success is held exactly once, and that no goroutine is left\n")
 	b.WriteString("behind by any cell. The request that meets the fault is the assignment itself, except for\n")
 	b.WriteString("actionmgmt, where it is the GET of the read-modify-write.\n\n")
-	b.WriteString("Malformed JSON and the empty 200 are answers to work the server did: Coralogix, Action\n")
-	b.WriteString("Management and Rootly report `ErrUnexpectedResponse` (safe to retry: every call is\n")
-	b.WriteString("idempotent); Thalamus treats any 2xx as success and keeps the raw body. For Action\n")
-	b.WriteString("Management the corrupted answer is the GET, so no PUT follows and nothing is held.\n\n")
+	b.WriteString("A 2xx answer that is not the call's document (malformed JSON, an empty body, an HTML\n")
+	b.WriteString("page, `{}`) and a 301/302/303 answered to a write are never a success: every package\n")
+	b.WriteString("reports `ErrUnexpectedResponse` (safe to retry: every call is idempotent). For Action\n")
+	b.WriteString("Management the corrupted answer is the GET, so no PUT follows and nothing is held; its\n")
+	b.WriteString("redirected GET is followed, to a path that does not exist (`ErrNotFound`).\n\n")
 	b.WriteString("| fault | " + strings.Join(vendors, " | ") + " |\n|---|" + strings.Repeat("---|", len(vendors)) + "\n")
 	names := make([]string, 0, len(results))
 	order := map[string]int{}

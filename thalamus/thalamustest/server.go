@@ -107,6 +107,26 @@ const (
 // LoginPath is the server's default login service path.
 const LoginPath = "/api/v3/thalamus_security_check"
 
+// SessionGone is how the server answers a call whose session is not open
+// (none yet, expired, or logged out), when a login is required. Real
+// deployments differ: the API answers 401, while a deployment behind a
+// single-sign-on proxy redirects to its login page or serves it.
+type SessionGone int
+
+const (
+	// GoneUnauthorized answers 401 with an unauthenticated session
+	// context linking to the login service (the default).
+	GoneUnauthorized SessionGone = iota
+	// GoneRedirect answers 302 to the login service's URL, which serves
+	// an HTML login form to a GET.
+	GoneRedirect
+	// GoneLoginPage answers 200 with an HTML login form.
+	GoneLoginPage
+)
+
+// loginPage is the HTML form served where a deployment shows its login page.
+const loginPage = `<!doctype html><html><head><title>Sign in</title></head><body><form method="post"><input name="principal"><input type="password" name="password"></form></body></html>`
+
 // Event is one assignment the server applied.
 type Event struct {
 	CaseID int64  // the case assigned
@@ -135,6 +155,37 @@ type Server struct {
 	loginPath string
 	open      map[string]string // open session id → principal
 	loginsOK  int
+	gone      SessionGone
+}
+
+// SetSessionGone selects how a call without an open session is answered
+// from now on (default GoneUnauthorized).
+func (s *Server) SetSessionGone(g SessionGone) {
+	s.mu.Lock()
+	s.gone = g
+	s.mu.Unlock()
+}
+
+// writeSessionGone answers a call that has no open session, in the form
+// SetSessionGone chose.
+func (s *Server) writeSessionGone(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	g, loginPath := s.gone, s.loginPath
+	s.mu.Unlock()
+	switch g {
+	case GoneRedirect:
+		http.Redirect(w, r, s.URL+loginPath, http.StatusFound)
+	case GoneLoginPage:
+		writeLoginPage(w)
+	default:
+		s.writeContext(w, http.StatusUnauthorized)
+	}
+}
+
+func writeLoginPage(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(loginPage))
 }
 
 // NewServer starts a seeded instance; Close it when done.
@@ -308,7 +359,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		_, open := s.open[sid]
 		s.mu.Unlock()
 		if !open {
-			s.writeContext(w, http.StatusUnauthorized)
+			s.writeSessionGone(w, r)
 			return
 		}
 	} else if sid == "" {
@@ -371,6 +422,10 @@ func (s *Server) writeContext(w http.ResponseWriter, status int) {
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet {
+		writeLoginPage(w) // where a redirect to the login page leads
+		return
+	}
 	if r.Method != http.MethodPost {
 		testsrv.WriteJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "method not allowed"})
 		return
