@@ -120,13 +120,18 @@ func (c *Client) QueryCases(ctx context.Context, hubID int64, q CaseQuery) (*Cas
 		if err := json.Unmarshal(body, &w); err != nil {
 			return nil, err
 		}
+		if w.Items == nil {
+			return nil, errNoItems
+		}
 		return &CasePage{ItemType: w.ItemType, ItemCount: w.ItemCount, TotalCount: w.TotalCount, Items: w.Items}, nil
 	})
 }
 
 // AllCases iterates over every case the query selects, page after page
 // (skip advancing by the cases received), until totalCount cases were seen
-// or a page comes back short. It copies q and stops requesting as soon as
+// or a page comes back empty. A page shorter than Top does not end it while
+// totalCount says more remain (a server may cap pages below Top); without
+// a totalCount, a short page is the last. It copies q and stops requesting as soon as
 // the loop stops. q is checked before the first request; an error ends the
 // iteration after being yielded once. A server that sends the same page
 // twice, or more than MaxPages pages, ends it with an error matching

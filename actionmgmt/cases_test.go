@@ -117,6 +117,71 @@ func TestAllCasesPagesWithSkip(t *testing.T) {
 	assert.Len(t, apiRequests(srv), 1, "stops requesting when the loop stops")
 }
 
+// A server may answer fewer items than top asked for (a cap of its own):
+// while skip + items is below totalCount, the iterators go on; an empty
+// page ends them whatever totalCount says.
+func TestIteratorsGoOnPastPagesShorterThanTop(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	srv.SetPageCap(3)
+	ctx := context.Background()
+	var ids []int64
+	for cs, err := range c.AllCases(ctx, hub, actionmgmt.CaseQuery{Top: 5, OrderBy: "id", OrderByAscending: true}) {
+		require.NoError(t, err)
+		ids = append(ids, cs.ID)
+	}
+	assert.Equal(t, []int64{cse, cse + 1, cse + 2, cse + 3, cse + 4, cse + 5}, ids, "3 + 3 of 6, though 5 were asked for")
+	assert.Len(t, apiRequests(srv), 2)
+
+	srv.ResetRequests()
+	n := 0
+	for _, err := range c.AllEndUsers(ctx, hub, actionmgmttest.List, &actionmgmt.EndUserQuery{Top: 10}) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 41, n, "every user, 3 a page")
+	assert.Len(t, apiRequests(srv), 14)
+
+	srv.ResetRequests()
+	srv.Inject(actionmgmttest.Fault{Path: "/v1/actionmanagement/hubs/6435/cases/query", Status: 200,
+		Body: `{"itemType":"CaseListItem","itemCount":0,"totalCount":50,"items":[]}`})
+	n = 0
+	for _, err := range c.AllCases(ctx, hub, actionmgmt.CaseQuery{Top: 5}) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 0, n)
+	assert.Len(t, apiRequests(srv), 1, "an empty page ends the list")
+}
+
+// A list answer without its items array is not an empty page.
+func TestListAnswersWithoutItemsAreErrors(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	ctx := context.Background()
+	srv.Inject(actionmgmttest.Fault{Path: "/v1/*", Status: 200, Body: `{"itemType":"CaseListItem","totalCount":5}`, Times: 3})
+	_, err := c.QueryCases(ctx, hub, actionmgmt.CaseQuery{})
+	assert.ErrorIs(t, err, actionmgmt.ErrUnexpectedResponse)
+	_, err = c.QueryEndUsers(ctx, hub, actionmgmttest.List, nil)
+	assert.ErrorIs(t, err, actionmgmt.ErrUnexpectedResponse)
+	_, err = c.ListRoles(ctx, hub)
+	assert.ErrorIs(t, err, actionmgmt.ErrUnexpectedResponse)
+}
+
+// The PUT's answer must be the case written: an answer holding another
+// case, or none, is no confirmation.
+func TestUpdateCaseAnswerMustBeTheCase(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`{}`, `{"id":7}`, `[]`} {
+		srv, c := newServer(t)
+		cs, err := c.GetCase(context.Background(), hub, cse)
+		require.NoError(t, err)
+		srv.Inject(actionmgmttest.Fault{Method: http.MethodPut, Status: 200, Body: body})
+		_, err = c.UpdateCase(context.Background(), hub, cs)
+		assert.ErrorIs(t, err, actionmgmt.ErrUnexpectedResponse, body)
+	}
+}
+
 func TestAllCasesStopsOnARepeatedPage(t *testing.T) {
 	t.Parallel()
 	srv, c := newServer(t)

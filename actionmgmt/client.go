@@ -2,6 +2,8 @@ package actionmgmt
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -201,12 +203,22 @@ func (c *Client) ListRoles(ctx context.Context, hubID int64) ([]Role, error) {
 	if err := positive("hubID", hubID); err != nil {
 		return nil, err
 	}
-	var out roleList
-	if err := c.core.JSON(ctx, http.MethodGet, hubPath(hubID, "roles"), nil, &out); err != nil {
-		return nil, err
-	}
-	return out.Items, nil
+	r := &core.Request{Method: http.MethodGet, Path: hubPath(hubID, "roles")}
+	return core.Call(ctx, c.core, r, func(body []byte) ([]Role, error) {
+		var out roleList
+		if err := json.Unmarshal(body, &out); err != nil {
+			return nil, err
+		}
+		if out.Items == nil {
+			return nil, errNoItems
+		}
+		return out.Items, nil
+	})
 }
+
+// errNoItems is a list answer without its "items" array: not a list page,
+// so not an empty one either.
+var errNoItems = errors.New(`no "items" array in the answer`)
 
 // QueryEndUsers returns one page of a hub's End User List:
 // POST /v1/hubs/{hubID}/enduserlists/{listID}/users/query. A zero Top asks
@@ -231,16 +243,28 @@ func (c *Client) QueryEndUsers(ctx context.Context, hubID, listID int64, opts *E
 	if q.Top == 0 {
 		q.Top = DefaultPageSize
 	}
-	var out EndUserPage
 	p := "/v1/hubs/" + strconv.FormatInt(hubID, 10) + "/enduserlists/" + strconv.FormatInt(listID, 10) + "/users/query"
-	if err := c.core.JSON(ctx, http.MethodPost, p, q, &out); err != nil {
+	r, err := c.core.JSONRequest(http.MethodPost, p, q)
+	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return core.Call(ctx, c.core, r, func(body []byte) (*EndUserPage, error) {
+		var out EndUserPage
+		if err := json.Unmarshal(body, &out); err != nil {
+			return nil, err
+		}
+		if out.Items == nil {
+			return nil, errNoItems
+		}
+		return &out, nil
+	})
 }
 
 // AllEndUsers iterates over every user the query selects, page after page
-// (top/skip), until totalCount users were seen or a page comes back short.
+// (skip advancing by the users received), until totalCount users were seen
+// or a page comes back empty. A page shorter than Top does not end it while
+// totalCount says more remain (a server may cap pages below Top); without
+// a totalCount, a short page is the last.
 // It copies q and stops requesting as soon as the loop stops. An error ends
 // the iteration after being yielded once. A server that sends the same page
 // twice, or more than MaxPages pages, ends the iteration with an error
@@ -265,9 +289,11 @@ func (c *Client) AllEndUsers(ctx context.Context, hubID, listID int64, opts *End
 }
 
 // skipPages drives a top/skip listing from skip start: fetch reads the page
-// at a skip, size is the page size asked for. It stops after a short page
-// or once total items were seen; a page with the items of one read before,
-// or more than MaxPages pages, ends the iteration with an error matching
+// at a skip, size is the page size asked for. It stops after an empty page,
+// once total items were seen, or, when the server gives no total, after a
+// short page; a page shorter than size does not end it while the total
+// says more remain. A page with the items of one read before, or more than
+// MaxPages pages, ends the iteration with an error matching
 // ErrUnexpectedResponse. Each range over the sequence starts again at start.
 func skipPages[T any](start, size int, id func(*T) int64, fetch func(skip int) ([]T, int, error)) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
@@ -298,7 +324,14 @@ func skipPages[T any](start, size int, id func(*T) int64, fetch func(skip int) (
 				}
 			}
 			skip += len(items)
-			if len(items) < size || (total > 0 && skip >= total) {
+			switch {
+			case len(items) == 0:
+				return
+			case total > 0:
+				if skip >= total {
+					return
+				}
+			case len(items) < size:
 				return
 			}
 		}
@@ -320,12 +353,7 @@ func (c *Client) GetCase(ctx context.Context, hubID, caseID int64) (*Case, error
 		return nil, err
 	}
 	return core.Call(ctx, c.core, &core.Request{Method: http.MethodGet, Path: casePath(hubID, caseID)}, func(body []byte) (*Case, error) {
-		cs, err := decodeCaseBody(body)
-		if err == nil && cs.ID != caseID {
-			// Writing this case back would overwrite another one.
-			return nil, fmt.Errorf("asked for case %d, the server answered case %d", caseID, cs.ID)
-		}
-		return cs, err
+		return decodeCaseOf(body, caseID)
 	})
 }
 
@@ -358,7 +386,21 @@ func (c *Client) UpdateCase(ctx context.Context, hubID int64, cs *Case) (*Case, 
 	if err != nil {
 		return nil, invalid("cs", err.Error())
 	}
-	return core.Call(ctx, c.core, &core.Request{Method: http.MethodPut, Path: casePath(hubID, cs.ID), Body: body}, decodeCaseBody)
+	id := cs.ID
+	return core.Call(ctx, c.core, &core.Request{Method: http.MethodPut, Path: casePath(hubID, id), Body: body}, func(body []byte) (*Case, error) {
+		return decodeCaseOf(body, id)
+	})
+}
+
+// decodeCaseOf decodes the answer of a read or write of case id: another
+// case (or one without an id) is not the answer, and a case read that way
+// must not be written back over the case asked for.
+func decodeCaseOf(body []byte, id int64) (*Case, error) {
+	cs, err := decodeCaseBody(body)
+	if err == nil && cs.ID != id {
+		return nil, fmt.Errorf("asked for case %d, the server answered case %d", id, cs.ID)
+	}
+	return cs, err
 }
 
 // AssignUser adds a user (from the program's End User List; only active

@@ -133,6 +133,26 @@ type Server struct {
 	tokenRequests int
 	puts          int
 	now           func() time.Time
+	pageCap       int // answer at most this many items a page; 0: no cap below top
+}
+
+// SetPageCap makes every list query (cases and end users) answer at most n
+// items a page, whatever top asked for, as a server with a cap of its own
+// does; totalCount still counts every item. 0 removes the cap.
+func (s *Server) SetPageCap(n int) {
+	s.mu.Lock()
+	s.pageCap = n
+	s.mu.Unlock()
+}
+
+// capped is top lowered to the page cap, if any.
+func (s *Server) capped(top int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pageCap > 0 {
+		return min(top, s.pageCap)
+	}
+	return top
 }
 
 // NewServer starts a seeded hub; Close it when done.
@@ -452,6 +472,7 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request, h *hub, listText 
 	if top == 0 {
 		top = 100
 	}
+	top = s.capped(top)
 	page := []EndUser{}
 	if q.Skip < len(match) {
 		page = match[q.Skip:min(q.Skip+top, len(match))]
@@ -531,6 +552,7 @@ func (s *Server) caseQuery(w http.ResponseWriter, r *http.Request, h *hub) {
 		}
 		return !less && !(si == sj && fi == fj && id(cases[i]) == id(cases[j]))
 	})
+	top = s.capped(top)
 	page := []map[string]json.RawMessage{}
 	if q.Skip < len(cases) {
 		page = cases[q.Skip:min(q.Skip+top, len(cases))]
