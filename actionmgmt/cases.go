@@ -228,9 +228,11 @@ func compared(change func(*Case) error) func(*Case) (bool, error) {
 
 // MoveUser moves a user from one role of a case to another in one GET and
 // one PUT, under the per-case lock: afterwards the user is in toRoleID and
-// not in fromRoleID. When that already holds, nothing is written, so
-// retrying a MoveUser is safe. A role the case lacks is an error matching
-// ErrNotFound, and nothing is written.
+// not in fromRoleID. When that already holds (the move happened, by an
+// earlier try or another writer), nothing is written, so retrying a
+// MoveUser is safe. A user in neither role is not moved: that is an error
+// matching ErrNotFound, and nothing is written (use AssignUser to add a
+// user). A role the case lacks is an error matching ErrNotFound too.
 func (c *Client) MoveUser(ctx context.Context, hubID, caseID, fromRoleID, toRoleID, userID int64) (*Case, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
@@ -251,12 +253,16 @@ func (c *Client) MoveUser(ctx context.Context, hubID, caseID, fromRoleID, toRole
 		if err != nil {
 			return false, err
 		}
-		changed := from.removeUser(userID)
-		if !to.HasUser(userID) {
-			to.Users = append(to.Users, RoleUser{ID: userID})
-			changed = true
+		inFrom, inTo := from.HasUser(userID), to.HasUser(userID)
+		if !inFrom && !inTo {
+			return false, fmt.Errorf("%s: user %d is not in role %d of case %d, so there is nothing to move (AssignUser adds a user): %w",
+				pkg, userID, fromRoleID, cs.ID, ErrNotFound)
 		}
-		return changed, nil
+		from.removeUser(userID)
+		if !inTo {
+			to.Users = append(to.Users, RoleUser{ID: userID})
+		}
+		return inFrom || !inTo, nil
 	})
 }
 

@@ -323,6 +323,14 @@ func TestMoveUser(t *testing.T) {
 	_, err = c.MoveUser(ctx, hub, cse, mgr, watc, 0)
 	assert.ErrorIs(t, err, actionmgmt.ErrInvalidInput)
 	assert.Equal(t, 1, srv.Puts())
+
+	// A user in neither role is not moved: nothing is written, and the
+	// to-role does not silently gain the user.
+	_, err = c.MoveUser(ctx, hub, cse, mgr, watc, actionmgmttest.UserBob)
+	assert.ErrorIs(t, err, actionmgmt.ErrNotFound)
+	assert.ErrorContains(t, err, "nothing to move")
+	assert.Equal(t, 1, srv.Puts())
+	assert.Equal(t, []int64{actionmgmttest.UserAlice}, srv.RoleUsers(hub, cse, watc))
 }
 
 // Moves and assignments on one case through one client never lose a change.

@@ -768,6 +768,34 @@ func TestIteratorPagingAndEarlyStop(t *testing.T) {
 	assert.ErrorIs(t, errs[0], coralogix.ErrUnauthorized)
 }
 
+// Re-encoding a decoded case or event gives back what the server sent and
+// nothing more: no member is added (no "labels": null, no empty required
+// strings), at any depth; zero values that were sent stay.
+func TestReencodingAddsNoMember(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{
+		`{"id":"a"}`,
+		`{"id":"a","title":"","labels":[],"groupings":null}`,
+		`{"caseIndicators":{}}`,
+		`{"caseIndicators":{"alertIndicators":[{}],"genericIndicators":[{"labels":[]}]}}`,
+		`{"caseIndicators":{"prometheusAlertIndicators":[{"alerts":[{"status":{}}]}]}}`,
+		`{"kpiBreaches":{"breachedKpis":[{}]}}`,
+		`{"impactedEntities":[{}],"assignee":{}}`,
+		`{"resolutionDetails":{"resolvedBy":{}},"ollyAnalysis":{"payload":{}},"priorityDetails":{}}`,
+	} {
+		var cs coralogix.Case
+		require.NoError(t, json.Unmarshal([]byte(in), &cs), in)
+		out, err := json.Marshal(cs)
+		require.NoError(t, err)
+		assert.JSONEq(t, in, string(out), in)
+	}
+	var ev coralogix.CaseEvent
+	require.NoError(t, json.Unmarshal([]byte(`{"eventTime":"2025-01-01T00:00:00Z"}`), &ev))
+	out, err := json.Marshal(ev)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"eventTime":"2025-01-01T00:00:00Z"}`, string(out))
+}
+
 // A page may hold no case and still announce the next one (permissions
 // hid its cases): the iterator goes on until the token is empty.
 func TestIteratorGoesPastEmptyPages(t *testing.T) {

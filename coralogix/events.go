@@ -20,7 +20,7 @@ import (
 // event gives back every member, one-of variants the SDK does not know
 // included.
 type CaseEvent struct {
-	EventID    string      `json:"eventId"`
+	EventID    string      `json:"eventId,omitzero"`
 	Actor      *EventActor `json:"actor,omitzero"`     // who caused the event
 	EventData  *EventData  `json:"eventData,omitzero"` // what happened
 	EventTime  time.Time   `json:"eventTime,omitzero"` // when it happened

@@ -10,7 +10,7 @@ import (
 
 // UserDetails identifies a Coralogix user: UserID is a lower-case UUID.
 type UserDetails struct {
-	UserID string `json:"userId"`
+	UserID string `json:"userId,omitzero"` // required in requests: validated before sending
 }
 
 // AssignCasesRequest assigns up to 1000 cases (by UUID or readable id such as
@@ -175,9 +175,9 @@ const (
 // nothing. Responses are not validated: unknown enum values, odd ids and an
 // empty duration decode as they are.
 type Case struct {
-	ID                string             `json:"id"`
+	ID                string             `json:"id,omitzero"`
 	ReadableID        string             `json:"readableId,omitzero"`
-	Title             string             `json:"title"`
+	Title             string             `json:"title,omitzero"`
 	Status            CaseStatus         `json:"status,omitzero"`
 	Priority          CasePriority       `json:"priority,omitzero"`
 	Category          CaseCategory       `json:"category,omitzero"`
@@ -187,9 +187,9 @@ type Case struct {
 	AcknowledgeTime   time.Time          `json:"acknowledgeTime,omitzero"`
 	AISummary         string             `json:"aiSummary,omitzero"` // a summary written by Coralogix AI, where enabled
 	Duration          *string            `json:"duration,omitzero"`  // as sent; "" happens
-	Labels            []KeyValue         `json:"labels"`
-	Groupings         []KeyValue         `json:"groupings"` // the alert group-by keys and values that made this case
-	ImpactedEntities  []ImpactedEntity   `json:"impactedEntities"`
+	Labels            []KeyValue         `json:"labels,omitzero"`
+	Groupings         []KeyValue         `json:"groupings,omitzero"` // the alert group-by keys and values that made this case
+	ImpactedEntities  []ImpactedEntity   `json:"impactedEntities,omitzero"`
 	CaseIndicators    *CaseIndicators    `json:"caseIndicators,omitzero"`    // the alerts and signals behind the case
 	KPIBreaches       *KPIBreaches       `json:"kpiBreaches,omitzero"`       // service-level breaches (time to acknowledge, to resolve) of the case
 	OllyAnalysis      *OllyAnalysis      `json:"ollyAnalysis,omitzero"`      // Coralogix's AI investigation (root cause, recommendations), where run
@@ -237,8 +237,8 @@ func (c Case) MarshalJSON() ([]byte, error) {
 
 // KeyValue is a label or grouping.
 type KeyValue struct {
-	Key   string `json:"key"`
-	Value string `json:"value"`
+	Key   string `json:"key,omitzero"`
+	Value string `json:"value,omitzero"`
 }
 
 // ImpactedEntity is one of: an APM service or an APM database. Exactly one
@@ -262,19 +262,19 @@ type APMDatabaseEntity struct {
 
 // CaseIndicators are the signals behind a case.
 type CaseIndicators struct {
-	AlertIndicators           []AlertIndicator           `json:"alertIndicators"`
+	AlertIndicators           []AlertIndicator           `json:"alertIndicators,omitzero"`
 	GenericIndicators         []GenericIndicator         `json:"genericIndicators,omitzero"`
 	PrometheusAlertIndicators []PrometheusAlertIndicator `json:"prometheusAlertIndicators,omitzero"`
 }
 
 // AlertIndicator is a Coralogix alert behind a case.
 type AlertIndicator struct {
-	AlertID                string             `json:"alertId"`
-	AlertVersions          []string           `json:"alertVersions"`
-	LatestAlertVersion     string             `json:"latestAlertVersion"`
+	AlertID                string             `json:"alertId,omitzero"`
+	AlertVersions          []string           `json:"alertVersions,omitzero"`
+	LatestAlertVersion     string             `json:"latestAlertVersion,omitzero"`
 	CustomDataprimeQueries []string           `json:"customDataprimeQueries,omitzero"`
 	GroupingType           AlertGroupingType  `json:"groupingType,omitzero"`
-	Permutations           []AlertPermutation `json:"permutations"`
+	Permutations           []AlertPermutation `json:"permutations,omitzero"`
 	Priority               IndicatorPriority  `json:"priority,omitzero"`
 	State                  IndicatorState     `json:"state,omitzero"`
 	TriggerTime            time.Time          `json:"triggerTime,omitzero"`
@@ -298,7 +298,7 @@ type AlertSuppression struct {
 
 // ActiveSuppressionRules lists the suppression rules in force.
 type ActiveSuppressionRules struct {
-	SuppressionRuleIDs []string `json:"suppressionRuleIds"`
+	SuppressionRuleIDs []string `json:"suppressionRuleIds,omitzero"`
 }
 
 // AlertDefinitionMuted marks a suppression by a muted alert definition.
@@ -306,11 +306,11 @@ type AlertDefinitionMuted struct{}
 
 // GenericIndicator is a non-alert signal, such as error tracking.
 type GenericIndicator struct {
-	ID              string                 `json:"id"`
-	ExternalID      string                 `json:"externalId"`
-	IndicatorType   GenericIndicatorType   `json:"indicatorType"`
-	Status          GenericIndicatorStatus `json:"status"`
-	Priority        IndicatorPriority      `json:"priority"`
+	ID              string                 `json:"id,omitzero"`
+	ExternalID      string                 `json:"externalId,omitzero"`
+	IndicatorType   GenericIndicatorType   `json:"indicatorType,omitzero"`
+	Status          GenericIndicatorStatus `json:"status,omitzero"`
+	Priority        IndicatorPriority      `json:"priority,omitzero"`
 	LastTriggeredAt time.Time              `json:"lastTriggeredAt,omitzero"`
 	LastResolvedAt  time.Time              `json:"lastResolvedAt,omitzero"`
 	Labels          []KeyValue             `json:"labels,omitzero"`
@@ -319,40 +319,40 @@ type GenericIndicator struct {
 
 // EntityLink is a link to the entity behind an indicator.
 type EntityLink struct {
-	URL string `json:"url"`
+	URL string `json:"url,omitzero"`
 }
 
 // PrometheusAlertIndicator is an Alertmanager alert group behind a case.
 type PrometheusAlertIndicator struct {
-	AlertGroupID string                `json:"alertGroupId"`
-	Alerts       []PrometheusAlert     `json:"alerts"`
-	ExternalURL  string                `json:"externalUrl"`
-	GroupLabels  map[string]string     `json:"groupLabels"`
+	AlertGroupID string                `json:"alertGroupId,omitzero"`
+	Alerts       []PrometheusAlert     `json:"alerts,omitzero"`
+	ExternalURL  string                `json:"externalUrl,omitzero"`
+	GroupLabels  map[string]string     `json:"groupLabels,omitzero"`
 	Priority     IndicatorPriority     `json:"priority,omitzero"`
 	ReceivedAt   time.Time             `json:"receivedAt,omitzero"`
-	Receiver     string                `json:"receiver"`
-	Status       PrometheusAlertStatus `json:"status"`
+	Receiver     string                `json:"receiver,omitzero"`
+	Status       PrometheusAlertStatus `json:"status,omitzero"`
 	UpdatedAt    time.Time             `json:"updatedAt,omitzero"`
 }
 
 // PrometheusAlert is one Prometheus alert.
 type PrometheusAlert struct {
-	AlertGroupID string                `json:"alertGroupId"`
-	AlertName    string                `json:"alertName"`
-	Annotations  map[string]string     `json:"annotations"`
+	AlertGroupID string                `json:"alertGroupId,omitzero"`
+	AlertName    string                `json:"alertName,omitzero"`
+	Annotations  map[string]string     `json:"annotations,omitzero"`
 	CreatedAt    time.Time             `json:"createdAt,omitzero"`
-	Fingerprint  string                `json:"fingerprint"`
-	GeneratorURL string                `json:"generatorUrl"`
-	Labels       map[string]string     `json:"labels"`
+	Fingerprint  string                `json:"fingerprint,omitzero"`
+	GeneratorURL string                `json:"generatorUrl,omitzero"`
+	Labels       map[string]string     `json:"labels,omitzero"`
 	Priority     IndicatorPriority     `json:"priority,omitzero"`
 	Query        *PrometheusAlertQuery `json:"query,omitzero"`
-	Status       PrometheusAlertStatus `json:"status"`
+	Status       PrometheusAlertStatus `json:"status,omitzero"`
 	UpdatedAt    time.Time             `json:"updatedAt,omitzero"`
 }
 
 // PrometheusAlertQuery is the PromQL behind an alert.
 type PrometheusAlertQuery struct {
-	PromQL string `json:"promql"`
+	PromQL string `json:"promql,omitzero"`
 }
 
 // PrometheusAlertStatus is one of Triggered and Resolved.
@@ -374,12 +374,12 @@ type Resolved struct {
 
 // KPIBreaches lists the KPIs a case breached.
 type KPIBreaches struct {
-	BreachedKPIs []BreachedKPI `json:"breachedKpis"`
+	BreachedKPIs []BreachedKPI `json:"breachedKpis,omitzero"`
 }
 
 // BreachedKPI is one breached KPI.
 type BreachedKPI struct {
-	ID           string       `json:"id"`
+	ID           string       `json:"id,omitzero"`
 	KPIType      KPIType      `json:"kpiType,omitzero"`
 	CasePriority KPIPriority  `json:"casePriority,omitzero"`
 	BreachStatus BreachStatus `json:"breachStatus,omitzero"`
