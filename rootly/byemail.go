@@ -2,6 +2,7 @@ package rootly
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"github.com/caseassign/caseassign/internal/core"
 	"net/http"
@@ -22,8 +23,10 @@ type AssignRoleByEmailRequest struct {
 // by slug; Rootly needs ids. The user is looked up with filter[email]
 // (exact match, ignoring case) and the role with filter[slug]; both are
 // remembered by the Client for a bounded time (WithLookupCacheTTL). An
-// unknown e-mail or slug is an error matching ErrNotFound, and nothing is
-// assigned. Each look-up reads at most LookupMaxPages pages.
+// unknown e-mail or slug is an error matching ErrNotFound, and a role the
+// account has disabled ("enabled": false) one matching ErrRoleDisabled;
+// either way nothing is assigned. Each look-up reads at most
+// LookupMaxPages pages.
 func (c *Client) AssignRoleByEmail(ctx context.Context, incidentID string, req AssignRoleByEmailRequest) (*Incident, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
@@ -86,6 +89,10 @@ func (c *Client) roleIDBySlug(ctx context.Context, slug string) (string, error) 
 			return "", err
 		}
 		if r.Slug == slug {
+			if !r.Enabled && explicitlyDisabled(r.Raw) {
+				// Not cached: a role enabled again is found at once.
+				return "", fmt.Errorf("%s: incident role %q is disabled in this Rootly account (enable it, or pick another role): %w", pkg, slug, ErrRoleDisabled)
+			}
 			c.cache.put(key, r.ID)
 			return r.ID, nil
 		}
@@ -147,4 +154,15 @@ func (c *lookupCache) put(key, id string) {
 		}
 	}
 	c.m[key] = cacheEntry{id: id, expires: now.Add(c.ttl)}
+}
+
+// explicitlyDisabled reports whether a role's resource object says
+// "enabled": false; a role that does not say is taken as enabled.
+func explicitlyDisabled(raw []byte) bool {
+	var doc struct {
+		Attributes struct {
+			Enabled *bool `json:"enabled"`
+		} `json:"attributes"`
+	}
+	return json.Unmarshal(raw, &doc) == nil && doc.Attributes.Enabled != nil && !*doc.Attributes.Enabled
 }

@@ -3,6 +3,7 @@ package rootly
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"unicode"
 
@@ -23,6 +24,13 @@ var (
 	ErrResponseTooLarge   = core.ErrResponseTooLarge   // body over the WithMaxResponseBytes cap
 	ErrUnexpectedResponse = core.ErrUnexpectedResponse // 2xx whose document could not be read (including a type mismatch)
 )
+
+// ErrRoleDisabled matches the error of AssignRoleByEmail when the incident
+// role with the slug is disabled in the account ("enabled": false): the
+// assignment is not sent. AssignRoleToUser, which names the role by id,
+// does not look the role up, so there a disabled role is whatever the
+// server answers (Rootly's answer to it is not documented).
+var ErrRoleDisabled = errors.New("rootly: the incident role is disabled")
 
 // ErrorObject is one error of a JSON:API errors document, or one message of
 // a Rails-style {"field": ["message"]} body (with Field set).

@@ -432,6 +432,28 @@ func TestAssignRoleByEmail(t *testing.T) {
 	assert.Len(t, srv2.Requests(), 3, "user lookup, role lookup, assignment")
 }
 
+// A role the account disabled is refused before the assignment is sent,
+// with an error that says so; a role enabled again is found at once.
+func TestAssignRoleByEmailRefusesADisabledRole(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	ctx := context.Background()
+	srv.AddRole(rootlytest.Role{ID: "0b6d3bd1-5f44-4b07-a8d3-6f5b0d3f6a11", Name: "Archivist", Slug: "archivist", Position: 90, Enabled: false})
+	req := rootly.AssignRoleByEmailRequest{Email: rootlytest.CreatorEmail, RoleSlug: "archivist"}
+	_, err := c.AssignRoleByEmail(ctx, rootlytest.FirstExtraIncident, req)
+	require.ErrorIs(t, err, rootly.ErrRoleDisabled)
+	assert.ErrorContains(t, err, `"archivist" is disabled`)
+	for _, r := range srv.Requests() {
+		assert.Equal(t, http.MethodGet, r.Method, "nothing is assigned")
+	}
+	assert.Empty(t, srv.Assignments(rootlytest.FirstExtraIncident))
+
+	srv.AddRole(rootlytest.Role{ID: "0b6d3bd1-5f44-4b07-a8d3-6f5b0d3f6a11", Name: "Archivist", Slug: "archivist", Position: 90, Enabled: true})
+	_, err = c.AssignRoleByEmail(ctx, rootlytest.FirstExtraIncident, req)
+	require.NoError(t, err)
+	assert.Len(t, srv.Assignments(rootlytest.FirstExtraIncident), 1)
+}
+
 func TestAssignRolesBulk(t *testing.T) {
 	t.Parallel()
 	srv, c := newServer(t)
