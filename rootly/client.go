@@ -274,7 +274,7 @@ func (c *Client) allIncidentRoles(ctx context.Context, opts *ListIncidentRolesOp
 	if opts != nil {
 		o = *opts
 	}
-	return pages(&o.ListOptions, maxPages, func(r *IncidentRole) string { return r.ID }, func() ([]*IncidentRole, Links, *ListMeta, error) {
+	return pages(&o.ListOptions, nil, maxPages, func(r *IncidentRole) string { return r.ID }, func() ([]*IncidentRole, Links, *ListMeta, error) {
 		l, err := c.ListIncidentRoles(ctx, &o)
 		if err != nil {
 			return nil, Links{}, nil, err
@@ -293,7 +293,7 @@ func (c *Client) allUsers(ctx context.Context, opts *ListUsersOptions, maxPages 
 	if opts != nil {
 		o = *opts
 	}
-	return pages(&o.ListOptions, maxPages, func(u *User) string { return u.ID }, func() ([]*User, Links, *ListMeta, error) {
+	return pages(&o.ListOptions, nil, maxPages, func(u *User) string { return u.ID }, func() ([]*User, Links, *ListMeta, error) {
 		l, err := c.ListUsers(ctx, &o)
 		if err != nil {
 			return nil, Links{}, nil, err
@@ -305,19 +305,30 @@ func (c *Client) allUsers(ctx context.Context, opts *ListUsersOptions, maxPages 
 // MaxPages is the most pages an iterator reads before it stops with an error.
 const MaxPages = core.MaxPages
 
-// pages drives a paged list: fetch reads the page lo points at. A page
-// whose items (by id) are those of a page read before, or a page beyond
-// maxPages, ends the iteration with an error.
-func pages[T any](lo *ListOptions, maxPages int, id func(T) string, fetch func() ([]T, Links, *ListMeta, error)) iter.Seq2[T, error] {
+// pages drives a paged list: fetch reads the page lo (and, for a list that
+// pages by cursor, *after) points at. It goes on while the server says
+// there is more: meta.next_page, meta.total_pages, the next link's
+// page[number], or, where after is not nil, meta.next_cursor; a page with
+// no item does not end the list by itself. Paging by cursor (after set by
+// the caller, or the only way on the server offers) follows next_cursor
+// alone. A page whose items (by id) are those of a page read before, a
+// cursor seen before, or a page beyond maxPages ends the iteration with an
+// error.
+func pages[T any](lo *ListOptions, after *string, maxPages int, id func(T) string, fetch func() ([]T, Links, *ListMeta, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		if lo.PageNumber == 0 {
+		byCursor := after != nil && *after != ""
+		if lo.PageNumber == 0 && !byCursor {
 			lo.PageNumber = 1
 		}
 		guard := core.NewPager(pkg, maxPages)
 		var key strings.Builder
 		for {
-			if err := guard.Next(""); err != nil {
+			cursor := ""
+			if byCursor {
+				cursor = "cursor:" + *after
+			}
+			if err := guard.Next(cursor); err != nil {
 				yield(zero, err)
 				return
 			}
@@ -340,11 +351,16 @@ func pages[T any](lo *ListOptions, maxPages int, id func(T) string, fetch func()
 					return
 				}
 			}
-			next := nextPage(lo.PageNumber, links, meta)
-			if len(items) == 0 || next <= lo.PageNumber {
+			if !byCursor {
+				if next := nextPage(lo.PageNumber, links, meta); next > lo.PageNumber {
+					lo.PageNumber = next
+					continue
+				}
+			}
+			if after == nil || meta == nil || meta.NextCursor == "" {
 				return
 			}
-			lo.PageNumber = next
+			*after, lo.PageNumber, byCursor = meta.NextCursor, 0, true
 		}
 	}
 }

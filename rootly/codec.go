@@ -188,19 +188,47 @@ type incidentDocument struct {
 }
 
 type linksWire struct {
-	Self  string `json:"self"`
-	First string `json:"first"`
-	Prev  string `json:"prev"`
-	Next  string `json:"next"`
-	Last  string `json:"last"`
+	Self  link `json:"self"`
+	First link `json:"first"`
+	Prev  link `json:"prev"`
+	Next  link `json:"next"`
+	Last  link `json:"last"`
+}
+
+// link is a JSON:API link: a string, a link object {"href": ..., "meta":
+// ...} (JSON:API 1.1), or null. Its value is the URL either way.
+type link string
+
+// UnmarshalJSON reads a link in any of its forms; any other value is
+// taken as no link rather than failing the whole page.
+func (l *link) UnmarshalJSON(b []byte) error {
+	*l = ""
+	switch jsonx.Kind(b) {
+	case '"':
+		s, ok := jsonx.String(b)
+		if !ok {
+			return errors.New("rootly: a link is not a valid JSON string")
+		}
+		*l = link(s)
+	case '{':
+		var obj struct {
+			Href link `json:"href"`
+		}
+		if err := json.Unmarshal(b, &obj); err != nil {
+			return err
+		}
+		*l = obj.Href
+	}
+	return nil
 }
 
 type metaWire struct {
-	CurrentPage int  `json:"current_page"`
-	NextPage    *int `json:"next_page"`
-	PrevPage    *int `json:"prev_page"`
-	TotalCount  int  `json:"total_count"`
-	TotalPages  int  `json:"total_pages"`
+	NextCursor  *string `json:"next_cursor"`
+	CurrentPage int     `json:"current_page"`
+	NextPage    *int    `json:"next_page"`
+	PrevPage    *int    `json:"prev_page"`
+	TotalCount  int     `json:"total_count"`
+	TotalPages  int     `json:"total_pages"`
 }
 
 type listDocument[A any] struct {
@@ -498,14 +526,18 @@ func linksFrom(l *linksWire) Links {
 	if l == nil {
 		return Links{}
 	}
-	return Links(*l)
+	return Links{Self: string(l.Self), First: string(l.First), Prev: string(l.Prev), Next: string(l.Next), Last: string(l.Last)}
 }
 
 func metaFrom(m *metaWire) *ListMeta {
 	if m == nil {
 		return nil
 	}
-	return &ListMeta{CurrentPage: m.CurrentPage, NextPage: m.NextPage, PrevPage: m.PrevPage, TotalCount: m.TotalCount, TotalPages: m.TotalPages}
+	out := &ListMeta{CurrentPage: m.CurrentPage, NextPage: m.NextPage, PrevPage: m.PrevPage, TotalCount: m.TotalCount, TotalPages: m.TotalPages}
+	if m.NextCursor != nil {
+		out.NextCursor = *m.NextCursor
+	}
+	return out
 }
 
 func decodeRoleList(body []byte) (*IncidentRoleList, error) {
@@ -532,6 +564,9 @@ func decodeList[A, T any](body []byte, conv func(where string, r *resource[A]) (
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, Links{}, nil, err
 	}
+	if doc.Data == nil {
+		return nil, Links{}, nil, errNoData
+	}
 	items := make([]*T, 0, len(doc.Data))
 	for i := range doc.Data {
 		it, err := conv("data", &doc.Data[i])
@@ -542,6 +577,10 @@ func decodeList[A, T any](body []byte, conv func(where string, r *resource[A]) (
 	}
 	return items, linksFrom(doc.Links), metaFrom(doc.Meta), nil
 }
+
+// errNoData is a list answer without its "data" array: not a page, so not
+// an empty one either.
+var errNoData = errors.New(`no "data" array in the answer`)
 
 // withRaw sets each item's Raw to its resource object in the list body.
 func withRaw[T any](body []byte, items []*T, set func(*T, []byte)) {
@@ -565,6 +604,9 @@ func decodeIncidentList(body []byte) (*IncidentList, error) {
 	var doc incidentListDocument
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, err
+	}
+	if doc.Data == nil {
+		return nil, errNoData
 	}
 	data, included := topSpans(body)
 	raws, includedRaws := elementsOf(data), elementsOf(included)

@@ -26,13 +26,16 @@ func (c *Client) ListIncidents(ctx context.Context, opts *ListIncidentsOptions) 
 
 // AllIncidents iterates over every incident the filters select, page after
 // page, like AllIncidentRoles: it copies opts, stops requesting when the
-// loop stops, and never follows a link itself.
+// loop stops, and never follows a link itself. With opts.PageAfter set it
+// pages by cursor (page[after], following meta.next_cursor); otherwise by
+// number, and by cursor from the first page that announces only a
+// next_cursor.
 func (c *Client) AllIncidents(ctx context.Context, opts *ListIncidentsOptions) iter.Seq2[*Incident, error] {
 	o := ListIncidentsOptions{}
 	if opts != nil {
 		o = *opts
 	}
-	return pages(&o.ListOptions, MaxPages, func(i *Incident) string { return i.ID }, func() ([]*Incident, Links, *ListMeta, error) {
+	return pages(&o.ListOptions, &o.PageAfter, MaxPages, func(i *Incident) string { return i.ID }, func() ([]*Incident, Links, *ListMeta, error) {
 		l, err := c.ListIncidents(ctx, &o)
 		if err != nil {
 			return nil, Links{}, nil, err

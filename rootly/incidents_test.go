@@ -3,6 +3,8 @@ package rootly_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"testing"
 	"time"
@@ -140,4 +142,106 @@ func TestGetUserAndGetIncidentRole(t *testing.T) {
 	srv.Inject(rootlytest.Fault{Status: 200, ContentType: rootly.MediaType, Body: `{"data":{"id":"1","type":"incident_roles","attributes":{}}}`})
 	_, err = c.GetUser(ctx, "1")
 	assert.ErrorIs(t, err, rootly.ErrUnexpectedResponse, "a user answer of another type is refused")
+}
+
+// Cursor paging: with PageAfter, AllIncidents follows meta.next_cursor
+// (page[after]) to the end; a page the server reads by cursor has no page
+// number, and the list does not end there.
+func TestAllIncidentsPagesByCursor(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	first, err := c.ListIncidents(context.Background(), &rootly.ListIncidentsOptions{ListOptions: rootly.ListOptions{PageSize: 4}})
+	require.NoError(t, err)
+	require.NotNil(t, first.Meta)
+	require.NotEmpty(t, first.Meta.NextCursor, "every page announces the next cursor")
+
+	srv.ResetRequests()
+	var ids []string
+	for _, inc := range first.Incidents {
+		ids = append(ids, inc.ID)
+	}
+	for inc, err := range c.AllIncidents(context.Background(), &rootly.ListIncidentsOptions{ListOptions: rootly.ListOptions{PageSize: 4}, PageAfter: first.Meta.NextCursor}) {
+		require.NoError(t, err)
+		ids = append(ids, inc.ID)
+	}
+	assert.Len(t, ids, 21, "the first page, then 5 pages by cursor")
+	reqs := srv.Requests()
+	require.Len(t, reqs, 5)
+	for _, r := range reqs {
+		q, err := url.ParseQuery(r.RawQuery)
+		require.NoError(t, err)
+		assert.NotEmpty(t, q.Get("page[after]"))
+		assert.Empty(t, q.Get("page[number]"), "by cursor alone")
+	}
+}
+
+// Odd servers that are still right: links as JSON:API link objects, an
+// empty page that announces the next one, a list that goes on by cursor
+// only. The iterators read every item, and end only when nothing more is
+// announced.
+func TestIteratorsFollowOddButValidPaging(t *testing.T) {
+	t.Parallel()
+	inc := func(id string) string {
+		return `{"id":"` + id + `","type":"incidents","attributes":{"title":"t","status":"started","created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-01T00:00:00Z"},` +
+			`"links":{"self":{"href":"https://api.rootly.com/v1/incidents/` + id + `","meta":{"x":1}}}}`
+	}
+	pages := map[string]string{
+		// page 1: link objects everywhere, next by link object only.
+		"page[number]=1": `{"data":[` + inc("a") + `],"links":{"self":{"href":"/v1/incidents?page%5Bnumber%5D=1"},"first":"/v1/incidents?page%5Bnumber%5D=1",` +
+			`"prev":null,"next":{"href":"/v1/incidents?page%5Bnumber%5D=2","meta":{}},"last":null},"meta":{"total_count":3}}`,
+		// page 2: empty, but next_page says there is more.
+		"page[number]=2": `{"data":[],"links":{"self":"x","first":"x","prev":null,"next":null,"last":null},"meta":{"current_page":2,"next_page":3,"prev_page":1,"total_count":3,"total_pages":4}}`,
+		// page 3: no next page by number, only a cursor.
+		"page[number]=3": `{"data":[` + inc("b") + `],"links":{"self":"x","first":"x","prev":null,"next":null,"last":null},"meta":{"next_cursor":"c1","current_page":3,"next_page":null,"prev_page":2,"total_count":3,"total_pages":3}}`,
+		"page[after]=c1": `{"data":[` + inc("c") + `],"links":{"self":"x","first":"x","prev":null,"next":null,"last":null},"meta":{"next_cursor":null,"current_page":null,"next_page":null,"prev_page":null,"total_count":3,"total_pages":3}}`,
+	}
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		key := "page[number]=" + q.Get("page[number]")
+		if a := q.Get("page[after]"); a != "" {
+			key = "page[after]=" + a
+		}
+		got = append(got, key)
+		body, ok := pages[key]
+		if !ok {
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		w.Header().Set("Content-Type", rootlytest.MediaType)
+		_, _ = w.Write([]byte(body))
+	}))
+	defer srv.Close()
+	c, err := rootly.NewClient("tok-0123456789", rootly.WithBaseURL(srv.URL), rootly.WithRetryMax(0))
+	require.NoError(t, err)
+	var ids []string
+	for inc, err := range c.AllIncidents(context.Background(), nil) {
+		require.NoError(t, err)
+		ids = append(ids, inc.ID)
+	}
+	assert.Equal(t, []string{"a", "b", "c"}, ids)
+	assert.Equal(t, []string{"page[number]=1", "page[number]=2", "page[number]=3", "page[after]=c1"}, got)
+
+	page, err := c.ListIncidents(context.Background(), &rootly.ListIncidentsOptions{ListOptions: rootly.ListOptions{PageNumber: 1}})
+	require.NoError(t, err)
+	assert.Equal(t, "/v1/incidents?page%5Bnumber%5D=2", page.Links.Next, "a link object's href")
+	assert.Equal(t, "/v1/incidents?page%5Bnumber%5D=1", page.Links.Self)
+}
+
+// A list answer without its data array is not an empty page.
+func TestListAnswersWithoutDataAreErrors(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`{}`, `{"data":null,"links":{},"meta":{}}`, `{"links":{},"meta":{"next_page":2}}`} {
+		srv, c := newServer(t)
+		srv.Inject(rootlytest.Fault{Path: "/v1/*", Status: 200, Body: body, Times: 10})
+		_, err := c.ListIncidents(context.Background(), nil)
+		assert.ErrorIs(t, err, rootly.ErrUnexpectedResponse, body)
+		_, err = c.ListUsers(context.Background(), nil)
+		assert.ErrorIs(t, err, rootly.ErrUnexpectedResponse, body)
+		_, err = c.ListIncidentRoles(context.Background(), nil)
+		assert.ErrorIs(t, err, rootly.ErrUnexpectedResponse, body)
+		for _, err := range c.AllIncidents(context.Background(), nil) {
+			assert.ErrorIs(t, err, rootly.ErrUnexpectedResponse, body)
+		}
+	}
 }

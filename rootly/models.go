@@ -157,6 +157,9 @@ type Links struct {
 
 // ListMeta is a list's pagination metadata, in answers that carry it.
 type ListMeta struct {
+	// NextCursor is the page[after] value of the next page, where the list
+	// pages by cursor (GET /v1/incidents); empty on the last page.
+	NextCursor  string
 	CurrentPage int // the page this answer holds
 	NextPage    *int
 	PrevPage    *int
@@ -206,6 +209,9 @@ type IncidentList struct {
 // filters read them.
 type ListIncidentsOptions struct {
 	ListOptions
+	// PageAfter is a cursor: the meta.next_cursor of the page before
+	// (page[after]). AllIncidents follows the cursors itself.
+	PageAfter string `url:"page[after],omitempty"`
 	Status       string `url:"filter[status],omitempty"`   // started, mitigated, resolved, ...
 	Search       string `url:"filter[search],omitempty"`   // full-text search
 	Kind         string `url:"filter[kind],omitempty"`     // normal, test, example, scheduled, ...

@@ -22,6 +22,7 @@ package rootlytest
 
 import (
 	_ "embed"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -509,29 +510,55 @@ func pageParams(q url.Values) (number, size int) {
 
 // writeList pages items and answers with links and meta.
 func (s *Server) writeList(w http.ResponseWriter, r *http.Request, path string, items []any) {
+	s.writePage(w, r, path, items, false)
+}
+
+// writePage pages items by page[number], or, for a list that offers cursor
+// paging (byCursor: GET /v1/incidents), by page[after] too, and answers
+// with links and meta. A list that offers cursors announces the next one
+// in meta.next_cursor on every page, as the spec describes; a page read by
+// cursor has no page number (current_page, next_page and prev_page null).
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, path string, items []any, byCursor bool) {
 	q := r.URL.Query()
 	number, size := pageParams(q)
 	total := len(items)
 	pages := max((total+size-1)/size, 1)
 	start := min((number-1)*size, total)
-	page := items[start:min(start+size, total)]
+	after := byCursor && q.Get("page[after]") != ""
+	if after {
+		b, err := base64.RawURLEncoding.DecodeString(q.Get("page[after]"))
+		n, err2 := strconv.Atoi(strings.TrimPrefix(string(b), "after:"))
+		if err != nil || err2 != nil || n < 0 || !strings.HasPrefix(string(b), "after:") {
+			writeErrors(w, http.StatusBadRequest, "Invalid cursor", "", "page[after] is not a cursor this server gave")
+			return
+		}
+		start = min(n, total)
+	}
+	end := min(start+size, total)
+	page := append([]any{}, items[start:end]...) // never null: the spec requires the array
 	s.mu.Lock()
 	base := s.linkBase
 	s.mu.Unlock()
 	if base == "" {
 		base = s.URL
 	}
-	link := func(n int) any {
-		if n < 1 || n > pages {
-			return nil
-		}
+	query := func(set func(url.Values)) string {
 		v := url.Values{}
 		for k, vs := range q {
 			v[k] = vs
 		}
-		v.Set("page[number]", strconv.Itoa(n))
-		v.Set("page[size]", strconv.Itoa(size))
+		set(v)
 		return base + path + "?" + v.Encode()
+	}
+	link := func(n int) any {
+		if n < 1 || n > pages {
+			return nil
+		}
+		return query(func(v url.Values) {
+			v.Del("page[after]")
+			v.Set("page[number]", strconv.Itoa(n))
+			v.Set("page[size]", strconv.Itoa(size))
+		})
 	}
 	num := func(n int) any {
 		if n < 1 || n > pages {
@@ -539,11 +566,25 @@ func (s *Server) writeList(w http.ResponseWriter, r *http.Request, path string, 
 		}
 		return n
 	}
-	testsrv.WriteJSONType(w, http.StatusOK, MediaType, map[string]any{
-		"data":  page,
-		"links": map[string]any{"self": link(number), "first": link(1), "prev": link(number - 1), "next": link(number + 1), "last": link(pages)},
-		"meta":  map[string]any{"current_page": number, "next_page": num(number + 1), "prev_page": num(number - 1), "total_count": total, "total_pages": pages},
-	})
+	links := map[string]any{"self": link(number), "first": link(1), "prev": link(number - 1), "next": link(number + 1), "last": link(pages)}
+	meta := map[string]any{"current_page": number, "next_page": num(number + 1), "prev_page": num(number - 1), "total_count": total, "total_pages": pages}
+	if byCursor {
+		var next any
+		if end < total {
+			next = base64.RawURLEncoding.EncodeToString([]byte("after:" + strconv.Itoa(end)))
+		}
+		meta["next_cursor"] = next
+		if after {
+			meta["current_page"], meta["next_page"], meta["prev_page"] = nil, nil, nil
+			links["self"] = query(func(url.Values) {})
+			links["prev"] = nil
+			links["next"] = nil
+			if next != nil {
+				links["next"] = query(func(v url.Values) { v.Set("page[after]", next.(string)) })
+			}
+		}
+	}
+	testsrv.WriteJSONType(w, http.StatusOK, MediaType, map[string]any{"data": page, "links": links, "meta": meta})
 }
 
 func (s *Server) listRoles(w http.ResponseWriter, r *http.Request) {
@@ -691,5 +732,5 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
 	for i, r := range rows {
 		items[i] = r.res
 	}
-	s.writeList(w, r, "/v1/incidents", items)
+	s.writePage(w, r, "/v1/incidents", items, true)
 }
