@@ -3,26 +3,41 @@ package coralogix
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/caseassign/caseassign/internal/core"
 )
 
-// BatchResult is the outcome of AssignCasesInBatches: the cases of every
-// batch that succeeded, in batch order, and one failure per failed batch.
+// BatchResult is the outcome of AssignCasesInBatches or
+// UnassignCasesInBatches: which ids the server confirmed, the cases it
+// answered with, and one failure per refused id (or per group of ids that
+// failed together).
 type BatchResult struct {
-	Cases    []Case         // the cases the successful batches returned, in batch order
-	Failures []BatchFailure // one per failed batch, in batch order
+	// Cases are the cases the server answered with, in batch order; empty
+	// with BulkOptions.DiscardCases.
+	Cases []Case
+	// SucceededIDs are the ids the server confirmed (the answer holds the
+	// case, with the assignee set or cleared as asked), in input order, as
+	// sent (lower-cased UUIDs). Filled with DiscardCases too.
+	SucceededIDs []string
+	// Failures are the ids that were not confirmed, in input order: an id
+	// the server refused alone (found by splitting its batch), an id the
+	// answer left out (ErrNotConfirmed), or ids that failed together for a
+	// reason that is not theirs (a 5xx, a lost connection, the context).
+	Failures []BatchFailure
 }
 
-// BatchFailure is a batch that failed, with its ids and the error.
+// BatchFailure is a set of ids that failed together, with the error.
 type BatchFailure struct {
-	IDs []string // the batch's ids, as sent (lower-cased UUIDs)
-	Err error    // why the batch failed: an *APIError, *RequestError or the context's error
+	IDs []string // the ids, as sent (lower-cased UUIDs); one id when it was refused alone
+	Err error    // why: an *APIError, *RequestError, ErrNotConfirmed or the context's error
 }
 
-// Err joins the failures' errors, or is nil when every batch succeeded.
+// Err joins the failures' errors, or is nil when every id succeeded.
 func (r *BatchResult) Err() error {
 	if r == nil || len(r.Failures) == 0 {
 		return nil
@@ -34,7 +49,7 @@ func (r *BatchResult) Err() error {
 	return errors.Join(errs...)
 }
 
-// FailedIDs returns the ids of every failed batch, in order.
+// FailedIDs returns the ids of every failure, in order.
 func (r *BatchResult) FailedIDs() []string {
 	var ids []string
 	for _, f := range r.Failures {
@@ -43,19 +58,44 @@ func (r *BatchResult) FailedIDs() []string {
 	return ids
 }
 
+// MaxSplitRequests bounds the extra requests spent on one batch to find
+// the ids the server refuses. When a batch is refused for its content
+// (400, 404, 409 or 422: an unknown or closed case, most likely), it is
+// split in two and each half sent again, down to single ids; each split
+// costs two requests. Finding one refused id in a batch of 1000 costs 20
+// extra requests, and each further one at most 20 more. Past the bound,
+// the parts not yet settled fail with their own refusal, every id listed.
+const MaxSplitRequests = 100
+
+// ErrNotConfirmed matches the failure of an id whose bulk request
+// succeeded but whose case the answer did not hold as asked (missing, or
+// with another assignee): the server did not say it changed it, so it is
+// not reported as done. A server that skips unknown or closed ids instead
+// of refusing the batch answers this way.
+var ErrNotConfirmed = errors.New("coralogix: the answer does not confirm the change")
+
 // AssignCasesInBatches assigns any number of cases to one user. The ids are
 // validated first (nothing is sent if one is invalid), duplicates are
 // removed keeping the first occurrence, and the rest is split into requests
 // of at most 1000 ids, sent with opts.Concurrency in flight (default 8).
-// OnProgress counts ids: it is called after each batch with the ids done
-// and the total of distinct ids.
 //
-// Every batch's outcome is in the result: the cases of the batches that
-// succeeded, and one failure per failed batch with its ids and error.
-// The error is non-nil exactly when at least one batch failed: a
-// *BulkError whose Failed counts the failed ids, and which errors.Is and
-// errors.As see through to each batch's error. When the context ends, the
-// batches not started are failures with the context's error.
+// One refused id never sinks the rest of its batch. Coralogix does not
+// document whether a bulk call holding an unknown or closed case refuses
+// the whole batch or changes the rest; the SDK copes with both. A batch
+// refused for its content (400, 404, 409, 422) is split and sent again
+// until the refused ids are isolated (at most MaxSplitRequests extra
+// requests per batch); every other id is assigned. An answer that leaves
+// an id out, or shows its case with another assignee, does not count it
+// as assigned: that id fails with ErrNotConfirmed.
+//
+// The result has the confirmed ids (SucceededIDs, in input order), the
+// cases answered (unless opts.DiscardCases), and the failures, one per
+// refused id or per group of ids that failed together. The error is non-nil
+// exactly when at least one id failed: a *BulkError whose Failed counts
+// the failed ids, and which errors.Is and errors.As see through to each
+// failure's error. OnProgress counts ids as their batch is settled, and
+// OnOutcome tells how many of them succeeded and failed. When the context
+// ends, the batches not started fail with the context's error.
 func (c *Client) AssignCasesInBatches(ctx context.Context, req AssignCasesRequest, opts BulkOptions) (*BatchResult, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
@@ -68,9 +108,14 @@ func (c *Client) AssignCasesInBatches(ctx context.Context, req AssignCasesReques
 	if err != nil {
 		return nil, err
 	}
+	user := req.Assignee.UserID
 	return c.runBatches(ctx, splitBatches(ids, MaxIDs), len(ids), opts, func(ctx context.Context, batch []string) ([]Case, error) {
-		return c.AssignCases(ctx, AssignCasesRequest{Assignee: req.Assignee, IDs: batch})
-	})
+		r, err := c.core.JSONRequest(http.MethodPut, pathAssigned, AssignCasesRequest{Assignee: req.Assignee, IDs: batch})
+		if err != nil {
+			return nil, err
+		}
+		return core.Call(ctx, c.core, r, decodeCases)
+	}, func(cs *Case) bool { return cs.Assignee != nil && strings.EqualFold(cs.Assignee.UserID, user) })
 }
 
 // MaxUnassignURLBytes bounds the query string of one UnassignCasesInBatches
@@ -91,7 +136,9 @@ func (c *Client) UnassignCasesInBatches(ctx context.Context, ids []string, opts 
 	if err != nil {
 		return nil, err
 	}
-	return c.runBatches(ctx, splitByQuery(uniq, MaxIDs, MaxUnassignURLBytes), len(uniq), opts, c.UnassignCases)
+	return c.runBatches(ctx, splitByQuery(uniq, MaxIDs, MaxUnassignURLBytes), len(uniq), opts, func(ctx context.Context, batch []string) ([]Case, error) {
+		return core.Call(ctx, c.core, &core.Request{Method: http.MethodDelete, Path: pathAssigned, Query: url.Values{"ids": batch}.Encode()}, decodeCases)
+	}, func(cs *Case) bool { return cs.Assignee == nil })
 }
 
 // dedupeIDs validates every id and removes duplicates, keeping the first.
@@ -110,25 +157,105 @@ func dedupeIDs(field string, in []string) ([]string, error) {
 	return ids, nil
 }
 
-// runBatches sends each batch through send with the shared bulk runner and
-// gathers the cases and failures in batch order.
-func (c *Client) runBatches(ctx context.Context, batches [][]string, total int, opts BulkOptions, send func(context.Context, []string) ([]Case, error)) (*BatchResult, error) {
-	results := make([][]Case, len(batches))
+// batchOut is what one batch settled to.
+type batchOut struct {
+	cases    []Case
+	ok       []string
+	failures []BatchFailure
+	failed   int
+}
+
+// runBatches sends each batch through send with the shared bulk runner,
+// isolates the ids a server refuses (settle), and gathers the confirmed
+// ids, cases and failures in input order. done reports whether a case in
+// an answer shows the change asked for.
+func (c *Client) runBatches(ctx context.Context, batches [][]string, total int, opts BulkOptions,
+	send func(context.Context, []string) ([]Case, error), done func(*Case) bool) (*BatchResult, error) {
+	outs := make([]batchOut, len(batches))
 	size := func(i int) int { return len(batches[i]) }
-	errs := core.RunBulk(ctx, len(batches), size, opts.core(), func(ctx context.Context, i int) error {
-		cases, err := send(ctx, batches[i])
-		results[i] = cases
-		return err
+	errs := core.RunBulkCounted(ctx, len(batches), size, opts.core(), func(ctx context.Context, i int) (int, error) {
+		o := &outs[i]
+		budget := MaxSplitRequests
+		c.settle(ctx, batches[i], send, done, opts.DiscardCases, &budget, o)
+		return o.failed, nil
 	})
 	out := &BatchResult{}
-	for i, err := range errs {
-		if err != nil {
-			out.Failures = append(out.Failures, BatchFailure{IDs: batches[i], Err: err})
+	var failed []error
+	nFailed := 0
+	for i := range batches {
+		if errs[i] != nil { // not started: the context ended
+			outs[i] = batchOut{failures: []BatchFailure{{IDs: batches[i], Err: errs[i]}}, failed: len(batches[i])}
+		}
+		o := &outs[i]
+		out.Cases = append(out.Cases, o.cases...)
+		out.SucceededIDs = append(out.SucceededIDs, o.ok...)
+		out.Failures = append(out.Failures, o.failures...)
+		for _, f := range o.failures {
+			failed = append(failed, f.Err)
+		}
+		nFailed += o.failed
+	}
+	if nFailed == 0 {
+		return out, nil
+	}
+	return out, &BulkError{Failed: nFailed, Total: total, Errs: failed}
+}
+
+// settle sends ids and records what became of each. A refusal of the
+// request's content splits it in two halves, each settled in turn, while
+// the budget of extra requests lasts; any other failure, or a refusal of
+// a single id, fails the ids together. A success confirms each id whose
+// case the answer holds, changed as asked.
+func (c *Client) settle(ctx context.Context, ids []string, send func(context.Context, []string) ([]Case, error),
+	done func(*Case) bool, discard bool, budget *int, o *batchOut) {
+	cases, err := send(ctx, ids)
+	if err != nil {
+		if len(ids) > 1 && *budget >= 2 && ctx.Err() == nil && refusedForContent(err) {
+			*budget -= 2
+			mid := len(ids) / 2
+			c.settle(ctx, ids[:mid:mid], send, done, discard, budget, o)
+			c.settle(ctx, ids[mid:], send, done, discard, budget, o)
+			return
+		}
+		o.failures = append(o.failures, BatchFailure{IDs: ids, Err: err})
+		o.failed += len(ids)
+		return
+	}
+	confirmed := make(map[string]struct{}, 2*len(cases))
+	for i := range cases {
+		if done(&cases[i]) {
+			confirmed[cases[i].ID] = struct{}{}
+			if cases[i].ReadableID != "" {
+				confirmed[cases[i].ReadableID] = struct{}{}
+			}
+		}
+	}
+	for _, id := range ids {
+		if _, ok := confirmed[id]; ok {
+			o.ok = append(o.ok, id)
 			continue
 		}
-		out.Cases = append(out.Cases, results[i]...)
+		o.failures = append(o.failures, BatchFailure{IDs: []string{id}, Err: fmt.Errorf("case %s: %w", id, ErrNotConfirmed)})
+		o.failed++
 	}
-	return out, bulkError(errs, size, total)
+	if !discard {
+		o.cases = append(o.cases, cases...)
+	}
+}
+
+// refusedForContent reports an answer that refuses what the request holds
+// (400, 404, 409, 422), as an unknown or closed case in a batch makes a
+// strict server answer; not a route that does not exist.
+func refusedForContent(err error) bool {
+	var ae *APIError
+	if !errors.As(err, &ae) || errors.Is(err, ErrUnknownRoute) {
+		return false
+	}
+	switch ae.StatusCode {
+	case http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity:
+		return true
+	}
+	return false
 }
 
 // splitBatches cuts ids into consecutive batches of at most size ids.

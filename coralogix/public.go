@@ -136,10 +136,30 @@ type BulkOptions struct {
 	// flight finish) and is raised again in the goroutine that called the
 	// bulk method.
 	OnProgress func(done, total int)
+	// OnOutcome, when set, is called right after OnProgress with the
+	// running counts (ids): how many are done, how many of those
+	// succeeded and how many failed, and the total, so a job can tell
+	// successes from failures while it runs. Calls never overlap; a panic
+	// in it is handled like one in OnProgress.
+	OnOutcome func(Progress)
+	// DiscardCases keeps no case in BatchResult.Cases: a job of any size
+	// then holds only its ids (SucceededIDs and Failures are filled as
+	// always), so its memory stays flat in the number of ids.
+	DiscardCases bool
+}
+
+// Progress is a bulk call's running count (ids): Done = Succeeded + Failed,
+// out of Total.
+type Progress struct {
+	Done, Succeeded, Failed, Total int
 }
 
 func (o BulkOptions) core() core.BulkOptions {
-	return core.BulkOptions{Concurrency: o.Concurrency, OnProgress: o.OnProgress}
+	c := core.BulkOptions{Concurrency: o.Concurrency, OnProgress: o.OnProgress}
+	if f := o.OnOutcome; f != nil {
+		c.OnOutcome = func(p core.Progress) { f(Progress(p)) }
+	}
+	return c
 }
 
 // BulkError is the error of AssignCasesInBatches and UnassignCasesInBatches when at least one item failed, next
@@ -165,15 +185,6 @@ func (e *BulkError) base() *core.BulkError {
 	return core.NewBulkErrorOf(pkg, e.Failed, e.Total, e.Errs)
 }
 
-// bulkError turns the runner's per-item errors into a *BulkError, or nil
-// when none failed.
-func bulkError(errs []error, size func(int) int, total int) error {
-	be, ok := core.NewBulkError(pkg, errs, size, total).(*core.BulkError)
-	if !ok {
-		return nil
-	}
-	return &BulkError{Failed: be.Failed, Total: be.Total, Errs: be.Errs}
-}
 
 // Try describes one try of a call, as the hook given to WithTryHook
 // receives it. A transport (WithHTTPClient) sees each try separately too.

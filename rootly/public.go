@@ -136,10 +136,26 @@ type BulkOptions struct {
 	// flight finish) and is raised again in the goroutine that called the
 	// bulk method.
 	OnProgress func(done, total int)
+	// OnOutcome, when set, is called right after OnProgress with the
+	// running counts (items): how many are done, how many of those
+	// succeeded and how many failed, and the total, so a job can tell
+	// successes from failures while it runs. Calls never overlap; a panic
+	// in it is handled like one in OnProgress.
+	OnOutcome func(Progress)
+}
+
+// Progress is a bulk call's running count (items): Done = Succeeded + Failed,
+// out of Total.
+type Progress struct {
+	Done, Succeeded, Failed, Total int
 }
 
 func (o BulkOptions) core() core.BulkOptions {
-	return core.BulkOptions{Concurrency: o.Concurrency, OnProgress: o.OnProgress}
+	c := core.BulkOptions{Concurrency: o.Concurrency, OnProgress: o.OnProgress}
+	if f := o.OnOutcome; f != nil {
+		c.OnOutcome = func(p core.Progress) { f(Progress(p)) }
+	}
+	return c
 }
 
 // BulkError is the error of AssignRoles when at least one item failed, next

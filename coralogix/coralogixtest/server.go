@@ -92,6 +92,7 @@ type Server struct {
 	generated  int
 	eventCount int
 	hidden     map[string]bool // case ids left out of listings (PBAC)
+	partial    bool            // bulk calls skip unknown or closed ids instead of refusing the batch
 }
 
 // HideFromList makes the listing leave these cases out, as Coralogix does
@@ -335,20 +336,60 @@ func validUserID(id string) bool {
 }
 
 // resolve maps ids onto stored cases, each case once, in order.
-func (s *Server) resolve(ids []string) ([]*coralogix.Case, string) {
+// resolve finds the cases ids name. An unknown id, or a closed case
+// (CLOSED is final: its assignee does not change), is refused: with the
+// whole batch (status and message for the answer) unless partial batches
+// are on, in which case it is left out and the rest goes ahead.
+func (s *Server) resolve(ids []string) ([]*coralogix.Case, int, string) {
 	var out []*coralogix.Case
 	seen := map[string]bool{}
 	for _, id := range ids {
 		c := s.lookup(id)
-		if c == nil {
-			return nil, "case " + id + " not found"
+		status, msg := 0, ""
+		switch {
+		case c == nil:
+			status, msg = http.StatusNotFound, "case "+id+" not found"
+		case c.Status == coralogix.CaseStatusClosed:
+			status, msg = http.StatusBadRequest, "case "+id+" is closed"
+		}
+		if status != 0 {
+			if s.partial {
+				continue
+			}
+			return nil, status, msg
 		}
 		if !seen[c.ID] {
 			seen[c.ID] = true
 			out = append(out, c)
 		}
 	}
-	return out, ""
+	return out, 0, ""
+}
+
+// SetPartialBatches chooses how a bulk assign or unassign holding an
+// unknown or closed id is answered. Off (the default), the whole batch is
+// refused (404 for an unknown id, 400 for a closed case) and nothing
+// changes, as a strict server does. On, those ids are left out: the others
+// change, and the answer's "cases" holds only them. Coralogix does not
+// document which it does; the SDK copes with both.
+func (s *Server) SetPartialBatches(on bool) {
+	s.mu.Lock()
+	s.partial = on
+	s.mu.Unlock()
+}
+
+// CloseCase sets a case's status to CLOSED, which is final: assigning or
+// unassigning it is refused from then on.
+func (s *Server) CloseCase(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.lookup(id)
+	if c == nil {
+		return false
+	}
+	c.Status = coralogix.CaseStatusClosed
+	delete(s.encoded, c.ID)
+	return true
 }
 
 func (s *Server) bulkAssign(w http.ResponseWriter, r *http.Request) {
@@ -367,9 +408,9 @@ func (s *Server) bulkAssign(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cases, msg := s.resolve(req.IDs)
+	cases, status, msg := s.resolve(req.IDs)
 	if msg != "" {
-		writeError(w, http.StatusNotFound, msg)
+		writeError(w, status, msg)
 		return
 	}
 	s.respondCases(w, s.apply(cases, req.Assignee.UserID))
@@ -383,9 +424,9 @@ func (s *Server) bulkUnassign(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cases, msg := s.resolve(ids)
+	cases, status, msg := s.resolve(ids)
 	if msg != "" {
-		writeError(w, http.StatusNotFound, msg)
+		writeError(w, status, msg)
 		return
 	}
 	s.respondCases(w, s.apply(cases, ""))
@@ -483,7 +524,12 @@ func (s *Server) withCase(w http.ResponseWriter, field, id string, answer func(c
 		writeError(w, http.StatusNotFound, "case "+id+" not found")
 		return
 	}
-	testsrv.WriteJSON(w, http.StatusOK, answer(c))
+	out := answer(c)
+	if r, ok := out.(refusal); ok {
+		writeError(w, r.status, r.msg)
+		return
+	}
+	testsrv.WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) assignOne(w http.ResponseWriter, r *http.Request, id string) {
@@ -498,17 +544,26 @@ func (s *Server) assignOne(w http.ResponseWriter, r *http.Request, id string) {
 		writeError(w, http.StatusBadRequest, "assignee.userId: value does not match pattern")
 		return
 	}
-	s.one(w, id, func(c *coralogix.Case) *coralogix.Case {
-		out := s.apply([]*coralogix.Case{c}, req.Assignee.UserID)[0]
-		return &out
+	s.change(w, id, req.Assignee.UserID)
+}
+
+func (s *Server) unassignOne(w http.ResponseWriter, id string) { s.change(w, id, "") }
+
+// change sets (or clears) one case's assignee; a closed case is refused.
+func (s *Server) change(w http.ResponseWriter, id, userID string) {
+	s.withCase(w, "id", id, func(c *coralogix.Case) any {
+		if c.Status == coralogix.CaseStatusClosed {
+			return refusal{http.StatusBadRequest, "case " + id + " is closed"}
+		}
+		out := s.apply([]*coralogix.Case{c}, userID)[0]
+		return map[string]any{"case": &out}
 	})
 }
 
-func (s *Server) unassignOne(w http.ResponseWriter, id string) {
-	s.one(w, id, func(c *coralogix.Case) *coralogix.Case {
-		out := s.apply([]*coralogix.Case{c}, "")[0]
-		return &out
-	})
+// refusal is an error answer from inside withCase.
+type refusal struct {
+	status int
+	msg    string
 }
 
 // caseEvents answers {"events": [...]}, the case's timeline oldest first:

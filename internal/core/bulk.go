@@ -18,11 +18,24 @@ type BulkOptions struct {
 	// items done (ids for Coralogix, whatever their batch) and the total.
 	// Calls never overlap and done only grows. May be nil.
 	//
-	// A panic in OnProgress stops the bulk call: no new item starts, the
-	// items in flight finish, and the panic is raised again in the
-	// goroutine that called the bulk method, where the caller can recover
-	// it. It never crashes the process from a goroutine of the SDK's.
+	// A panic in OnProgress (or OnOutcome, or a hook the SDK calls while
+	// an item runs, such as WithTryHook's) stops the bulk call: no new
+	// item starts, the items in flight finish, and the panic is raised
+	// again in the goroutine that called the bulk method, where the caller
+	// can recover it. It never crashes the process from a goroutine of the
+	// SDK's.
 	OnProgress func(done, total int)
+	// OnOutcome, when set, is called right after OnProgress with the
+	// running counts: done, of which succeeded and failed, and the total.
+	// Calls never overlap; a panic in it is handled like one in OnProgress.
+	OnOutcome func(Progress)
+}
+
+// Progress is a bulk call's running count after an item or batch: Done
+// items (ids for Coralogix) were settled, Succeeded of them succeeded and
+// Failed failed (Done = Succeeded + Failed), out of Total.
+type Progress struct {
+	Done, Succeeded, Failed, Total int
 }
 
 // RunBulk calls do for each index in [0, n) with at most opts.Concurrency
@@ -32,6 +45,22 @@ type BulkOptions struct {
 // (1 for every item when size is nil). ctx must not be nil: the package
 // methods check it first.
 func RunBulk(ctx context.Context, n int, size func(i int) int, opts BulkOptions, do func(ctx context.Context, i int) error) []error {
+	if size == nil {
+		size = func(int) int { return 1 }
+	}
+	return RunBulkCounted(ctx, n, size, opts, func(ctx context.Context, i int) (int, error) {
+		if err := do(ctx, i); err != nil {
+			return size(i), err
+		}
+		return 0, nil
+	})
+}
+
+// RunBulkCounted is RunBulk for items that can partly fail (a batch of
+// ids): do returns how many of item i's size(i) units failed, next to an
+// error for the item as a whole (nil when it is settled unit by unit).
+// OnOutcome counts the units.
+func RunBulkCounted(ctx context.Context, n int, size func(i int) int, opts BulkOptions, do func(ctx context.Context, i int) (failed int, err error)) []error {
 	errs := make([]error, n)
 	if n == 0 {
 		return errs
@@ -53,15 +82,19 @@ func RunBulk(ctx context.Context, n int, size func(i int) int, opts BulkOptions,
 		stop     atomic.Bool
 		started  = make([]bool, n)
 		mu       sync.Mutex
-		done     int
+		count    = Progress{Total: total}
 		panicked *panicValue
 		wg       sync.WaitGroup
 	)
-	progress := func(i int) {
+	progress := func(i, failed int) {
 		mu.Lock()
 		defer mu.Unlock()
-		done += size(i)
-		if opts.OnProgress == nil || panicked != nil {
+		sz := size(i)
+		failed = min(max(failed, 0), sz)
+		count.Done += sz
+		count.Failed += failed
+		count.Succeeded += sz - failed
+		if panicked != nil {
 			return
 		}
 		defer func() {
@@ -70,7 +103,29 @@ func RunBulk(ctx context.Context, n int, size func(i int) int, opts BulkOptions,
 				stop.Store(true)
 			}
 		}()
-		opts.OnProgress(done, total)
+		if opts.OnProgress != nil {
+			opts.OnProgress(count.Done, total)
+		}
+		if opts.OnOutcome != nil {
+			opts.OnOutcome(count)
+		}
+	}
+	// call runs do for item i; a panic in it (a caller's hook, a caller's
+	// function) stops the bulk call like a panic in OnProgress, and is
+	// raised again in the caller's goroutine, never in a worker's.
+	call := func(ctx context.Context, i int) (failed int, ok bool, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				mu.Lock()
+				if panicked == nil {
+					panicked = &panicValue{p}
+				}
+				mu.Unlock()
+				stop.Store(true)
+			}
+		}()
+		failed, err = do(ctx, i)
+		return failed, true, err
 	}
 	for range workers {
 		wg.Add(1)
@@ -82,8 +137,12 @@ func RunBulk(ctx context.Context, n int, size func(i int) int, opts BulkOptions,
 					return
 				}
 				started[i] = true
-				errs[i] = do(ctx, i)
-				progress(i)
+				failed, ok, err := call(ctx, i)
+				if !ok {
+					return // do panicked: the panic goes to the caller
+				}
+				errs[i] = err
+				progress(i, failed)
 			}
 		}()
 	}

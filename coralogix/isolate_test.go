@@ -1,0 +1,154 @@
+package coralogix_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/caseassign/caseassign/coralogix"
+	"github.com/caseassign/caseassign/coralogix/coralogixtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// One unknown and one closed id in a batch of 1000 never sink the other
+// 998, whichever way the server treats such a batch: a strict server
+// (refuses the whole batch) is answered by splitting the batch until the
+// two are isolated; a lenient one (changes the rest and leaves them out of
+// its answer) by not counting what the answer does not confirm. Either
+// way each refused id is reported alone with its own error, every other id
+// is assigned and listed in SucceededIDs in input order, and OnOutcome
+// tells successes from failures while the job runs.
+func TestOneRefusedIDNeverSinksItsBatch(t *testing.T) {
+	t.Parallel()
+	for _, partial := range []bool{false, true} {
+		name := "all-or-nothing server"
+		if partial {
+			name = "partial server"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv, c := newServer(t)
+			srv.SetPartialBatches(partial)
+			ids := srv.AddCases("ISO", 1000)
+			require.True(t, srv.CloseCase(ids[700]))
+			ids[300] = "NOPE-300" // pattern-valid, unknown to the server
+
+			var mu sync.Mutex
+			var last coralogix.Progress
+			res, err := c.AssignCasesInBatches(context.Background(), coralogix.AssignCasesRequest{
+				Assignee: coralogix.UserDetails{UserID: user}, IDs: ids,
+			}, coralogix.BulkOptions{Concurrency: 1, OnOutcome: func(p coralogix.Progress) {
+				mu.Lock()
+				last = p
+				mu.Unlock()
+			}})
+			var be *coralogix.BulkError
+			require.ErrorAs(t, err, &be)
+			assert.Equal(t, 2, be.Failed)
+			assert.Equal(t, 1000, be.Total)
+			require.Len(t, res.Failures, 2)
+			assert.Equal(t, []string{"NOPE-300"}, res.Failures[0].IDs)
+			assert.Equal(t, []string{ids[700]}, res.Failures[1].IDs)
+			if partial {
+				assert.ErrorIs(t, res.Failures[0].Err, coralogix.ErrNotConfirmed)
+				assert.ErrorIs(t, res.Failures[1].Err, coralogix.ErrNotConfirmed)
+				assert.Len(t, srv.Requests(), 1, "no split needed")
+			} else {
+				assert.ErrorIs(t, res.Failures[0].Err, coralogix.ErrNotFound)
+				assert.ErrorIs(t, res.Failures[1].Err, coralogix.ErrRejected)
+				assert.LessOrEqual(t, len(srv.Requests()), 1+2*10*2, "at most 20 extra requests per refused id")
+			}
+			want := slices.Delete(slices.Delete(slices.Clone(ids), 700, 701), 300, 301)
+			assert.Equal(t, want, res.SucceededIDs, "every other id, in input order")
+			assert.Len(t, res.Cases, 998)
+			for _, id := range want {
+				cs, _ := srv.Case(id)
+				require.NotNil(t, cs.Assignee, id)
+			}
+			assert.Equal(t, coralogix.Progress{Done: 1000, Succeeded: 998, Failed: 2, Total: 1000}, last)
+
+			// Retrying the failures fails again for the same reason, and
+			// nothing else: no good id is sunk by them.
+			again, err := c.AssignCasesInBatches(context.Background(), coralogix.AssignCasesRequest{
+				Assignee: coralogix.UserDetails{UserID: user}, IDs: res.FailedIDs(),
+			}, coralogix.BulkOptions{})
+			require.ErrorAs(t, err, &be)
+			assert.Equal(t, 2, be.Failed)
+			assert.Empty(t, again.SucceededIDs)
+		})
+	}
+}
+
+// Bulk unassign isolates refused ids the same way.
+func TestOneRefusedIDNeverSinksItsUnassignBatch(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	ids := srv.AddCases("UNI", 300)
+	_, err := c.AssignCasesInBatches(context.Background(), coralogix.AssignCasesRequest{Assignee: coralogix.UserDetails{UserID: user}, IDs: ids}, coralogix.BulkOptions{})
+	require.NoError(t, err)
+	require.True(t, srv.CloseCase(ids[10]))
+	res, err := c.UnassignCasesInBatches(context.Background(), ids, coralogix.BulkOptions{DiscardCases: true})
+	assert.ErrorIs(t, err, coralogix.ErrRejected)
+	require.Len(t, res.Failures, 1)
+	assert.Equal(t, []string{ids[10]}, res.Failures[0].IDs)
+	assert.Len(t, res.SucceededIDs, 299)
+	assert.Empty(t, res.Cases, "DiscardCases keeps none")
+	for i, id := range ids {
+		cs, _ := srv.Case(id)
+		assert.Equal(t, i == 10, cs.Assignee != nil, id)
+	}
+}
+
+// An answer that shows a case with another assignee than the one asked
+// for does not confirm it; a lost request is not retried by splitting
+// (only refusals of content are).
+func TestAnswerMustShowTheChange(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	ids := srv.AddCases("CONF", 2)
+	other := "0aa0aa0a-0000-4000-8000-000000000001"
+	srv.Inject(coralogixtest.Fault{Method: http.MethodPut, Status: 200,
+		Body: `{"cases":[{"id":"x","readableId":"` + ids[0] + `","assignee":{"userId":"` + other + `"}},{"id":"y","readableId":"` + ids[1] + `","assignee":{"userId":"` + user + `"}}]}`})
+	res, err := c.AssignCasesInBatches(context.Background(), coralogix.AssignCasesRequest{Assignee: coralogix.UserDetails{UserID: user}, IDs: ids}, coralogix.BulkOptions{})
+	assert.ErrorIs(t, err, coralogix.ErrNotConfirmed)
+	assert.Equal(t, []string{ids[1]}, res.SucceededIDs)
+	assert.Equal(t, []string{ids[0]}, res.FailedIDs())
+
+	srv.ResetRequests()
+	srv.Inject(coralogixtest.Fault{Method: http.MethodPut, Status: 500, Body: `{"code":500,"message":"boom"}`})
+	res, err = c.AssignCasesInBatches(context.Background(), coralogix.AssignCasesRequest{Assignee: coralogix.UserDetails{UserID: user}, IDs: ids}, coralogix.BulkOptions{})
+	assert.ErrorIs(t, err, coralogix.ErrServer)
+	assert.Len(t, srv.Requests(), 1, "a 500 is not a refusal of the ids: no split")
+	require.Len(t, res.Failures, 1)
+	assert.Equal(t, ids, res.Failures[0].IDs)
+}
+
+// The extra requests spent on one batch are bounded: with many refused
+// ids, the parts not settled within MaxSplitRequests fail with their
+// refusal, and no id is ever reported as assigned that was not.
+func TestSplittingIsBounded(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	ids := srv.AddCases("MANY", 1000)
+	closed := map[string]bool{}
+	for i := 0; i < 1000; i += 25 { // 40 closed cases, spread out
+		require.True(t, srv.CloseCase(ids[i]))
+		closed[ids[i]] = true
+	}
+	res, err := c.AssignCasesInBatches(context.Background(), coralogix.AssignCasesRequest{Assignee: coralogix.UserDetails{UserID: user}, IDs: ids}, coralogix.BulkOptions{})
+	require.Error(t, err)
+	assert.LessOrEqual(t, len(srv.Requests()), 1+coralogix.MaxSplitRequests)
+	for _, id := range res.SucceededIDs {
+		assert.False(t, closed[id], id)
+		cs, _ := srv.Case(id)
+		assert.NotNil(t, cs.Assignee, id)
+	}
+	assert.Len(t, append(res.SucceededIDs, res.FailedIDs()...), 1000, "every id is settled one way or the other")
+	for _, id := range res.FailedIDs() {
+		cs, _ := srv.Case(id)
+		assert.Nil(t, cs.Assignee, "a failed id was not assigned: %s", id)
+	}
+}
