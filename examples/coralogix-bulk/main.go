@@ -107,16 +107,17 @@ func run(ctx context.Context, args []string, e ioEnv) int {
 	res, err := client.AssignCasesInBatches(ctx, coralogix.AssignCasesRequest{
 		Assignee: coralogix.UserDetails{UserID: *user}, IDs: ids,
 	}, coralogix.BulkOptions{
-		Concurrency: *concurrency,
-		OnProgress: func(done, total int) {
+		Concurrency:  *concurrency,
+		DiscardCases: true, // only the ids are needed: memory stays flat for any number of them
+		OnOutcome: func(p coralogix.Progress) {
 			if e.stdoutTerminal {
-				fmt.Fprintf(e.stdout, "\r  ids %d/%d", done, total)
-				if done == total {
+				fmt.Fprintf(e.stdout, "\r  ids %d/%d (%d failed)", p.Done, p.Total, p.Failed)
+				if p.Done == p.Total {
 					fmt.Fprintln(e.stdout)
 				}
 				return
 			}
-			fmt.Fprintf(e.stdout, "  %d/%d ids done\n", done, total)
+			fmt.Fprintf(e.stdout, "  %d/%d ids done, %d failed\n", p.Done, p.Total, p.Failed)
 		},
 	})
 	var bulk *coralogix.BulkError
@@ -124,9 +125,13 @@ func run(ctx context.Context, args []string, e ioEnv) int {
 		fmt.Fprintln(e.stderr, "coralogix-bulk:", err) // invalid input: nothing was sent
 		return 1
 	}
-	fmt.Fprintf(e.stdout, "assigned %d cases in %s\n", len(res.Cases), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "assigned %d cases in %s\n", len(res.SucceededIDs), time.Since(start).Round(time.Millisecond))
 	for _, f := range res.Failures {
-		fmt.Fprintf(e.stdout, "failed batch of %d ids (first %s): %v\n", len(f.IDs), f.IDs[0], f.Err)
+		if len(f.IDs) == 1 {
+			fmt.Fprintf(e.stdout, "failed %s: %v\n", f.IDs[0], f.Err)
+			continue
+		}
+		fmt.Fprintf(e.stdout, "failed %d ids together (first %s): %v\n", len(f.IDs), f.IDs[0], f.Err)
 	}
 	if bulk != nil {
 		fmt.Fprintf(e.stdout, "%d of %d ids failed\n", bulk.Failed, bulk.Total)

@@ -26,8 +26,8 @@ func TestAllDemoCasesPlainProgress(t *testing.T) {
 	require.Equal(t, 0, code, errOut.String())
 	s := out.String()
 	assert.Contains(t, s, "assigning 2500 ids")
-	assert.Equal(t, 3, strings.Count(s, " done\n"), "a plain line per batch")
-	assert.Contains(t, s, "2500/2500 ids done")
+	assert.Equal(t, 3, strings.Count(s, " failed\n"), "a plain line per batch")
+	assert.Contains(t, s, "2500/2500 ids done, 0 failed")
 	assert.Contains(t, s, "assigned 2500 cases")
 }
 
@@ -36,7 +36,7 @@ func TestIDsFromStdinWithLiveLine(t *testing.T) {
 	code := run(context.Background(), []string{"-f", "-"}, e)
 	require.Equal(t, 0, code, errOut.String())
 	assert.Contains(t, out.String(), "assigning 4 ids")
-	assert.Contains(t, out.String(), "\r  ids 3/3\n", "a live line on a terminal")
+	assert.Contains(t, out.String(), "\r  ids 3/3 (0 failed)\n", "a live line on a terminal")
 	assert.Contains(t, out.String(), "assigned 3 cases", "duplicates are sent once")
 }
 
@@ -46,9 +46,10 @@ func TestIDsFromFileAndFailures(t *testing.T) {
 	e, out, _ := env("", false)
 	code := run(context.Background(), []string{"-f", path}, e)
 	assert.Equal(t, 1, code)
-	assert.Contains(t, out.String(), "failed batch of 2 ids (first DEMO-10)")
+	assert.Contains(t, out.String(), "assigned 1 cases", "the unknown id does not sink DEMO-10")
+	assert.Contains(t, out.String(), "failed DEMO-99999: ")
 	assert.Contains(t, out.String(), "case DEMO-99999 not found")
-	assert.Contains(t, out.String(), "2 of 2 ids failed")
+	assert.Contains(t, out.String(), "1 of 2 ids failed")
 
 	e, _, errOut := env("", false)
 	assert.Equal(t, 1, run(context.Background(), []string{"-f", "-", "-user", "nope"}, e))
