@@ -29,11 +29,17 @@ var ErrRetryBudget = errors.New("retry budget spent")
 // Before any sign of throttling, the client sends as fast as its callers
 // ask. When a try is throttled (429, 503 with Retry-After, or 429 with
 // rate-limit headers), every try of the client waits out the server's
-// pause, and the client starts pacing itself:
+// pause (Retry-After), and the client starts pacing itself at the rate
+// answers succeeded in the last second. When that rate says nothing (fewer
+// than minSample answers: the first request was throttled, or a test
+// injected one 429), one throttle is only that: after the pause the client
+// sends at its callers' rate again, so a single 429 never slows a client
+// down for longer than its pause. A second throttle (at least a second
+// after the first, within rearm of it) then starts the pace:
 //
-//   - the first time, at the rate answers succeeded in the last second
-//     (at least minRate), tripling every second after that ("slow start")
-//     until the next throttle;
+//   - at the rate answers succeeded in the last second (at least
+//     minRate), tripling every second after that ("slow start") until the
+//     next throttle;
 //   - on every later throttle, at most once a second, the rate is cut to
 //     decrease times the ceiling: the smaller of the current rate and the
 //     success rate of the last second (multiplicative decrease);
@@ -53,6 +59,18 @@ const (
 	slowStartGain = 3.0  // per second, before the first cut
 	plateau       = 10 * time.Second
 	successWindow = time.Second
+	// minSample is the success rate (a second) below which the last
+	// second says nothing about the server's limit: a throttle then only
+	// arms the pace, which a second one starts.
+	minSample = 5.0
+	// rearm is how long a first throttle is remembered: a second one
+	// within it starts the pace; after it, a throttle counts as a first
+	// one again.
+	rearm = 30 * time.Second
+	// pollStep bounds how far ahead a waiting try books its turn at the
+	// pace: a try never holds a turn more than this far in the future, so
+	// when the pace rises, the tries already waiting go faster too.
+	pollStep = 50 * time.Millisecond
 )
 
 // pacer is the client-wide adaptive pace. Before the first throttle it
@@ -67,6 +85,7 @@ type pacer struct {
 	slowStart bool
 	lastCut   time.Time
 	lastRise  time.Time
+	first     time.Time // the first throttle, while the pace has not started
 }
 
 // The success rate is counted in successBuckets slices of the window.
@@ -79,12 +98,41 @@ type successBucket struct {
 
 func newPacer() *pacer { return &pacer{} }
 
-// wait blocks for the pace's turn; it does nothing before the first throttle.
+// wait blocks for the pace's turn; it does nothing before the pace starts.
+//
+// It books its turn as rate.Limiter.Wait does, so tries keep their order
+// and no turn goes unused, but it does not hold on to a turn booked at a
+// slow pace: rate.Limiter.Wait keeps a turn where it was booked when the
+// rate then rises, and refuses at once a turn beyond the context's
+// deadline, so 100 callers waiting at 1 request a second would wait (or
+// fail, unsent) for 100 seconds however fast the pace rose meanwhile.
+// Here a try waits in steps of at most pollStep; when the pace has risen
+// by half or more since it booked, it gives its turn back and books again
+// at the new pace. It fails only when its context ends.
 func (p *pacer) wait(ctx context.Context) error {
-	if lim := p.lim.Load(); lim != nil {
-		return lim.Wait(ctx)
+	for {
+		lim := p.lim.Load()
+		if lim == nil {
+			return nil
+		}
+		booked := lim.Limit()
+		r := lim.Reserve()
+		at := time.Now().Add(r.Delay())
+		for {
+			d := time.Until(at)
+			if d <= 0 {
+				return nil
+			}
+			if err := sleep(ctx, min(d, pollStep)); err != nil {
+				r.Cancel()
+				return err
+			}
+			if time.Until(at) > 0 && lim.Limit() >= 1.5*booked {
+				r.Cancel() // the pace rose: book again at the new one
+				break
+			}
+		}
 	}
-	return nil
 }
 
 func slotOf(now time.Time) int64 {
@@ -145,9 +193,18 @@ func (p *pacer) throttled(now time.Time) {
 	if !p.lastCut.IsZero() && now.Sub(p.lastCut) < cutInterval {
 		return
 	}
-	measured := p.successRate(now)
-	p.lastCut, p.lastRise = now, now
 	lim := p.lim.Load()
+	measured := p.successRate(now)
+	if lim == nil && measured < minSample {
+		switch {
+		case p.first.IsZero() || now.Sub(p.first) > rearm:
+			p.first = now // the pause answers a first throttle alone
+			return
+		case now.Sub(p.first) < cutInterval:
+			return // the same burst of throttled tries
+		}
+	}
+	p.lastCut, p.lastRise = now, now
 	if lim == nil {
 		p.rate = max(measured, minRate)
 		p.slowStart = true

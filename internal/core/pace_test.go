@@ -12,6 +12,7 @@ import (
 	"github.com/caseassign/caseassign/internal/testsrv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 )
 
 // TestPacerSlowStartCutAndRise drives the pace with made-up times.
@@ -20,11 +21,15 @@ func TestPacerSlowStartCutAndRise(t *testing.T) {
 	p := newPacer()
 	t0 := time.Unix(1000, 0)
 	assert.Equal(t, 0.0, p.current(), "no pace before a throttle")
+	p.throttled(t0.Add(-1500 * time.Millisecond))
+	assert.Equal(t, 0.0, p.current(), "a first throttle alone does not start the pace: the pause answers it")
+	p.throttled(t0.Add(-1000 * time.Millisecond))
+	assert.Equal(t, 0.0, p.current(), "nor do the throttled tries of the same burst")
 	for i := range 20 {
 		p.success(t0.Add(time.Duration(i) * 10 * time.Millisecond))
 	}
 	p.throttled(t0.Add(200 * time.Millisecond))
-	assert.InDelta(t, 20.0, p.current(), 0.01, "starts at the success rate of the last second")
+	assert.InDelta(t, 20.0, p.current(), 0.01, "a second throttle starts it at the success rate of the last second")
 
 	// Slow start: the rate triples every second.
 	p.success(t0.Add(1200 * time.Millisecond))
@@ -63,7 +68,82 @@ func TestPacerFloor(t *testing.T) {
 	t.Parallel()
 	p := newPacer()
 	p.throttled(time.Unix(1000, 0))
+	p.throttled(time.Unix(1002, 0))
 	assert.Equal(t, minRate, p.current(), "no success at all: the floor")
+
+	q := newPacer()
+	q.throttled(time.Unix(1000, 0))
+	q.throttled(time.Unix(1000, 0).Add(rearm + time.Second))
+	assert.Equal(t, 0.0, q.current(), "a throttle long after the first is a first one again")
+}
+
+// TestOneThrottleThenHealthyKeepsTheFullRate: one 429 with Retry-After: 1
+// on the first request, then a healthy server. Every waiting call is sent
+// after the pause (none fails unsent), and the client then sends at its
+// callers' rate: no try waits on the pace. Counted, not timed.
+func TestOneThrottleThenHealthyKeepsTheFullRate(t *testing.T) {
+	t.Parallel()
+	srv := testsrv.New(okHandler())
+	defer srv.Close()
+	srv.Inject(testsrv.Fault{Status: http.StatusTooManyRequests, RetryAfter: "1"})
+	o := fastOptions(srv.URL)
+	o.SetAdaptive(true)
+	o.SetRetryWait(time.Millisecond, 5*time.Second)
+	c := newTestClient(t, testSpec(), o)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/first"})
+	require.NoError(t, err, "retried after the pause")
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	for range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}); err != nil {
+				failed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Zero(t, failed.Load(), "no call failed, sent or unsent")
+	assert.Zero(t, c.pacer.current(), "one throttle does not start the pace")
+	assert.Equal(t, 102, len(srv.Requests()))
+}
+
+// TestWaitersGoFasterWhenThePaceRises: tries waiting at a slow pace do not
+// keep turns booked at that pace. 50 tries wait at 1 request a second,
+// with a deadline 3 s away; the pace then rises to 1000 a second. With
+// turns booked ahead (rate.Limiter.Wait), 47 of them would fail at once,
+// unsent ("would exceed context deadline"); here every one is sent.
+func TestWaitersGoFasterWhenThePaceRises(t *testing.T) {
+	t.Parallel()
+	p := newPacer()
+	p.lim.Store(rate.NewLimiter(1, 1))
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	var failed, passed, started atomic.Int64
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			started.Add(1)
+			if p.wait(ctx) != nil {
+				failed.Add(1)
+				return
+			}
+			passed.Add(1)
+		}()
+	}
+	for started.Load() < 50 || passed.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // every waiter is in wait (the outcome does not depend on it)
+	p.lim.Load().SetLimit(1000)
+	wg.Wait()
+	assert.Zero(t, failed.Load())
+	assert.Equal(t, int64(50), passed.Load())
 }
 
 // TestThrottleMakesTheWholeClientWait: after a throttle, another call's
@@ -80,6 +160,8 @@ func TestThrottleMakesTheWholeClientWait(t *testing.T) {
 	o.SetTryHook(func(tr Try) { mu.Lock(); starts = append(starts, time.Now().Add(-tr.Duration)); mu.Unlock() })
 	c := newTestClient(t, testSpec(), o)
 	c.waitMax = time.Second
+	c.throttled(0, true) // an earlier throttle: the next one starts the pace
+	time.Sleep(cutInterval)
 	until := time.Now().Add(80 * time.Millisecond)
 	c.throttled(80*time.Millisecond, true)
 	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"})
@@ -112,7 +194,9 @@ func TestHeadroomHoldsTriesInFlight(t *testing.T) {
 	// One request's share of the window: (Reset - Seen) / (used + 1) is
 	// at least 60ms / 9 when Seen was a moment before Reset was set.
 	assert.GreaterOrEqual(t, time.Since(start), 6*time.Millisecond, "used up by the tries in flight: waited a request's share of the window")
-	assert.Greater(t, c.pacer.current(), 0.0, "a used-up window makes the client pace itself")
+	c.pacer.mu.Lock()
+	assert.False(t, c.pacer.first.IsZero(), "a used-up window counts as a throttle for the pace")
+	c.pacer.mu.Unlock()
 	reset2 := time.Now().Add(30 * time.Millisecond)
 	c.rateLimit.Store(&RateLimit{Limit: -1, Remaining: 0, Used: -1, Reset: reset2, Seen: time.Now()})
 	c.inflight.Store(0)
