@@ -235,6 +235,19 @@ func writeProofs(p func(string, ...any), proofs []map[string]any, misses *[]stri
 		p("\nThe adaptive pace (README, \"Throttling\") makes the whole client wait out a throttle and then\n")
 		p("send at the rate the server took, so the workers stop walking into the limit one by one.\n")
 	}
+	if rs := byKind["onethrottle"]; len(rs) > 0 {
+		r := rs[0]
+		p("\n## One throttle, then a healthy server\n\n")
+		p("`TestMeasureOneThrottle`: one 429 with `Retry-After: 1` on the first request, then a healthy Rootly\n")
+		p("test server; a bulk job of %v assignments at concurrency %v follows, with a 30 s deadline. The\n", num(r["n"]), num(r["concurrency"]))
+		p("reference is the same job on a client that met no throttle. Target: no item fails, and the\n")
+		p("client is back to full speed at once after the pause (extra time under 1 s).\n\n")
+		p("| reference (s) | after one 429 (s) | extra beyond the 1 s pause (s) | items failed |\n|---:|---:|---:|---:|\n")
+		p("| %.2f | %.2f | %.2f | %v |\n", num(r["reference_seconds"]), num(r["seconds"]), num(r["extra_seconds"]), num(r["failed"]))
+		if num(r["failed"]) != 0 || num(r["extra_seconds"]) > 1 {
+			*misses = append(*misses, fmt.Sprintf("one throttle: %v items failed, %.2f s extra", num(r["failed"]), num(r["extra_seconds"])))
+		}
+	}
 	if rs := byKind["outage"]; len(rs) > 0 {
 		r := rs[0]
 		p("\n## During an outage\n\n")

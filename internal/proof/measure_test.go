@@ -221,6 +221,49 @@ func TestMeasureRateLimit(t *testing.T) {
 	}
 }
 
+// TestMeasureOneThrottle: one 429 with Retry-After: 1 on the first
+// request, then a healthy Rootly test server (no limit). A bulk job of n
+// assignments at concurrency 32 runs right after it, with a 30 s deadline;
+// the same job on a fresh client that met no throttle is the reference.
+// Reported: the extra time beyond the 1 s pause (how long the client takes
+// to get its full rate back), and the items that failed (unsent or not).
+func TestMeasureOneThrottle(t *testing.T) {
+	out := proofOut(t)
+	n := envInt("CASEASSIGN_ONETHROTTLE_N", 1000)
+	run := func(throttle bool) (time.Duration, int) {
+		s := defaults()
+		s.waitMax = 5 * time.Second // the 1 s Retry-After is waited for
+		tg := newTarget(t, "rootly", n+1, s)
+		tg.srv.SetRateLimit(0, 0)
+		tg.srv.SetRecording(false)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		start := time.Now()
+		if throttle {
+			tg.srv.Inject(testsrv.Fault{Status: 429, RetryAfter: "1"})
+			require.NoError(t, tg.assign(ctx, n), "retried after the pause")
+		}
+		errs, _ := tg.bulk(ctx, n, 32)
+		failed := 0
+		for _, e := range errs {
+			if e != nil {
+				failed++
+			}
+		}
+		tg.closeIdle()
+		return time.Since(start), failed
+	}
+	ref, refFailed := run(false)
+	got, failed := run(true)
+	extra := got - time.Second - ref
+	record(t, out, map[string]any{
+		"kind": "onethrottle", "n": n, "concurrency": 32, "reference_seconds": ref.Seconds(), "seconds": got.Seconds(),
+		"extra_seconds": extra.Seconds(), "failed": failed, "failed_reference": refFailed,
+	})
+	assert.Zero(t, failed, "no call fails after one throttle")
+	assert.Zero(t, refFailed)
+}
+
 // TestMeasureOutage: a server that answers 503 to everything for 10 s, then
 // recovers. A bulk job of 1,000 Rootly assignments at concurrency 32 runs
 // during the outage (the retry budget makes it fail fast instead of
