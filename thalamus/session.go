@@ -65,6 +65,14 @@ type session struct {
 	gen      atomic.Uint64 // counts successful logins
 	loggedIn atomic.Bool
 	origin   *url.URL // the instance URL: same-origin checks, and its path prefix
+
+	// tries counts login attempts and last holds the latest one's
+	// failure: a call that waited for the lock while a login failed gets
+	// that failure instead of trying again. refused holds a login the
+	// server refused (wrong principal or password): sticky until Login.
+	tries   atomic.Uint64
+	last    atomic.Pointer[loginError]
+	refused atomic.Pointer[loginError]
 }
 
 func newSession(o *options, base string) (*session, error) {
@@ -188,17 +196,25 @@ func (s *session) acquire(ctx context.Context) error {
 func (s *session) release() { <-s.lock }
 
 // ensure logs in unless a session is open, and returns the login generation
-// the call runs under.
+// the call runs under. Concurrent callers share one attempt and its
+// failure; a refused login is not tried again until Login is called.
 func (c *Client) ensure(ctx context.Context) (uint64, error) {
 	s := c.session
 	if s.loggedIn.Load() {
 		return s.gen.Load(), nil
 	}
+	if err := s.stuck(); err != nil {
+		return 0, err
+	}
+	seen := s.tries.Load()
 	if err := s.acquire(ctx); err != nil {
 		return 0, err
 	}
 	defer s.release()
 	if !s.loggedIn.Load() {
+		if err := s.sharedFailure(seen); err != nil {
+			return 0, err
+		}
 		if err := c.login(ctx); err != nil {
 			return 0, err
 		}
@@ -206,10 +222,14 @@ func (c *Client) ensure(ctx context.Context) (uint64, error) {
 	return s.gen.Load(), nil
 }
 
-// relogin logs in again after a call under generation gen answered 401,
-// unless another call already did.
+// relogin logs in again after a call under generation gen found the
+// session gone, unless another call already did (or already failed to).
 func (c *Client) relogin(ctx context.Context, gen uint64) error {
 	s := c.session
+	if err := s.stuck(); err != nil {
+		return err
+	}
+	seen := s.tries.Load()
 	if err := s.acquire(ctx); err != nil {
 		return err
 	}
@@ -217,8 +237,37 @@ func (c *Client) relogin(ctx context.Context, gen uint64) error {
 	if s.gen.Load() != gen && s.loggedIn.Load() {
 		return nil // another call logged in again meanwhile
 	}
+	if err := s.sharedFailure(seen); err != nil {
+		return err
+	}
 	s.loggedIn.Store(false)
 	return c.login(ctx)
+}
+
+// stuck returns the refusal of the last login, when the server refused the
+// credentials: later calls fail with it, and never repeat a login that
+// would be refused again (and could lock the operator account), until the
+// caller calls Login.
+func (s *session) stuck() error {
+	if e := s.refused.Load(); e != nil {
+		return e
+	}
+	return nil
+}
+
+// sharedFailure returns the failure of a login attempted while the caller
+// waited for the lock (the attempts counted seen before it waited): the
+// caller shares it instead of trying again at once. The lock is held.
+func (s *session) sharedFailure(seen uint64) error {
+	if e := s.refused.Load(); e != nil {
+		return e
+	}
+	if s.tries.Load() != seen {
+		if e := s.last.Load(); e != nil {
+			return e
+		}
+	}
+	return nil
 }
 
 // login posts the credentials; the caller holds the lock. When the answer
@@ -226,6 +275,22 @@ func (c *Client) relogin(ctx context.Context, gen uint64) error {
 // instance, it tries that one once. PartyAlreadyLoggedin means the session
 // is open, which is what login is for.
 func (c *Client) login(ctx context.Context) error {
+	s := c.session
+	s.tries.Add(1)
+	err := c.loginOnce(ctx)
+	var le *loginError
+	if errors.As(err, &le) {
+		s.last.Store(le)
+		if le.refused() {
+			s.refused.Store(le)
+		}
+		return le
+	}
+	s.last.Store(nil)
+	return err
+}
+
+func (c *Client) loginOnce(ctx context.Context) error {
 	s := c.session
 	path := s.loginPath()
 	resp, err := c.core.Do(ctx, &core.Request{Method: http.MethodPost, Path: path, Body: s.body})
@@ -271,6 +336,22 @@ func alreadyLoggedIn(err error) bool {
 type loginError struct{ err error }
 
 func (e *loginError) Error() string { return ErrLoginFailed.Error() + ": " + e.err.Error() }
+
+// refused reports a login the server refused for its credentials (401,
+// 403, a 400 about them, or a login page answered again), as opposed to one
+// that may go through if tried again (5xx, 429, a lost connection, the
+// caller's context).
+func (e *loginError) refused() bool {
+	var ae *APIError
+	if errors.As(e.err, &ae) {
+		switch ae.StatusCode {
+		case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden:
+			return true
+		}
+		return false
+	}
+	return errors.Is(e.err, ErrUnexpectedResponse)
+}
 func (e *loginError) Unwrap() []error {
 	return []error{ErrLoginFailed, e.err}
 }
@@ -319,6 +400,15 @@ func (c *Client) sessionGone(resp core.Response, err error) bool {
 // Login logs the operator of WithOperatorLogin in now, instead of before
 // the first call. Calls made after a Login use its session. Without
 // WithOperatorLogin it returns ErrNoLogin.
+//
+// A login the server refuses (a wrong principal or password: 400, 401, 403,
+// or its login page answered again) is not tried again by the calls that
+// follow: they fail at once with the same error, matching ErrLoginFailed,
+// so a job of any size makes one refused attempt and never locks the
+// operator account by repeating it. Calling Login tries again (after you
+// fix the credentials, say). A login that failed for another reason (a 5xx,
+// a lost connection) is shared by the calls that waited for it, and the
+// next call tries again.
 func (c *Client) Login(ctx context.Context) error {
 	if err := c.ready(ctx); err != nil {
 		return err
@@ -330,6 +420,7 @@ func (c *Client) Login(ctx context.Context) error {
 		return err
 	}
 	defer c.session.release()
+	c.session.refused.Store(nil) // an explicit Login tries again
 	return c.login(ctx)
 }
 

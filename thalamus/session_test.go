@@ -227,6 +227,70 @@ func TestConcurrentCallsShareOneLogin(t *testing.T) {
 	assert.Equal(t, 2, srv.Logins())
 }
 
+// A wrong password makes one login attempt for a whole bulk job: the
+// calls waiting for it share its failure, and later calls do not repeat a
+// refused login (which could lock the operator account) until Login is
+// called again.
+func TestRefusedLoginIsTriedOnce(t *testing.T) {
+	t.Parallel()
+	srv := thalamustest.Start(t)
+	srv.RequireLogin(operator, password)
+	c, err := thalamus.NewClient(srv.URL, creds, thalamus.WithOperatorLogin(operator, "wrong-password"),
+		thalamus.WithRetryWait(time.Millisecond, 5*time.Millisecond))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	ids := srv.AddCases(6000, 100)
+	loginTries := func() int {
+		n := 0
+		for _, r := range srv.Requests() {
+			if r.Path == thalamus.DefaultLoginPath {
+				n++
+			}
+		}
+		return n
+	}
+	out, err := c.AssignCases(context.Background(), ids, thalamus.ToGroup(thalamustest.SupportGroup), thalamus.BulkOptions{Concurrency: 32})
+	require.Error(t, err)
+	for _, o := range out {
+		assert.ErrorIs(t, o.Err, thalamus.ErrLoginFailed)
+		assert.NotContains(t, o.Err.Error(), "wrong-password")
+	}
+	assert.Equal(t, 1, loginTries(), "one attempt for 100 items at concurrency 32")
+
+	_, err = c.AssignCase(context.Background(), ids[0], thalamus.ToGroup(thalamustest.SupportGroup))
+	assert.ErrorIs(t, err, thalamus.ErrLoginFailed)
+	assert.Equal(t, 1, loginTries(), "a later call does not repeat the refused login")
+	assert.Len(t, srv.Requests(), 1, "nor sends anything else")
+
+	assert.ErrorIs(t, c.Login(context.Background()), thalamus.ErrLoginFailed)
+	assert.Equal(t, 2, loginTries(), "Login tries again")
+}
+
+// A login that failed for a passing reason (a 503 after the retries) is
+// shared by the calls that waited for it, and the next call tries again.
+func TestTransientLoginFailureIsSharedThenRetried(t *testing.T) {
+	t.Parallel()
+	srv := thalamustest.Start(t)
+	srv.RequireLogin(operator, password)
+	c, err := thalamus.NewClient(srv.URL, creds, thalamus.WithOperatorLogin(operator, password), thalamus.WithRetryMax(0))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	srv.Inject(thalamustest.Fault{Path: thalamus.DefaultLoginPath, Status: http.StatusServiceUnavailable})
+	ids := srv.AddCases(7000, 20)
+	_, err = c.AssignCases(context.Background(), ids, thalamus.ToGroup(thalamustest.SupportGroup), thalamus.BulkOptions{Concurrency: 20})
+	assert.ErrorIs(t, err, thalamus.ErrLoginFailed)
+	assert.ErrorIs(t, err, thalamus.ErrServer)
+	logins := 0
+	for _, r := range srv.Requests() {
+		if r.Path == thalamus.DefaultLoginPath {
+			logins++
+		}
+	}
+	assert.LessOrEqual(t, logins, 2, "the waiting calls share the failed attempt")
+	_, err = c.AssignCase(context.Background(), ids[0], thalamus.ToGroup(thalamustest.SupportGroup))
+	assert.NoError(t, err, "the next call logs in again")
+}
+
 func TestWaitingForTheLoginHonoursTheContext(t *testing.T) {
 	t.Parallel()
 	srv, c := loginServer(t)
