@@ -176,6 +176,7 @@ func NewClient(serverURL string, creds Credentials, opts ...Option) (*Client, er
 		if client.session, err = newSession(&o, c.BaseURL()); err != nil {
 			return nil, err
 		}
+		client.session.secretFree = func(t string) bool { return c.Redact(t) == t }
 	}
 	return client, nil
 }

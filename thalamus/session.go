@@ -65,6 +65,9 @@ type session struct {
 	gen      atomic.Uint64 // counts successful logins
 	loggedIn atomic.Bool
 	origin   *url.URL // the instance URL: same-origin checks, and its path prefix
+	// secretFree reports whether a text holds none of the client's
+	// credentials (the client's Redact leaves it as it is).
+	secretFree func(string) bool
 
 	// tries counts login attempts and last holds the latest one's
 	// failure: a call that waited for the lock while a login failed gets
@@ -105,10 +108,11 @@ func newSession(o *options, base string) (*session, error) {
 	}
 	body = append(body, '}')
 	return &session{
-		body:   body,
-		path:   path,
-		lock:   make(chan struct{}, 1),
-		origin: u,
+		body:       body,
+		path:       path,
+		lock:       make(chan struct{}, 1),
+		origin:     u,
+		secretFree: func(string) bool { return true },
 	}, nil
 }
 
@@ -154,7 +158,7 @@ func (s *session) learn(body []byte) {
 		if !strings.EqualFold(l.Ref, "login") {
 			continue
 		}
-		if p, ok := s.within(l.Href); ok {
+		if p, ok := s.within(l.Href, s.secretFree); ok {
 			s.linked.Store(&p)
 			return
 		}
@@ -166,18 +170,37 @@ type link struct {
 	Href string `json:"href"`
 }
 
-// within turns an absolute link into a path below the instance URL, and
-// reports false for a link to another origin or outside the instance.
-func (s *session) within(href string) (string, bool) {
-	u, err := url.Parse(href)
-	if err != nil || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+// within turns a login link into a path below the instance URL, and
+// reports false for a link anywhere else. The link is parsed (so decoded)
+// once, resolved against the instance URL (a relative link is relative to
+// the instance's root), and must then be on the instance's origin (same
+// scheme, host and port), under its path prefix, and a plain path: no user
+// info, query or fragment, and no dot segment in any encoding ("..",
+// "%2e%2e", "%2E."), since a server resolves those after the check. A link
+// that holds a credential the client knows is refused too, so no secret
+// reaches a request path or an error through it.
+func (s *session) within(href string, secretFree func(string) bool) (string, bool) {
+	if href == "" || len(href) > 2048 || core.HasControl(href) || strings.Contains(href, "\\") {
 		return "", false
 	}
-	if !strings.EqualFold(u.Scheme, s.origin.Scheme) || !strings.EqualFold(u.Host, s.origin.Host) {
+	ref, err := url.Parse(href)
+	if err != nil || ref.User != nil || ref.RawQuery != "" || ref.ForceQuery || ref.Fragment != "" || ref.Opaque != "" {
 		return "", false
+	}
+	root := *s.origin
+	root.Path = strings.TrimSuffix(root.Path, "/") + "/"
+	root.RawPath = ""
+	u := root.ResolveReference(ref)
+	if !strings.EqualFold(u.Scheme, s.origin.Scheme) || !strings.EqualFold(u.Host, s.origin.Host) || u.User != nil {
+		return "", false
+	}
+	for _, seg := range strings.Split(u.EscapedPath(), "/") {
+		if dec, err := url.PathUnescape(seg); err != nil || dec == "." || dec == ".." {
+			return "", false
+		}
 	}
 	p, ok := strings.CutPrefix(u.Path, strings.TrimSuffix(s.origin.Path, "/"))
-	if !ok || checkLoginPath(p) != "" {
+	if !ok || checkLoginPath(p) != "" || !secretFree(p) {
 		return "", false
 	}
 	return p, true

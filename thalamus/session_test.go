@@ -688,3 +688,44 @@ func FuzzCaseRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// A login link the server gives is resolved against the instance URL and
+// taken only when it stays on the instance's origin and under its path,
+// with no dot segment in any encoding and no credential in it.
+func TestLoginLinkMustStayInTheInstance(t *testing.T) {
+	t.Parallel()
+	const inst = "https://crm.example.com/inst"
+	tests := []struct {
+		href, want string
+	}{
+		{"https://crm.example.com/inst/api/v3/login", "/api/v3/login"},
+		{"/inst/api/v3/login", "/api/v3/login"},
+		{"api/v3/login", "/api/v3/login"},
+		{"https://CRM.example.com/inst/api/v3/login", "/api/v3/login"},
+		{"https://crm.example.com/inst/api/v3/./login", "/api/v3/login"}, // a literal dot segment resolves inside
+		{"https://crm.example.com/inst/../other/login", ""},
+		{"https://crm.example.com/inst/%2e%2e/other/login", ""},
+		{"https://crm.example.com/inst/%2E./other/login", ""},
+		{"https://crm.example.com/inst/api/%2e/login", ""},
+		{"/inst/api/..%2flogin", ""},
+		{"https://crm.example.com/inst-evil/login", ""},
+		{"https://crm.example.com/login", ""},
+		{"https://evil.example.com/inst/login", ""},
+		{"//evil.example.com/inst/login", ""},
+		{"https://crm.example.com:8443/inst/login", ""},
+		{"http://crm.example.com/inst/login", ""},
+		{"https://user:pw@crm.example.com/inst/login", ""},
+		{"https://crm.example.com/inst/login?next=/x", ""},
+		{"https://crm.example.com/inst/login#x", ""},
+		{"https://crm.example.com/inst\\..\\login", ""},
+		{"javascript:alert(1)", ""},
+		{"https://crm.example.com/inst/login/tok-0123456789", ""}, // holds the client's token
+		{"https://crm.example.com/inst/login/pass-word", ""},      // holds the password
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got, ok := thalamus.LoginLinkWithin(inst, tt.href)
+		assert.Equal(t, tt.want != "", ok, tt.href)
+		assert.Equal(t, tt.want, got, tt.href)
+	}
+}

@@ -392,17 +392,17 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 		if resp != nil && resp.Body != nil {
 			_ = resp.Body.Close()
 		}
-		return Response{}, c.requestError(r.Method, cleanURL(req.URL), err, tries, p.budgetStopped)
+		return Response{}, c.requestError(r.Method, c.Redact(cleanURL(req.URL)), err, tries, p.budgetStopped)
 	}
 	data, err := bodyBytes(resp)
 	if err != nil {
-		return Response{}, c.requestError(r.Method, cleanURL(req.URL), err, tries, false)
+		return Response{}, c.requestError(r.Method, c.Redact(cleanURL(req.URL)), err, tries, false)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		// The URL for an error is cleaned only if a decoding error needs it.
 		return Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: data, c: c, method: r.Method, url: req.URL, tries: tries}, nil
 	}
-	e := c.apiError(r.Method, cleanURL(req.URL), resp, data, p.rateLimited)
+	e := c.apiError(r.Method, c.Redact(cleanURL(req.URL)), resp, data, p.rateLimited)
 	e.Attempts, e.budgetStopped = tries, p.budgetStopped
 	return Response{}, c.public(e)
 }
