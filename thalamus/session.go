@@ -448,11 +448,18 @@ func (c *Client) Login(ctx context.Context) error {
 }
 
 // Logout ends the session: GET {serverURL}/api/v3/logout, then the
-// client's session cookies are dropped (with a jar of your own given
-// through WithHTTPClient, the cookies it holds for the instance URL are
-// expired). With WithOperatorLogin, the next call logs in again. The
-// cookies are dropped even when the server's answer is an error, which is
-// returned.
+// client's session cookies are dropped, even when the server's answer is
+// an error (which is returned). With WithOperatorLogin, the next call logs
+// in again.
+//
+// The client's own jar is emptied. With a jar of your own (WithHTTPClient),
+// every cookie that jar sends to the instance on the paths the client
+// calls (the instance root, the case, login and logout paths) is expired,
+// at every path from the instance root down to those, as a host-only
+// cookie and as a cookie of the instance's host name. What stays: cookies
+// your jar holds for a parent domain (set with Domain=example.com) and
+// cookies for paths the client never calls; expire those yourself, or give
+// the client a jar of its own.
 func (c *Client) Logout(ctx context.Context) error {
 	if err := c.ready(ctx); err != nil {
 		return err
@@ -473,25 +480,67 @@ func (c *Client) Logout(ctx context.Context) error {
 }
 
 // dropCookies empties the client's own jar, or expires the cookies a
-// caller's jar holds for the instance.
+// caller's jar holds for the instance (see Logout).
 func (c *Client) dropCookies() {
 	switch jar := c.core.Jar().(type) {
 	case nil:
 	case *sessionJar:
 		jar.reset()
 	default:
-		u, err := url.Parse(c.BaseURL())
+		base, err := url.Parse(c.BaseURL())
 		if err != nil {
 			return
 		}
-		var gone []*http.Cookie
-		for _, ck := range jar.Cookies(u) {
-			for _, path := range []string{"/", u.Path} {
-				gone = append(gone, &http.Cookie{Name: ck.Name, Path: path, MaxAge: -1})
+		expireInstanceCookies(jar, base, c.cookiePaths())
+	}
+}
+
+// cookiePaths are the paths (below the instance URL) the client sends
+// requests to: a cookie the instance set for any of them, or for any path
+// above them, is one the client carried.
+func (c *Client) cookiePaths() []string {
+	paths := []string{"/", LogoutPath, DefaultLoginPath, "/api/v4/cases/0/assignment"}
+	if s := c.session; s != nil {
+		paths = append(paths, s.loginPath())
+	}
+	return paths
+}
+
+// expireInstanceCookies expires, in a caller's jar, every cookie it sends
+// to the instance on the given paths: each cookie name is set expired at
+// the instance root and at every path prefix of those paths, both as a
+// host-only cookie and as a cookie of the instance's host domain.
+// http.CookieJar tells neither a cookie's path nor its domain, so a cookie
+// set for a parent domain (Domain=example.com) stays: see Logout.
+func expireInstanceCookies(jar http.CookieJar, base *url.URL, paths []string) {
+	prefix := strings.TrimSuffix(base.Path, "/")
+	prefixes := map[string]bool{"/": true}
+	names := map[string]bool{}
+	for _, p := range paths {
+		full := prefix + p
+		u := *base
+		u.Path, u.RawPath = full, ""
+		for _, ck := range jar.Cookies(&u) {
+			names[ck.Name] = true
+		}
+		for i := 1; i <= len(full); i++ {
+			if i == len(full) || full[i] == '/' {
+				prefixes[full[:i]] = true
 			}
 		}
-		jar.SetCookies(u, gone)
 	}
+	if len(names) == 0 {
+		return
+	}
+	var gone []*http.Cookie
+	for name := range names {
+		for path := range prefixes {
+			gone = append(gone,
+				&http.Cookie{Name: name, Path: path, MaxAge: -1},
+				&http.Cookie{Name: name, Path: path, Domain: base.Hostname(), MaxAge: -1})
+		}
+	}
+	jar.SetCookies(base, gone)
 }
 
 // sessionJar is the client's own cookie jar, which Logout empties.

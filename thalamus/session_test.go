@@ -489,6 +489,41 @@ func TestLogoutWithTheCallersJar(t *testing.T) {
 	assert.Empty(t, jar.Cookies(u))
 }
 
+// Logout expires, in a caller's jar, the session cookies the instance set
+// for any path the client calls, not only for the root.
+func TestLogoutDropsCookiesOfEveryPath(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/inst"+thalamus.LogoutPath {
+			for _, p := range []string{"/", "/inst", "/inst/api/v3", "/inst/api/v4/cases"} {
+				http.SetCookie(w, &http.Cookie{Name: "SESSION" + strings.ReplaceAll(p, "/", "_"), Value: "s3cr3t", Path: p})
+			}
+			http.SetCookie(w, &http.Cookie{Name: "JSESSIONID", Value: "x", Path: "/inst/api"})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"context":{},"case":{"id":1001}}`))
+	}))
+	defer srv.Close()
+	jar := newJar(t)
+	c, err := thalamus.NewClient(srv.URL+"/inst", creds, thalamus.WithHTTPClient(&http.Client{Jar: jar}))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	_, err = c.GetCase(context.Background(), 1001)
+	require.NoError(t, err)
+	check := []string{"/", "/inst/", "/inst/api/v3/logout", "/inst/api/v4/cases/1001", "/inst/api/v4/cases/1001/assignment"}
+	held := 0
+	for _, p := range check {
+		u, _ := url.Parse(srv.URL + p)
+		held += len(jar.Cookies(u))
+	}
+	require.Greater(t, held, 5)
+	require.NoError(t, c.Logout(context.Background()))
+	for _, p := range check {
+		u, _ := url.Parse(srv.URL + p)
+		assert.Empty(t, jar.Cookies(u), p)
+	}
+}
+
 func TestExplicitLogin(t *testing.T) {
 	t.Parallel()
 	srv, c := loginServer(t)
