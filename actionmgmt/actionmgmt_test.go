@@ -363,20 +363,64 @@ func TestTokenCachingAndRefresh(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, 1, srv.TokenRequests(), "concurrent callers share one cached token")
 
-	// A token that expires within RefreshBefore is replaced before use.
+	// A short-lived token (45 s) is reused, not fetched for every call:
+	// the refresh lead is a quarter of its life, not RefreshBefore.
 	srv2, c2 := newServer(t)
-	srv2.SetTokenLifetime(actionmgmt.RefreshBefore / 2)
+	srv2.SetTokenLifetime(45 * time.Second)
 	for range 3 {
 		_, err := c2.ListRoles(ctx, hub)
 		require.NoError(t, err)
 	}
-	assert.Equal(t, 3, srv2.TokenRequests())
-	srv2.SetTokenLifetime(2 * actionmgmt.RefreshBefore)
-	for range 3 {
-		_, err := c2.ListRoles(ctx, hub)
-		require.NoError(t, err)
+	assert.Equal(t, 1, srv2.TokenRequests(), "a 45 s token is reused")
+	assert.Equal(t, []string{"application/json"}, srv2.TokenAccepts(), "the token request asks for JSON, as the docs show")
+}
+
+// A token the API refuses before its expiry (revoked, rotated) is dropped:
+// the client fetches a new one once (concurrent calls share it) and sends
+// each call once more. A second 401 is returned.
+func TestRevokedTokenIsReplacedOnce(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	ctx := context.Background()
+	_, err := c.ListRoles(ctx, hub)
+	require.NoError(t, err)
+	require.Equal(t, 1, srv.TokenRequests())
+
+	srv.RevokeTokens()
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.ListRoles(ctx, hub)
+			assert.NoError(t, err)
+		}()
 	}
-	assert.Equal(t, 4, srv2.TokenRequests(), "a token with time left is reused")
+	wg.Wait()
+	assert.Equal(t, 2, srv.TokenRequests(), "one new token for the ten calls refused with the old one")
+
+	// A 401 that persists with the new token is returned, after one more try.
+	srv.ResetRequests()
+	srv.Inject(actionmgmttest.Fault{Path: "/v1/*", Status: http.StatusUnauthorized, Times: 2})
+	_, err = c.ListRoles(ctx, hub)
+	assert.ErrorIs(t, err, actionmgmt.ErrUnauthorized)
+	assert.Len(t, apiRequests(srv), 2, "sent twice, never a third time")
+}
+
+// With a token source of the caller's own, a 401 is returned at once: the
+// client cannot make that source forget the token.
+func TestOwnTokenSource401IsReturned(t *testing.T) {
+	t.Parallel()
+	srv := actionmgmttest.NewServer()
+	defer srv.Close()
+	tok := srv.IssueToken()
+	c, err := actionmgmt.NewClient(srv.URL, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: tok}))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	srv.RevokeTokens()
+	_, err = c.ListRoles(context.Background(), hub)
+	assert.ErrorIs(t, err, actionmgmt.ErrUnauthorized)
+	assert.Len(t, apiRequests(srv), 1)
 }
 
 func TestTokenErrorsReturnedAsIs(t *testing.T) {
@@ -614,4 +658,18 @@ func FuzzDate(f *testing.F) {
 			t.Fatalf("wrote %q for %q (%v)", out, b, err)
 		}
 	})
+}
+
+func TestTokenRefreshLeadIsAFractionOfItsLife(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1_000_000, 0)
+	for _, tt := range []struct{ life, lead time.Duration }{
+		{time.Hour, actionmgmt.RefreshBefore},
+		{4 * time.Minute, actionmgmt.RefreshBefore},
+		{45 * time.Second, 45 * time.Second / 4},
+		{2 * time.Second, 500 * time.Millisecond},
+	} {
+		at := actionmgmt.RenewAt(&oauth2.Token{AccessToken: "t", Expiry: now.Add(tt.life)}, now)
+		assert.Equal(t, now.Add(tt.life-tt.lead), at, tt.life)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -83,6 +84,15 @@ func WithMaxResponseBytes(n int64) Option { return func(o *options) { o.core.Set
 // is used as soon as there is one; use APIUserTokenSource for the Forsta
 // identity server. An error from tokens is returned as is. NewClient makes
 // no network call.
+//
+// A token can be refused before its expiry (revoked or rotated: 401). With
+// APIUserTokenSource, the client then drops that token, fetches a new one
+// (concurrent calls refused with the same token share one fetch) and sends
+// the call once more; a second 401 is returned (ErrUnauthorized). With a
+// TokenSource of your own, the client cannot make it forget the token: the
+// 401 is returned at once, and the next call gets whatever your source
+// gives then (an oauth2.ReuseTokenSource keeps the refused token until its
+// expiry).
 func NewClient(baseURL string, tokens oauth2.TokenSource, opts ...Option) (*Client, error) {
 	if tokens == nil {
 		return nil, invalid("tokens", "a token source is required")
@@ -116,11 +126,31 @@ func NewClient(baseURL string, tokens oauth2.TokenSource, opts ...Option) (*Clie
 		Public:             public,
 		Secrets:            secrets,
 		DynamicCredentials: true,
+		Reauth:             reauth(tokens),
 	}, o.core)
 	if err != nil {
 		return nil, public(err)
 	}
 	return &Client{core: c, tokens: tokens, locks: &caseLocks{}}, nil
+}
+
+// reauth drops a token the API refused (401) before its expiry from an
+// APIUserTokenSource, so the call is sent once more with a fresh one. A
+// caller's own oauth2.TokenSource cannot be told to forget a token: its
+// 401 is returned as is.
+func reauth(tokens oauth2.TokenSource) func(string) bool {
+	src, ok := tokens.(*apiUserSource)
+	if !ok {
+		return nil
+	}
+	return func(authorization string) bool {
+		tok, ok := strings.CutPrefix(authorization, "Bearer ")
+		if !ok || tok == "" {
+			return false
+		}
+		src.invalidate(tok)
+		return true
+	}
 }
 
 // BaseURL returns the site URL the client calls.

@@ -11,3 +11,6 @@ var (
 	CasePath = casePath
 	HubPath  = hubPath
 )
+
+// RenewAt exposes when a cached token is replaced.
+var RenewAt = renewAt

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/caseassign/caseassign/internal/core"
@@ -51,7 +52,10 @@ func (c TokenConfig) Format(f fmt.State, verb rune) {
 	_, _ = f.Write([]byte(c.String()))
 }
 
-// RefreshBefore is how long before expiry a cached token is replaced.
+// RefreshBefore is the most a cached token is replaced before its expiry.
+// A token that lives less than four times that is replaced a quarter of
+// its lifetime before it expires (a 45 s token 11 s before): it is reused
+// for three quarters of its life, never fetched again for every call.
 const RefreshBefore = time.Minute
 
 // APIUserTokenSource returns a token source for the Forsta identity server:
@@ -90,6 +94,7 @@ func APIUserTokenSource(ctx context.Context, cfg TokenConfig) oauth2.TokenSource
 		base = *hc //nolint:govet // a shallow copy: the caller's client is never mutated
 	}
 	base.CheckRedirect = sameOriginRedirects(tokenURL, base.CheckRedirect)
+	base.Transport = acceptJSON{next: base.Transport}
 	fetchCtx := context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, &base)
 	cc := &clientcredentials.Config{
 		ClientID:       cfg.ClientID,
@@ -109,11 +114,27 @@ func APIUserTokenSource(ctx context.Context, cfg TokenConfig) oauth2.TokenSource
 		}
 		return tok, nil
 	})
-	return &apiUserSource{src: oauth2.ReuseTokenSourceWithExpiry(nil, fetch, RefreshBefore), secret: func() string { return secret }}
+	return &apiUserSource{fetch: fetch, now: time.Now, secret: func() string { return secret }}
 }
 
 // TokenFetchTimeout bounds one token request to the identity server.
 const TokenFetchTimeout = 30 * time.Second
+
+// acceptJSON sends a token request with "Accept: application/json", as the
+// identity server's documentation shows it.
+type acceptJSON struct{ next http.RoundTripper }
+
+func (a acceptJSON) RoundTrip(r *http.Request) (*http.Response, error) {
+	next := a.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	if r.Header.Get("Accept") == "" {
+		r = r.Clone(r.Context())
+		r.Header.Set("Accept", "application/json")
+	}
+	return next.RoundTrip(r)
+}
 
 // checkTokenURL refuses a token URL the client secret must not go to.
 func checkTokenURL(raw string) (*url.URL, error) {
@@ -188,14 +209,58 @@ func (e *tokenError) Unwrap() error { return e.err }
 func (e *tokenError) GoString() string { return fmt.Sprintf("%q", e.Error()) }
 
 // apiUserSource is the cached token source; it lets a Client know the
-// client secret so that an echo of it is redacted from errors and logs.
+// client secret so that an echo of it is redacted from errors and logs,
+// and drop a token the API refused before its expiry.
 type apiUserSource struct {
-	src    oauth2.TokenSource
+	fetch  tokenFunc
+	now    func() time.Time
 	secret func() string // a func, which fmt prints as an address, even inside another value
+
+	mu      sync.Mutex // held during a fetch: concurrent callers share it
+	tok     *oauth2.Token
+	renewAt time.Time
 }
 
-// Token returns the cached token, fetching a new one when it nears expiry.
-func (s *apiUserSource) Token() (*oauth2.Token, error) { return s.src.Token() }
+// Token returns the cached token, fetching a new one when it nears expiry
+// (see RefreshBefore) or was dropped after a 401.
+func (s *apiUserSource) Token() (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if s.tok != nil && now.Before(s.renewAt) {
+		return s.tok, nil
+	}
+	tok, err := s.fetch()
+	if err != nil {
+		return nil, err
+	}
+	s.tok, s.renewAt = tok, renewAt(tok, now)
+	return tok, nil
+}
+
+// renewAt is when a token fetched at now is replaced: RefreshBefore its
+// expiry, or a quarter of its lifetime before it when it lives less than
+// four times RefreshBefore. A token without an expiry is kept until the
+// API refuses it.
+func renewAt(tok *oauth2.Token, now time.Time) time.Time {
+	if tok.Expiry.IsZero() {
+		return now.Add(100 * 365 * 24 * time.Hour)
+	}
+	life := tok.Expiry.Sub(now)
+	return tok.Expiry.Add(-min(RefreshBefore, life/4))
+}
+
+// invalidate drops the cached token if it is still accessToken, which the
+// API refused (401) before its expiry: the next Token fetches a new one.
+// Concurrent calls refused with the same token drop it once, and share the
+// one fetch that follows.
+func (s *apiUserSource) invalidate(accessToken string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tok != nil && s.tok.AccessToken == accessToken {
+		s.tok = nil
+	}
+}
 
 // String never shows the client secret.
 func (s *apiUserSource) String() string {

@@ -362,6 +362,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.authorized(r) {
+		if _, ok := testsrv.BearerToken(r); ok {
+			// RFC 6750 section 3.1: a token the server does not take.
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+		}
 		writeError(w, http.StatusUnauthorized, "Authorization has been denied for this request.")
 		return
 	}
@@ -405,6 +409,26 @@ func (s *Server) withHub(w http.ResponseWriter, idText string, fn func(h *hub, h
 		return
 	}
 	fn(h, id)
+}
+
+// RevokeTokens makes every access token issued so far invalid before its
+// expiry (revoked, or the API user's secret rotated): calls carrying one
+// are answered 401 with WWW-Authenticate: Bearer error="invalid_token".
+func (s *Server) RevokeTokens() {
+	s.mu.Lock()
+	clear(s.tokens)
+	s.mu.Unlock()
+}
+
+// TokenAccepts records the Accept header of every token request, in order.
+func (s *Server) TokenAccepts() []string {
+	var out []string
+	for _, r := range s.Requests() {
+		if r.Path == TokenPath {
+			out = append(out, r.Header.Get("Accept"))
+		}
+	}
+	return out
 }
 
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {

@@ -59,6 +59,12 @@ type Spec struct {
 	// DecodeError fills e.Code, e.Message and details from the error body.
 	// body is the whole (capped) body; e.Body is already set.
 	DecodeError func(e *APIError, body []byte)
+	// Reauth, when set, is called when a call is answered 401 (after its
+	// retries), with the Authorization value its last try carried: a
+	// token the server no longer takes (revoked or rotated before its
+	// expiry). Returning true (the credential was dropped, so Auth will set
+	// a fresh one) sends the call once more; it is never sent a third time.
+	Reauth func(authorization string) bool
 	// Jar is used when the caller's http.Client has none.
 	Jar http.CookieJar
 	// Public turns the core's error types (*APIError, *RequestError,
@@ -335,6 +341,7 @@ var (
 	headerUA   = http.CanonicalHeaderKey("User-Agent")
 	headerCT   = http.CanonicalHeaderKey("Content-Type")
 	headerAcc  = http.CanonicalHeaderKey("Accept")
+	headerAuth = http.CanonicalHeaderKey("Authorization")
 	requestIDs = []string{"X-Request-Id", "Request-Id", "X-Amzn-Requestid", "X-Correlation-Id", "Cx-Request-Id"}
 )
 
@@ -387,6 +394,12 @@ func (c *Client) Do(ctx context.Context, r *Request) (Response, error) {
 		p.deadline = d
 	}
 	resp, err := c.rc.Do(req)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && c.spec.Reauth != nil && !p.reauthed && c.spec.Reauth(p.sentAuth) {
+		// A token refused before its expiry: once more with a fresh one.
+		_ = resp.Body.Close()
+		p.reauthed = true
+		resp, err = c.rc.Do(req)
+	}
 	tries := max(p.state.tries, 1)
 	if err != nil {
 		if resp != nil && resp.Body != nil {

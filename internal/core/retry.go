@@ -40,6 +40,8 @@ type policy struct {
 	budgetStopped bool // the retry budget, not the policy, declined a retry
 	nextWait      time.Duration
 	reason        string
+	sentAuth      string // the Authorization value of the last try (with Spec.Reauth)
+	reauthed      bool   // the call was sent again after a 401 (Spec.Reauth)
 }
 
 func (p *policy) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {

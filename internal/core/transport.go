@@ -47,7 +47,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	c := t.c
 	ctx := req.Context()
 	var st *callState // nil without a logger or a try hook
-	if p := policyOf(ctx); p != nil {
+	p := policyOf(ctx)
+	if p != nil {
 		p.state.attempt++
 		if c.logger != nil || c.tryHook != nil {
 			st = &p.state
@@ -72,6 +73,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		if c.spec.DynamicCredentials {
 			c.noteCredentials(r2)
+		}
+		if p != nil && c.spec.Reauth != nil {
+			p.sentAuth = r2.Header.Get(headerAuth)
 		}
 		out = r2
 	}

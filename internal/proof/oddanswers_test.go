@@ -83,7 +83,12 @@ func callsOf(t *testing.T, url string) []call {
 	require.NoError(t, err)
 	ro, err := rootly.NewClient("rootly-token-0123456", rootly.WithBaseURL(url), rootly.WithRetryMax(0))
 	require.NoError(t, err)
-	t.Cleanup(func() { cx.CloseIdleConnections(); th.CloseIdleConnections(); am.CloseIdleConnections(); ro.CloseIdleConnections() })
+	t.Cleanup(func() {
+		cx.CloseIdleConnections()
+		th.CloseIdleConnections()
+		am.CloseIdleConnections()
+		ro.CloseIdleConnections()
+	})
 	user := coralogix.UserDetails{UserID: uuid}
 	rr := rootly.AssignRoleRequest{UserID: "317", IncidentRoleID: uuid}
 	member := actionmgmt.RoleMember{RoleID: 1, UserID: 2}
@@ -107,7 +112,10 @@ func callsOf(t *testing.T, url string) []call {
 			_, err := cx.UnassignCasesInBatches(ctx, []string{"CASE-1", "CASE-2"}, coralogix.BulkOptions{})
 			return err
 		}},
-		{"thalamus AssignCase", func(ctx context.Context) error { _, err := th.AssignCase(ctx, 1, thalamus.ToOperator("a@example.com")); return err }},
+		{"thalamus AssignCase", func(ctx context.Context) error {
+			_, err := th.AssignCase(ctx, 1, thalamus.ToOperator("a@example.com"))
+			return err
+		}},
 		{"thalamus AssignCases", func(ctx context.Context) error {
 			_, err := th.AssignCases(ctx, []int64{1, 2}, thalamus.ToGroup("support"), thalamus.BulkOptions{})
 			return err
