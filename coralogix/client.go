@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/caseassign/caseassign/internal/core"
+	"github.com/caseassign/caseassign/internal/jsonx"
 )
 
 // Region is a Coralogix deployment. Pick the one your team's account lives
@@ -200,7 +201,20 @@ func (c *Client) AssignCases(ctx context.Context, req AssignCasesRequest) ([]Cas
 func decodeCases(body []byte) ([]Case, error) {
 	var out casesEnvelope
 	if err := json.Unmarshal(body, &out); err != nil {
-		return nil, err
+		if !jsonx.Refusal(err) {
+			return nil, err
+		}
+		// A member of one case does not fit its field: case by case.
+		var slow struct {
+			Cases []Case `json:"cases"`
+		}
+		if err := json.Unmarshal(body, &slow); err != nil {
+			return nil, err
+		}
+		if slow.Cases == nil {
+			return nil, errors.New(`no "cases" array in the answer`)
+		}
+		return slow.Cases, nil
 	}
 	if out.Cases == nil {
 		return nil, errors.New(`no "cases" array in the answer`)
@@ -281,7 +295,19 @@ func (c *Client) oneCase(ctx context.Context, method, prefix, id string, body an
 func decodeCase(body []byte) (*Case, error) {
 	var out caseEnvelope
 	if err := json.Unmarshal(body, &out); err != nil {
-		return nil, err
+		if !jsonx.Refusal(err) {
+			return nil, err
+		}
+		var slow struct {
+			Case *Case `json:"case"`
+		}
+		if err := json.Unmarshal(body, &slow); err != nil {
+			return nil, err
+		}
+		if slow.Case == nil {
+			return nil, errors.New(`no "case" in the answer`)
+		}
+		return slow.Case, nil
 	}
 	if out.Case == nil {
 		return nil, errors.New(`no "case" in the answer`)

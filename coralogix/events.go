@@ -35,7 +35,9 @@ type CaseEvent struct {
 
 // EventActor is the one-of "who": the SDK types the API-key actor the
 // documentation shows; every other kind (a user, the system, ...) is named
-// by Kind and kept verbatim in Variant.
+// by Kind and kept verbatim in Variant. An actor object that holds more
+// than one variant (the spec allows one) types none of them: Kind is
+// empty and Variant holds the whole object as sent.
 type EventActor struct {
 	APIKey *APIKeyActor `json:"apiKey,omitzero"`
 
@@ -43,6 +45,8 @@ type EventActor struct {
 	Kind string `json:"-"`
 	// Variant is that member's value as sent.
 	Variant json.RawMessage `json:"-"`
+
+	whole bool // Variant is the whole object: it held several variants
 }
 
 // APIKeyActor is an API key that acted on a case.
@@ -52,25 +56,34 @@ type APIKeyActor struct {
 }
 
 // EventData is the one-of "what" of an event. The SDK types the assignment
-// the documentation shows; every other kind (an unassignment, a failed
-// assignment, a comment, a state change, ...) is named by Kind and kept
-// verbatim in Variant, so a timeline reader sees every event.
+// and the unassignment of the spec; every other kind (a failed assignment,
+// a comment, a state change, ...) is named by Kind and kept verbatim in
+// Variant, so a timeline reader sees every event. An object that holds
+// more than one variant (the spec allows one) types none of them: Kind is
+// empty and Variant holds the whole object as sent.
 type EventData struct {
-	Assigned *AssignedEvent `json:"assigned,omitzero"`
+	Assigned   *AssignedEvent   `json:"assigned,omitzero"`
+	Unassigned *UnassignedEvent `json:"unassigned,omitzero"`
 
 	// Kind is the name of the member the server set ("assigned", ...).
 	Kind string `json:"-"`
 	// Variant is that member's value as sent.
 	Variant json.RawMessage `json:"-"`
+
+	whole bool // Variant is the whole object: it held several variants
 }
 
 // The event kinds the SDK names. Compare EventData.Kind with them.
 const (
-	EventAssigned = "assigned"
-	// EventUnassigned is the kind the API notes give for an unassignment;
-	// its members are not documented, so it is not typed: read Variant.
+	EventAssigned   = "assigned"
 	EventUnassigned = "unassigned"
 )
+
+// UnassignedEvent records an unassignment (spec member
+// eventData.unassigned): the assignee the case had until then.
+type UnassignedEvent struct {
+	PreviousAssigneeUserID string `json:"previousAssigneeUserId,omitzero"`
+}
 
 // AssignedEvent records an assignment: the new assignee and the one before
 // it (empty when the case was unassigned).
@@ -83,13 +96,17 @@ type eventFields CaseEvent
 
 var eventType = reflect.TypeFor[eventFields]()
 
-// UnmarshalJSON decodes an event and keeps what the SDK does not model.
+// UnmarshalJSON decodes an event and keeps what the SDK does not model. A
+// known member whose value does not fit its field (a timestamp that does
+// not parse) leaves that field empty and is kept verbatim in Extra: one
+// odd event never fails the timeline.
 func (e *CaseEvent) UnmarshalJSON(data []byte) error {
-	if err := json.Unmarshal(data, (*eventFields)(e)); err != nil {
+	bad, err := decodeLenient(data, (*eventFields)(e))
+	if err != nil {
 		return err
 	}
 	extra, err := jsonx.Unknown(data, jsonx.Known[eventFields]())
-	e.Extra = extra
+	e.Extra = mergeBad(extra, bad)
 	e.raw = append([]byte(nil), data...)
 	return err
 }
@@ -111,72 +128,96 @@ type actorFields EventActor
 
 // UnmarshalJSON decodes the actor and names the variant the server set.
 func (a *EventActor) UnmarshalJSON(data []byte) error {
-	if err := json.Unmarshal(data, (*actorFields)(a)); err != nil {
+	*a = EventActor{}
+	kind, value, whole, err := oneOf(data)
+	if err != nil {
 		return err
 	}
-	var err error
-	a.Kind, a.Variant, err = variant(data, "apiKey", a.APIKey != nil)
-	return err
+	a.Kind, a.Variant, a.whole = kind, value, whole
+	if kind == "apiKey" {
+		return json.Unmarshal(value, &a.APIKey)
+	}
+	return nil
 }
 
 // MarshalJSON encodes the typed variant or, for another kind, Variant
-// under Kind.
+// under Kind (or, for an object read with several variants, as read).
 func (a EventActor) MarshalJSON() ([]byte, error) {
-	return encodeVariant(a.APIKey != nil, "apiKey", a.Kind, a.Variant, actorFields(a))
+	return encodeVariant(a.APIKey != nil, a.whole, "apiKey", a.Kind, a.Variant, actorFields(a))
 }
 
 type dataFields EventData
 
 // UnmarshalJSON decodes the event data and names the variant the server set.
 func (d *EventData) UnmarshalJSON(data []byte) error {
-	if err := json.Unmarshal(data, (*dataFields)(d)); err != nil {
+	*d = EventData{}
+	kind, value, whole, err := oneOf(data)
+	if err != nil {
 		return err
 	}
-	var err error
-	d.Kind, d.Variant, err = variant(data, EventAssigned, d.Assigned != nil)
-	return err
+	d.Kind, d.Variant, d.whole = kind, value, whole
+	switch kind {
+	case EventAssigned:
+		return json.Unmarshal(value, &d.Assigned)
+	case EventUnassigned:
+		return json.Unmarshal(value, &d.Unassigned)
+	}
+	return nil
 }
 
 // MarshalJSON encodes the typed variant or, for another kind, Variant
-// under Kind.
+// under Kind (or, for an object read with several variants, as read).
 func (d EventData) MarshalJSON() ([]byte, error) {
-	return encodeVariant(d.Assigned != nil, EventAssigned, d.Kind, d.Variant, dataFields(d))
+	return encodeVariant(d.Assigned != nil || d.Unassigned != nil, d.whole, d.typedKind(), d.Kind, d.Variant, dataFields(d))
 }
 
-// variant names the variant a one-of object data carries, and returns its
-// value as sent. When the typed variant (member typed) was decoded, its
-// canonical name wins: encoding/json matches member names
-// case-insensitively.
-func variant(data []byte, typed string, isTyped bool) (string, json.RawMessage, error) {
-	kind, value, err := oneOf(data)
-	if isTyped {
-		kind = typed
+func (d EventData) typedKind() string {
+	if d.Unassigned != nil && d.Assigned == nil {
+		return EventUnassigned
 	}
-	return kind, value, err
+	return EventAssigned
 }
 
-// encodeVariant writes a one-of: its typed fields or, when the typed
-// variant is unset and another kind was read, that kind's value verbatim.
-func encodeVariant(isTyped bool, typed, kind string, value json.RawMessage, fields any) ([]byte, error) {
-	if !isTyped && kind != "" && kind != typed && len(value) > 0 {
+// encodeVariant writes a one-of: its typed fields; or, when no typed
+// variant is set and another kind was read, that kind's value verbatim;
+// or, for an object read with several variants (Kind empty), the object as
+// read.
+func encodeVariant(isTyped, whole bool, typed, kind string, value json.RawMessage, fields any) ([]byte, error) {
+	switch {
+	case isTyped:
+	case whole && len(value) > 0:
+		return value, nil
+	case kind != typed && len(value) > 0:
 		return json.Marshal(map[string]json.RawMessage{kind: value})
 	}
 	return json.Marshal(fields)
 }
 
-// oneOf returns the name and value of the first member of the object data
-// that is not null: the variant a one-of object carries.
-func oneOf(data []byte) (string, json.RawMessage, error) {
-	var kind string
-	var value json.RawMessage
-	err := jsonx.Members(data, func(key, raw []byte) {
-		if kind == "" && string(raw) != "null" {
-			if k, ok := jsonx.String(key); ok {
-				kind, value = k, append(json.RawMessage(nil), raw...)
-			}
+// oneOf returns the name and value of the member of the one-of object data
+// that is not null: the variant it carries. An object with several such
+// members names no kind and gives the whole object as its value (whole),
+// so no variant is typed with another's value; one with none gives no
+// value.
+func oneOf(data []byte) (kind string, value json.RawMessage, whole bool, err error) {
+	n := 0
+	err = jsonx.Members(data, func(key, raw []byte) {
+		if string(raw) == "null" {
+			return
+		}
+		if k, ok := jsonx.String(key); ok {
+			n++
+			kind, value = k, raw
 		}
 	})
-	return kind, value, err
+	switch {
+	case err != nil:
+		return "", nil, false, err
+	case n > 1:
+		return "", append(json.RawMessage(nil), data...), true, nil
+	case n == 0:
+		return "", nil, false, nil
+	}
+	return kind, append(json.RawMessage(nil), value...), false, nil
 }
 
 // ListCaseEvents returns the Activity timeline of a case, assignments

@@ -102,7 +102,7 @@ func TestListCaseEventsRefusesAnswersWithoutEvents(t *testing.T) {
 		"no events member": `{"cases": []}`,
 		"not an object":    `[]`,
 		"events not array": `{"events": {}}`,
-		"bad event data":   `{"events": [{"eventData": []}]}`,
+		"truncated":        `{"events": [{"eventId":"e1","eventTime":"2025-`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -153,6 +153,8 @@ func TestCaseEventsRecordAssignmentHistory(t *testing.T) {
 	assert.Equal(t, []string{coralogix.EventAssigned, coralogix.EventAssigned, coralogix.EventUnassigned}, kinds)
 	assert.Equal(t, coralogix.AssignedEvent{AssigneeUserID: user}, *events[0].EventData.Assigned)
 	assert.Equal(t, coralogix.AssignedEvent{AssigneeUserID: other, PreviousAssigneeUserID: user}, *events[1].EventData.Assigned)
+	require.NotNil(t, events[2].EventData.Unassigned, "the fake sends the spec's unassigned variant, typed")
+	assert.Equal(t, coralogix.UnassignedEvent{PreviousAssigneeUserID: other}, *events[2].EventData.Unassigned)
 
 	_, err = c.ListCaseEvents(ctx, "CASE-999")
 	var apiErr *coralogix.APIError
@@ -228,5 +230,59 @@ func TestTestServerEventsHaveTheDocumentedShape(t *testing.T) {
 			require.NoError(t, json.Unmarshal(e[name], &one), "events[%d].%s", i, name)
 			assert.Len(t, one, 1, "events[%d].%s is a one-of: %s", i, name, e[name])
 		}
+	}
+}
+
+// Hostile or odd events never fail the timeline, and are never typed as
+// what they are not: an event whose timestamp does not parse keeps its
+// text (in Extra, written back as read); a member that does not fit its
+// field likewise; a one-of holding two variants types neither and is kept
+// whole; the unassigned variant of the spec is typed.
+func TestOddEventsAreKeptNotFailed(t *testing.T) {
+	t.Parallel()
+	body := `{"events": [` +
+		`{"eventId":"e1","eventTime":"yesterday at noon","eventData":{"assigned":{"assigneeUserId":"u2"}}},` +
+		`{"eventId":"e2","eventData":[]},` +
+		`{"eventId":"e3","actor":{"apiKey":{"id":"k1"},"user":{"id":"u9"}},"eventData":{"assigned":{"assigneeUserId":"u1"},"unassigned":{"previousAssigneeUserId":"u0"}}},` +
+		`{"eventId":"e4","eventTime":"2025-01-02T03:04:05.000Z","eventData":{"unassigned":{"previousAssigneeUserId":"u1"}}}` +
+		`]}`
+	c := eventsServer(t, body)
+	events, err := c.ListCaseEvents(context.Background(), "CASE-1")
+	require.NoError(t, err)
+	require.Len(t, events, 4)
+
+	assert.True(t, events[0].EventTime.IsZero())
+	assert.JSONEq(t, `"yesterday at noon"`, string(events[0].Extra["eventTime"]))
+	require.NotNil(t, events[0].EventData.Assigned)
+	assert.Equal(t, "u2", events[0].EventData.Assigned.AssigneeUserID)
+
+	assert.Nil(t, events[1].EventData)
+	assert.JSONEq(t, `[]`, string(events[1].Extra["eventData"]))
+
+	a, d := events[2].Actor, events[2].EventData
+	require.NotNil(t, a)
+	require.NotNil(t, d)
+	assert.Nil(t, a.APIKey, "two variants: none typed")
+	assert.Empty(t, a.Kind)
+	assert.JSONEq(t, `{"apiKey":{"id":"k1"},"user":{"id":"u9"}}`, string(a.Variant))
+	assert.Nil(t, d.Assigned)
+	assert.Nil(t, d.Unassigned)
+	assert.Empty(t, d.Kind)
+
+	require.NotNil(t, events[3].EventData.Unassigned)
+	assert.Equal(t, coralogix.EventUnassigned, events[3].EventData.Kind)
+	assert.Equal(t, "u1", events[3].EventData.Unassigned.PreviousAssigneeUserID)
+
+	var doc struct {
+		Events []json.RawMessage `json:"events"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &doc))
+	for i := range events {
+		b, err := json.Marshal(events[i])
+		require.NoError(t, err)
+		var in, out any
+		require.NoError(t, json.Unmarshal(doc.Events[i], &in))
+		require.NoError(t, json.Unmarshal(b, &out))
+		assert.Equal(t, normalize(in), normalize(out), "written back as read: %s", b)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/caseassign/caseassign/internal/core"
+	"github.com/caseassign/caseassign/internal/jsonx"
 )
 
 // ListCasesRequest selects, orders and pages cases. The zero value lists
@@ -286,7 +287,22 @@ func (c *Client) ListCases(ctx context.Context, opts *ListCasesRequest) (*ListCa
 func decodeList(body []byte) (*ListCasesResponse, error) {
 	var out listEnvelope
 	if err := json.Unmarshal(body, &out); err != nil {
-		return nil, err
+		if !jsonx.Refusal(err) {
+			return nil, err
+		}
+		// A member of one case does not fit its field: case by case.
+		var slow struct {
+			Cases         []Case              `json:"cases"`
+			Pagination    *PaginationResponse `json:"pagination"`
+			PBACTruncated bool                `json:"pbacTruncated"`
+		}
+		if err := json.Unmarshal(body, &slow); err != nil {
+			return nil, err
+		}
+		if slow.Cases == nil || slow.Pagination == nil {
+			return nil, errors.New(`the answer lacks "cases" or "pagination"`)
+		}
+		return &ListCasesResponse{Cases: slow.Cases, Pagination: *slow.Pagination, PBACTruncated: slow.PBACTruncated}, nil
 	}
 	// Both are required by the spec: without them the answer says nothing
 	// about whether the list goes on.

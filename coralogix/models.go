@@ -209,15 +209,45 @@ type caseFields Case
 var caseType = reflect.TypeFor[caseFields]()
 
 // UnmarshalJSON decodes a case and keeps the members the SDK does not model,
-// at every depth.
+// at every depth. A known member whose value does not fit its field (a
+// timestamp that does not parse, a string where an object belongs) leaves
+// that field empty and is kept verbatim in Extra, so one odd member never
+// fails a case, or the page it is on. A document that is not whole JSON
+// (truncated, or nested deeper than encoding/json allows) is an error.
 func (c *Case) UnmarshalJSON(data []byte) error {
-	if err := json.Unmarshal(data, (*caseFields)(c)); err != nil {
+	bad, err := decodeLenient(data, (*caseFields)(c))
+	if err != nil {
 		return err
 	}
 	extra, err := jsonx.Unknown(data, jsonx.Known[caseFields]())
-	c.Extra = extra
+	c.Extra = mergeBad(extra, bad)
 	c.raw = append([]byte(nil), data...)
 	return err
+}
+
+// decodeLenient decodes data into v (a pointer to a struct without
+// UnmarshalJSON), and when encoding/json refuses a member's value, decodes
+// member by member instead, returning the members that do not fit.
+func decodeLenient(data []byte, v any) (map[string]json.RawMessage, error) {
+	err := json.Unmarshal(data, v)
+	if !jsonx.Refusal(err) {
+		return nil, err
+	}
+	return jsonx.Lenient(data, v)
+}
+
+// mergeBad adds the known members that did not fit their fields to extra.
+func mergeBad(extra, bad map[string]json.RawMessage) map[string]json.RawMessage {
+	if len(bad) == 0 {
+		return extra
+	}
+	if extra == nil {
+		return bad
+	}
+	for k, v := range bad {
+		extra[k] = v
+	}
+	return extra
 }
 
 // MarshalJSON encodes the case with the members kept in Extra and, in every

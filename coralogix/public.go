@@ -185,7 +185,6 @@ func (e *BulkError) base() *core.BulkError {
 	return core.NewBulkErrorOf(pkg, e.Failed, e.Total, e.Errs)
 }
 
-
 // Try describes one try of a call, as the hook given to WithTryHook
 // receives it. A transport (WithHTTPClient) sees each try separately too.
 type Try struct {

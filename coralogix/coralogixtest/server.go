@@ -448,7 +448,7 @@ func (s *Server) apply(cases []*coralogix.Case, userID string) []coralogix.Case 
 			if userID == "" {
 				op = "unassign"
 				c.Assignee = nil
-				data = &coralogix.EventData{Kind: coralogix.EventUnassigned, Variant: json.RawMessage(`{}`)}
+				data = &coralogix.EventData{Kind: coralogix.EventUnassigned, Unassigned: &coralogix.UnassignedEvent{PreviousAssigneeUserID: cur}}
 			} else {
 				c.Assignee = &coralogix.UserDetails{UserID: userID}
 			}
