@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -369,4 +370,20 @@ func BenchmarkEncode(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkDecodeManyRoles decodes incidents with 3,000 and 30,000 role
+// assignments: the time per assignment stays flat (linear decoding).
+func BenchmarkDecodeManyRoles(b *testing.B) {
+	for _, n := range []int{3000, 30000} {
+		doc := manyRoles(n)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.SetBytes(int64(len(doc)))
+			for b.Loop() {
+				if _, err := rootly.DecodeIncident(doc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -327,7 +327,7 @@ func decodeIncident(body []byte) (*Incident, error) {
 		return nil, errors.New("no primary data")
 	}
 	data, included := topSpans(body)
-	return incidentFrom(doc.Data, doc.Included, elementsOf(included), data)
+	return incidentFrom(doc.Data, &includedSet{res: doc.Included, raws: elementsOf(included)}, data)
 }
 
 // topSpans finds a document's data and included members in one pass.
@@ -343,10 +343,10 @@ func topSpans(body []byte) (data, included []byte) {
 	return data, included
 }
 
-// incidentFrom types one incident resource; included and includedRaws are
-// the document's included resources, decoded and as sent, and data is the
-// resource object as sent.
-func incidentFrom(r *resource[incidentAttrs], included []included, includedRaws [][]byte, data []byte) (*Incident, error) {
+// incidentFrom types one incident resource; included holds the document's
+// included resources, decoded and as sent, and data is the resource object
+// as sent.
+func incidentFrom(r *resource[incidentAttrs], included *includedSet, data []byte) (*Incident, error) {
 	if err := checkType("data", "incidents", r.Type); err != nil {
 		return nil, err
 	}
@@ -401,7 +401,7 @@ func incidentFrom(r *resource[incidentAttrs], included []included, includedRaws 
 	}); err != nil {
 		return nil, err
 	}
-	if inc.Roles, err = resolveRoles(r.Relationships, included, includedRaws); err != nil {
+	if inc.Roles, err = resolveRoles(r.Relationships, included); err != nil {
 		return nil, err
 	}
 	return inc, nil
@@ -467,16 +467,57 @@ func named[T any](items []nested[namedAttrs], raws [][]byte, typ string, mk func
 	return out, nil
 }
 
+// includedSet is a document's included resources, decoded and as sent,
+// looked up by id in constant time once there are more than a few, so
+// resolving n relationships against m included resources costs n + m, not
+// n times m (a page of incidents shares one set).
+type includedSet struct {
+	res  []included
+	raws [][]byte
+	byID map[string]int // incident_role_assignments by id (the first of an id); built on first need
+}
+
+// smallIncluded is the number of included resources below which a linear
+// scan beats building an index.
+const smallIncluded = 16
+
+// find returns the index of the included incident_role_assignments
+// resource with this id, or -1.
+func (s *includedSet) find(id string) int {
+	if len(s.res) <= smallIncluded {
+		for i := range s.res {
+			if r := &s.res[i]; r.ID == id && r.Type == "incident_role_assignments" {
+				return i
+			}
+		}
+		return -1
+	}
+	if s.byID == nil {
+		s.byID = make(map[string]int, len(s.res))
+		for i := range s.res {
+			if r := &s.res[i]; r.Type == "incident_role_assignments" {
+				if _, dup := s.byID[r.ID]; !dup {
+					s.byID[r.ID] = i
+				}
+			}
+		}
+	}
+	if i, ok := s.byID[id]; ok {
+		return i
+	}
+	return -1
+}
+
 // resolveRoles follows the roles relationship into the included
 // incident_role_assignments; without the relationship, every included
 // assignment counts, in order. An assignment that was not included keeps
 // only its id.
-func resolveRoles(rel relationships, inc []included, raws [][]byte) ([]*RoleAssignment, error) {
+func resolveRoles(rel relationships, inc *includedSet) ([]*RoleAssignment, error) {
 	var ids []identifier
 	if rel.Roles != nil {
 		ids = rel.Roles.Data
 	} else {
-		for _, r := range inc {
+		for _, r := range inc.res {
 			if r.Type == "incident_role_assignments" {
 				ids = append(ids, identifier{ID: r.ID, Type: r.Type})
 			}
@@ -491,11 +532,8 @@ func resolveRoles(rel relationships, inc []included, raws [][]byte) ([]*RoleAssi
 			return nil, err
 		}
 		ra := &RoleAssignment{ID: id.ID}
-		for i := range inc {
-			r := &inc[i]
-			if r.ID != id.ID || r.Type != "incident_role_assignments" {
-				continue
-			}
+		if i := inc.find(id.ID); i >= 0 {
+			r := &inc.res[i]
 			var err error
 			if r.Attributes.IncidentRole != nil {
 				if ra.Role, err = roleFrom("incident_role", r.Attributes.IncidentRole.Data); err != nil {
@@ -505,9 +543,9 @@ func resolveRoles(rel relationships, inc []included, raws [][]byte) ([]*RoleAssi
 			if ra.User, err = nestedUser("assignment user", r.Attributes.User); err != nil {
 				return nil, err
 			}
-			if i < len(raws) {
-				ra.Raw = raws[i]
-				attrs := rawAt(raws[i], "attributes")
+			if i < len(inc.raws) {
+				ra.Raw = inc.raws[i]
+				attrs := rawAt(inc.raws[i], "attributes")
 				if ra.Role != nil {
 					ra.Role.Raw = rawAt(attrs, "incident_role", "data")
 				}
@@ -515,7 +553,6 @@ func resolveRoles(rel relationships, inc []included, raws [][]byte) ([]*RoleAssi
 					ra.User.Raw = rawAt(attrs, "user", "data")
 				}
 			}
-			break
 		}
 		out = append(out, ra)
 	}
@@ -609,14 +646,15 @@ func decodeIncidentList(body []byte) (*IncidentList, error) {
 		return nil, errNoData
 	}
 	data, included := topSpans(body)
-	raws, includedRaws := elementsOf(data), elementsOf(included)
+	raws := elementsOf(data)
+	set := &includedSet{res: doc.Included, raws: elementsOf(included)}
 	out := &IncidentList{Incidents: make([]*Incident, 0, len(doc.Data)), Links: linksFrom(doc.Links), Meta: metaFrom(doc.Meta)}
 	for i := range doc.Data {
 		var raw []byte
 		if i < len(raws) {
 			raw = raws[i]
 		}
-		inc, err := incidentFrom(&doc.Data[i], doc.Included, includedRaws, raw)
+		inc, err := incidentFrom(&doc.Data[i], set, raw)
 		if err != nil {
 			return nil, err
 		}

@@ -3,9 +3,12 @@ package rootly_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -244,4 +247,44 @@ func TestListAnswersWithoutDataAreErrors(t *testing.T) {
 			assert.ErrorIs(t, err, rootly.ErrUnexpectedResponse, body)
 		}
 	}
+}
+
+// manyRoles is an incident document with n role assignments, all included.
+func manyRoles(n int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"data":{"id":"2f000000-0000-4000-8000-000000000001","type":"incidents","attributes":{"title":"t","status":"started","created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-01T00:00:00Z"},"relationships":{"roles":{"data":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":"ra-%d","type":"incident_role_assignments"}`, i)
+	}
+	b.WriteString(`]}}},"included":[`)
+	for i := n - 1; i >= 0; i-- { // in the reverse order: a scan from the start finds each late
+		if i < n-1 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":"ra-%d","type":"incident_role_assignments","attributes":{"incident_role":{"data":{"id":"r%d","type":"incident_roles","attributes":{"name":"R","slug":"r"}}},"user":{"data":{"id":"%d","type":"users","attributes":{"name":"U","email":"u@example.com"}}}}}`, i, i, i)
+	}
+	b.WriteString(`]}`)
+	return []byte(b.String())
+}
+
+// 30,000 role assignments and as many included resources (about 6 MB)
+// resolve each assignment to its own included resource, through an index:
+// the cost is linear in the document, not quadratic.
+func TestManyRolesResolveThroughAnIndex(t *testing.T) {
+	t.Parallel()
+	inc, err := rootly.DecodeIncident(manyRoles(30000))
+	require.NoError(t, err)
+	require.Len(t, inc.Roles, 30000)
+	for i, ra := range inc.Roles {
+		require.NotNil(t, ra.User, i)
+		require.Equal(t, strconv.Itoa(i), ra.User.ID)
+	}
+	found, indexed := rootly.IncludedLookups(30000)
+	assert.Equal(t, 30000, found)
+	assert.True(t, indexed)
+	_, indexed = rootly.IncludedLookups(8)
+	assert.False(t, indexed, "a few are scanned")
 }

@@ -458,11 +458,45 @@ func Call[T any](ctx context.Context, c *Client, r *Request, decode func(body []
 	if err := resp.CheckJSON(); err != nil {
 		return zero, err
 	}
-	out, err := decode(resp.Body)
+	out, err := decodeWithin(ctx, resp.Body, decode)
 	if err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return zero, resp.c.public(&RequestError{Method: resp.method, URL: resp.c.Redact(cleanURL(resp.url)), Err: err,
+				Attempts: max(resp.tries, 1), pkg: resp.c.spec.Package})
+		}
 		return zero, resp.Unexpected(err)
 	}
 	return out, nil
+}
+
+// bigBody is the size from which a body is decoded apart from the caller,
+// so that the call's context ends the wait (decoding a body of the size cap
+// takes a fraction of a second; a small one, microseconds).
+const bigBody = 1 << 20
+
+// decodeWithin decodes body, and for a big body returns the context's
+// error as soon as it ends, leaving the decoding (whose result is then
+// dropped) to finish on its own.
+func decodeWithin[T any](ctx context.Context, body []byte, decode func([]byte) (T, error)) (T, error) {
+	if len(body) < bigBody || ctx.Done() == nil {
+		return decode(body)
+	}
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := decode(body)
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
 }
 
 // JSON sends in (when non-nil) as a JSON body and decodes a 2xx answer into

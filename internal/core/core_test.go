@@ -1165,3 +1165,38 @@ func TestCallRefusesAnswersThatAreNotTheDocument(t *testing.T) {
 		})
 	}
 }
+
+// A big answer is decoded apart from the caller: the call's deadline ends
+// the call while the decoding runs, instead of the call returning late.
+func TestDeadlineIsHonouredWhileDecoding(t *testing.T) {
+	t.Parallel()
+	big := `{"pad":"` + strings.Repeat("x", bigBody) + `"}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, big)
+	}))
+	defer srv.Close()
+	c := newTestClient(t, testSpec(), fastOptions(srv.URL))
+	release := make(chan struct{})
+	decoding := make(chan struct{})
+	defer time.AfterFunc(5*time.Second, func() { close(release) }).Stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-decoding
+		cancel() // the deadline passes while the decoding runs
+	}()
+	_, err := Call(ctx, c, &Request{Method: http.MethodGet, Path: "/x"}, func(b []byte) (int, error) {
+		close(decoding)
+		<-release // a decoding that takes its time
+		return len(b), nil
+	})
+	assert.ErrorIs(t, err, context.Canceled)
+	var re *RequestError
+	assert.ErrorAs(t, err, &re)
+	select {
+	case <-release:
+		t.Error("the call waited for the decoding to end")
+	default:
+		close(release)
+	}
+}
