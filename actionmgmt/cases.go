@@ -3,6 +3,7 @@ package actionmgmt
 import (
 	"bytes"
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"iter"
@@ -178,12 +179,27 @@ func (c *Client) ModifyCase(ctx context.Context, hubID, caseID int64, change fun
 	if err := positive("caseID", caseID); err != nil {
 		return nil, err
 	}
-	return c.modify(ctx, hubID, caseID, compared(change))
+	return c.modifyAs(ctx, hubID, caseID, compared(change), true)
 }
+
+// ErrReentrant matches the error of a call that would wait for itself:
+// ModifyCase (or AssignUser, UnassignUser, MoveUser) on a case, made from
+// inside the change function of a ModifyCase on the same case through the
+// same Client. The inner call returns it at once, sending nothing; without
+// it, the inner call would wait for the lock its caller holds until its
+// context ends.
+var ErrReentrant = errors.New("actionmgmt: a call on the case from inside ModifyCase's change function on the same case would wait for itself")
 
 // modify is the read-modify-write under the per-case lock. change edits the
 // case and reports whether it changed it; a PUT follows only then.
 func (c *Client) modify(ctx context.Context, hubID, caseID int64, change func(*Case) (bool, error)) (*Case, error) {
+	return c.modifyAs(ctx, hubID, caseID, change, false)
+}
+
+// modifyAs is modify; caller says change is a caller's function, during
+// which the lock records the goroutine running it, so that a call it makes
+// on the same case is refused instead of waiting for itself.
+func (c *Client) modifyAs(ctx context.Context, hubID, caseID int64, change func(*Case) (bool, error), caller bool) (*Case, error) {
 	held, err := c.locks.lock(ctx, caseKey{hubID, caseID})
 	if err != nil {
 		return nil, err
@@ -194,7 +210,11 @@ func (c *Client) modify(ctx context.Context, hubID, caseID int64, change func(*C
 	if err != nil {
 		return nil, err
 	}
+	if caller {
+		held.changer.Store(goroutineID())
+	}
 	changed, err := change(cs)
+	held.changer.Store(0)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/caseassign/caseassign/actionmgmt"
 	"github.com/caseassign/caseassign/actionmgmt/actionmgmttest"
@@ -371,4 +372,41 @@ func TestAllCasesRangedTwiceStartsAgain(t *testing.T) {
 	}
 	assert.Equal(t, 6, count())
 	assert.Equal(t, 6, count())
+}
+
+// A call on the same case from inside ModifyCase's change function would
+// wait for the lock its caller holds: it is refused at once with
+// ErrReentrant, sending nothing, while calls from other goroutines still
+// wait their turn.
+func TestReentrantModifyCaseIsRefused(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var inner error
+	_, err := c.ModifyCase(ctx, hub, cse, func(cs *actionmgmt.Case) error {
+		_, inner = c.AssignUser(ctx, hub, cse, actionmgmt.RoleMember{RoleID: mgr, UserID: actionmgmttest.UserBob})
+		return nil
+	})
+	require.NoError(t, err)
+	assert.ErrorIs(t, inner, actionmgmt.ErrReentrant)
+	assert.NoError(t, ctx.Err(), "refused at once, not at the deadline")
+	assert.Equal(t, 0, srv.Puts())
+	assert.Equal(t, 0, c.LockedCases())
+
+	// Another goroutine's call on the case waits, and then goes.
+	started := make(chan struct{})
+	done := make(chan error, 1)
+	_, err = c.ModifyCase(ctx, hub, cse, func(cs *actionmgmt.Case) error {
+		go func() {
+			close(started)
+			_, err := c.AssignUser(ctx, hub, cse, actionmgmt.RoleMember{RoleID: mgr, UserID: actionmgmttest.UserBob})
+			done <- err
+		}()
+		<-started
+		return nil
+	})
+	require.NoError(t, err)
+	assert.NoError(t, <-done)
+	assert.Contains(t, srv.RoleUsers(hub, cse, mgr), actionmgmttest.UserBob)
 }

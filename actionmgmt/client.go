@@ -1,6 +1,7 @@
 package actionmgmt
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"iter"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -500,6 +502,9 @@ type caseLock struct {
 	key  caseKey
 	ch   chan struct{} // a one-slot semaphore, so waiting can honour ctx
 	refs int           // callers holding or waiting for the lock; guarded by caseLocks.mu
+	// changer is the goroutine running a caller's ModifyCase change
+	// function under this lock, 0 when none.
+	changer atomic.Uint64
 }
 
 func (l *caseLocks) lock(ctx context.Context, k caseKey) (*caseLock, error) {
@@ -517,10 +522,34 @@ func (l *caseLocks) lock(ctx context.Context, k caseKey) (*caseLock, error) {
 	select {
 	case e.ch <- struct{}{}:
 		return e, nil
+	default:
+	}
+	if g := e.changer.Load(); g != 0 && g == goroutineID() {
+		l.release(e)
+		return nil, ErrReentrant
+	}
+	select {
+	case e.ch <- struct{}{}:
+		return e, nil
 	case <-ctx.Done():
 		l.release(e)
 		return nil, ctx.Err()
 	}
+}
+
+// goroutineID returns the id of the calling goroutine, from the first line
+// of its stack trace ("goroutine 18 [running]:"). Go exposes no other way;
+// it is read only where a caller's function runs under a case lock, and
+// where a lock is found taken.
+func goroutineID() uint64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	b, _ = bytes.CutPrefix(b, []byte("goroutine "))
+	if i := bytes.IndexByte(b, ' '); i > 0 {
+		b = b[:i]
+	}
+	id, _ := strconv.ParseUint(string(b), 10, 64)
+	return id
 }
 
 // unlock releases a lock lock returned.
