@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/caseassign/caseassign/internal/testsrv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -151,4 +153,45 @@ func TestRunBulkWeightsAndBulkError(t *testing.T) {
 	assert.Equal(t, 500, ae.StatusCode)
 	assert.Contains(t, err.Error(), "1000 of 2500 items failed")
 	assert.NoError(t, NewBulkError("p", []error{nil, nil}, nil, 2))
+}
+
+// A panic while an item runs (a caller's try hook, say) stops the bulk
+// call and reaches the goroutine that called it, never a worker's (which
+// would crash the process); no item starts after it.
+func TestRunBulkPanicInAnItemReachesTheCaller(t *testing.T) {
+	t.Parallel()
+	var started atomic.Int32
+	var recovered any
+	func() {
+		defer func() { recovered = recover() }()
+		RunBulk(context.Background(), 100, nil, BulkOptions{Concurrency: 4}, func(_ context.Context, i int) error {
+			if started.Add(1) == 5 {
+				panic("hook boom")
+			}
+			return nil
+		})
+	}()
+	assert.Equal(t, "hook boom", recovered)
+	assert.LessOrEqual(t, started.Load(), int32(8), "the workers stop")
+}
+
+// The same with a real try hook on a client running a bulk call.
+func TestTryHookPanicInABulkCallReachesTheCaller(t *testing.T) {
+	t.Parallel()
+	srv := testsrv.New(okHandler())
+	defer srv.Close()
+	o := fastOptions(srv.URL)
+	var n atomic.Int32
+	o.SetTryHook(func(Try) {
+		if n.Add(1) == 3 {
+			panic("try hook boom")
+		}
+	})
+	c := newTestClient(t, testSpec(), o)
+	assert.PanicsWithValue(t, "try hook boom", func() {
+		RunBulk(context.Background(), 50, nil, BulkOptions{Concurrency: 4}, func(ctx context.Context, _ int) error {
+			_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"})
+			return err
+		})
+	})
 }
