@@ -5,8 +5,11 @@
 //
 // API users get bearer tokens from the Forsta identity server with
 // grant_type=api-user. APIUserTokenSource fetches them, caches them and
-// replaces them a minute before they expire; the client takes a token from
-// the source on every try:
+// replaces them RefreshBefore (a minute) before they expire, or a quarter
+// of their life before it when they live less than four minutes; the
+// client takes a token from the source on every try. A token the API
+// refuses before its expiry (401: revoked, rotated) is dropped, a new one
+// fetched once for all the calls it failed, and each call sent once more:
 //
 //	tokens := actionmgmt.APIUserTokenSource(ctx, actionmgmt.TokenConfig{
 //		TokenURL:     actionmgmt.EuroTokenURL,
@@ -17,7 +20,9 @@
 //	client, err := actionmgmt.NewClient(actionmgmt.EuroURL, tokens)
 //	cs, err := client.AssignUser(ctx, hubID, caseID, actionmgmt.RoleMember{RoleID: roleID, UserID: userID})
 //
-// Any oauth2.TokenSource works; an error from it is returned as is.
+// Any oauth2.TokenSource works; an error from it is returned as is. With a
+// source of your own, a 401 is returned (ErrUnauthorized): the client
+// cannot make your source forget the refused token.
 //
 // # Assigning
 //
@@ -30,11 +35,14 @@
 // in a role; the server refuses others with a 400. ListRoles and
 // QueryEndUsers / AllEndUsers find the ids. MoveUser moves a user from one
 // role to another in one GET and one PUT (and writes nothing when the move
-// already happened). ModifyCase is the general form: one read-modify-write
-// under the per-case lock, with a PUT only when your change changed
-// something, and none when it returns an error. A GET that answers another
-// case than the one asked for is an error (ErrUnexpectedResponse) and no
-// PUT follows.
+// already happened); a user in neither role is an error matching
+// ErrNotFound, and nothing is written. ModifyCase is the general form: one
+// read-modify-write under the per-case lock, with a PUT only when your
+// change changed something, and none when it returns an error; a call on
+// the same case from inside your change function is refused with
+// ErrReentrant (it would wait for the lock its caller holds). A GET or a
+// PUT that answers another case than the one asked for is an error
+// (ErrUnexpectedResponse), and after such a GET no PUT follows.
 //
 // # Finding cases
 //

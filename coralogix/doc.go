@@ -28,21 +28,38 @@
 //
 // AssignCase (POST, one case), UnassignCases (DELETE with repeated ids
 // parameters), UnassignCase and GetCase complete the family. ListCases reads
-// one page and AllCases iterates over every page:
+// one page and AllCases iterates over every page, until a page announces no
+// nextPageToken: a page with no case that still carries one (the key's
+// permissions hid its cases, PBACTruncated) does not end the list.
 //
 //	for c, err := range client.AllCases(ctx, &coralogix.ListCasesRequest{}) { ... }
 //
 // ListCaseEvents reads a case's Activity timeline, its assignment history
 // included: each CaseEvent names its actor and its EventData; an
-// assignment is typed (EventData.Assigned), and every other kind of event is
-// named by EventData.Kind and kept verbatim in EventData.Variant.
+// assignment and an unassignment are typed (EventData.Assigned,
+// EventData.Unassigned), and every other kind of event is named by
+// EventData.Kind and kept verbatim in EventData.Variant.
+//
+// A 2xx answer that is not the call's document (an HTML page, an empty or
+// truncated body, a case list without "cases", a page without
+// "pagination") is an error matching ErrUnexpectedResponse, never an empty
+// success; a write answered with a 301, 302 or 303 is one too (it is never
+// followed as a GET).
 //
 // # Bulk
 //
-// AssignCasesInBatches takes any number of ids, removes duplicates, and sends
-// requests of at most 1000 ids with BulkOptions.Concurrency in flight
-// (default 8). A failed batch is reported with its ids and error; the cases
-// of every other batch are returned.
+// AssignCasesInBatches and UnassignCasesInBatches take any number of ids,
+// remove duplicates, and send requests of at most 1000 ids with
+// BulkOptions.Concurrency in flight (default 8). Results are per id:
+// BatchResult.SucceededIDs holds the ids the server confirmed (its answer
+// holds the case, changed as asked), in input order, and Failures one entry
+// per refused id (or per group of ids that failed together, for a 5xx or a
+// lost connection). A batch refused for its content (400, 404, 409, 422: an
+// unknown or closed case) is split and sent again until the refused ids are
+// isolated, within MaxSplitRequests extra requests a batch; an id the
+// answer leaves out fails with ErrNotConfirmed. BulkOptions.DiscardCases
+// keeps no case in the result (memory flat in the number of ids), and
+// BulkOptions.OnOutcome counts successes and failures as the job runs.
 //
 // # Cases
 //
@@ -53,7 +70,11 @@
 // enum values and odd values (the documentation's own sample carries a
 // non-hex alert version and an empty duration) decode as they are, and
 // members the package does not model are kept in Case.Extra and written back
-// by json.Marshal.
+// by json.Marshal. A known member whose value does not fit its field (a
+// timestamp that does not parse) leaves the field empty and is kept in
+// Extra too, so one odd member never fails a case, a page or a timeline;
+// a one-of object holding two variants types neither and is kept whole.
+// Re-encoding a decoded case adds no member the server did not send.
 //
 // # Retries, limits and errors
 //

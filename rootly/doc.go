@@ -50,9 +50,14 @@
 // meta. ListIncidentsOptions carries the spec's main incident filters:
 // status, search, kind, creator, severity, services, teams, environments,
 // types, sequential id and created/updated/started time windows. AllIncidents,
-// AllIncidentRoles and AllUsers iterate over every page; they read the next page number from
-// meta or the next link and request it from the client's own base URL, so a
-// link naming another host is never followed.
+// AllIncidentRoles and AllUsers iterate over every page; they read the next
+// page number from meta (next_page, total_pages) or the next link (a string
+// or a JSON:API link object) and request it from the client's own base URL,
+// so a link naming another host is never followed. An empty page that
+// announces more does not end them. AllIncidents also pages by cursor:
+// from ListIncidentsOptions.PageAfter, or from the first page that offers
+// only meta.next_cursor. A list answer without its "data" array is an
+// error matching ErrUnexpectedResponse, never an empty page.
 //
 // # Bulk and rate limits
 //

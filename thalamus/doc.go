@@ -34,22 +34,36 @@
 //
 //   - logs in (POST {"principal", "password"} with the touchpoint
 //     credentials) before its first call, or when you call Login;
-//   - logs in again once, and retries the call once, when a call answers
-//     401 because the session expired; a second 401 is returned;
+//   - logs in again once, and retries the call once, when an answer shows
+//     the session is gone, in whatever form the deployment gives it: a 401,
+//     a write answered with a 301, 302 or 303 (a redirect towards the login
+//     page, never followed), or a 2xx answer that is not JSON (the login
+//     page itself, where a read's redirect led); a second sign of it is
+//     returned as an error (ErrUnauthorized, or ErrUnexpectedResponse),
+//     never as a success;
 //   - makes concurrent calls wait for one shared login (each gives up
-//     waiting when its context ends), so an expiry never causes a login storm;
+//     waiting when its context ends), so an expiry never causes a login
+//     storm, and share its failure;
 //   - returns a failed login as an error matching ErrLoginFailed and the
 //     answer's sentinels (ErrUnauthorized for wrong credentials), and sends
 //     nothing else; a login answered 400 PartyAlreadyLoggedin counts as
-//     logged in;
+//     logged in; a login answered with a page rather than JSON failed;
+//   - does not repeat a login the server refused (400, 401, 403): later
+//     calls fail at once with the same error until you call Login, so a bulk
+//     job with a wrong password makes one attempt, not one per item, and
+//     never locks the operator account; a login that failed for another
+//     reason (5xx, a lost connection) is tried again by the next call;
 //   - on Logout, calls GET /api/v3/logout and drops the session cookies; the
 //     next call logs in again.
 //
 // The login URL: the documentation does not print it. An unauthenticated
 // session context (a 401's body, the logout answer) lists it as the link
 // with "ref": "login", and the client uses that link once it has seen one,
-// provided it points into the same instance (same scheme, host and path
-// prefix); a link anywhere else is ignored. Before that it uses the path
+// provided it points into the same instance: the link is decoded once,
+// resolved against the instance URL, and taken only when it is on the same
+// origin (scheme, host and port) and under the instance's path, with no
+// dot segment in any encoding, no query, user info or fragment, and no
+// credential of the client's in it; a link anywhere else is ignored. Before that it uses the path
 // given with WithLoginPath, or DefaultLoginPath
 // (/api/v3/thalamus_security_check, the link the documentation's contexts
 // show). When the first login is refused and its answer links elsewhere in
@@ -65,7 +79,8 @@
 //
 // Cookies are kept across calls in an http.CookieJar: yours, if the
 // http.Client given with WithHTTPClient has one (Logout then expires the
-// instance's cookies in it), or the client's own.
+// instance's cookies in it at every path the client calls; see Logout for
+// what stays), or the client's own (which Logout empties).
 //
 // # Validation
 //
@@ -84,8 +99,11 @@
 // {"links", "data": {"activities", "entity"}, "errors"}. The context,
 // links, activities and errors are kept as raw JSON in AssignmentResult.
 // When none of these holds the case, the first member holding an object is
-// read. GetCase refuses an answer without a case, or with another case id
-// than the one asked for (ErrUnexpectedResponse).
+// read. AssignCase and GetCase refuse a 2xx answer that is not such a
+// document (an HTML page, an empty or truncated body, no case object, a
+// case without an id) or that holds another case than the one asked for:
+// the error matches ErrUnexpectedResponse, since nothing in it says the
+// work was done.
 //
 // The case is typed (id, categoryCode, typeCode, status, resolution,
 // comments, caseData). Comments are the documentation's comment objects
@@ -93,8 +111,7 @@
 // older server is read as one Comment and written back as that string while
 // it is unchanged. Every other member, and any known member whose value
 // does not fit its type, is kept in Case.Extra, and json.Marshal writes
-// everything back. Any 2xx counts as success, and AssignmentResult.Raw keeps
-// the whole body, typed or not.
+// everything back, and AssignmentResult.Raw keeps the whole body.
 //
 // # Errors
 //
