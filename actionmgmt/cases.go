@@ -3,8 +3,8 @@ package actionmgmt
 import (
 	"bytes"
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"

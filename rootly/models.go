@@ -211,7 +211,7 @@ type ListIncidentsOptions struct {
 	ListOptions
 	// PageAfter is a cursor: the meta.next_cursor of the page before
 	// (page[after]). AllIncidents follows the cursors itself.
-	PageAfter string `url:"page[after],omitempty"`
+	PageAfter    string `url:"page[after],omitempty"`
 	Status       string `url:"filter[status],omitempty"`   // started, mitigated, resolved, ...
 	Search       string `url:"filter[search],omitempty"`   // full-text search
 	Kind         string `url:"filter[kind],omitempty"`     // normal, test, example, scheduled, ...
