@@ -154,3 +154,42 @@ func ExampleClient_AllCases() {
 	// 2009635 due 2021-06-04
 	// 2009636 due none
 }
+
+// Put users in case roles in bulk: pairs on the same case share one GET and
+// one PUT, and a refused pair (here an inactive user) fails alone.
+func ExampleClient_AssignUsers() {
+	srv := actionmgmttest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	client, err := actionmgmt.NewClient(srv.URL, actionmgmt.APIUserTokenSource(ctx, actionmgmt.TokenConfig{
+		TokenURL: srv.TokenURL(), ClientID: actionmgmttest.ClientID, ClientSecret: actionmgmttest.ClientSecret,
+	}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	items := []actionmgmt.Assignment{
+		{CaseID: 2009631, Member: actionmgmt.RoleMember{RoleID: 3457, UserID: 8791}},
+		{CaseID: 2009631, Member: actionmgmt.RoleMember{RoleID: 3457, UserID: 8792}},
+		{CaseID: 2009632, Member: actionmgmt.RoleMember{RoleID: 3456, UserID: 8795}}, // inactive
+	}
+	out, err := client.AssignUsers(ctx, 6435, items, actionmgmt.BulkOptions{Concurrency: 4})
+	var bulk *actionmgmt.BulkError
+	if err != nil && !errors.As(err, &bulk) {
+		log.Fatal(err) // invalid input: nothing was sent
+	}
+	for _, o := range out {
+		if errors.Is(o.Err, actionmgmt.ErrRejected) {
+			fmt.Printf("case %d, user %d: refused by the server\n", o.Assignment.CaseID, o.Assignment.Member.UserID)
+			continue
+		}
+		fmt.Printf("case %d, user %d: in %s\n", o.Case.ID, o.Assignment.Member.UserID, o.Case.Role(o.Assignment.Member.RoleID).Name)
+	}
+	if bulk != nil {
+		fmt.Printf("%d of %d failed\n", bulk.Failed, bulk.Total)
+	}
+	// Output:
+	// case 2009631, user 8791: in Watcher
+	// case 2009631, user 8792: in Watcher
+	// case 2009632, user 8795: refused by the server
+	// 1 of 3 failed
+}

@@ -126,6 +126,72 @@ func (e *RequestError) Unwrap() error { return e.Err }
 // GoString prints the fields, the cause as its redacted text.
 func (e *RequestError) GoString() string { return e.base().GoString() }
 
+// BulkOptions controls AssignUsers and UnassignUsers.
+type BulkOptions struct {
+	// Concurrency is the number of cases worked on at once (each one GET
+	// and at most one PUT at a time); 0 (or less) means 8.
+	Concurrency int
+	// OnProgress, when set, is called as each case's pairs are settled,
+	// with the number of items done and the total (pairs). Calls never overlap and done only
+	// grows. A panic in it stops the call (no new item starts, those in
+	// flight finish) and is raised again in the goroutine that called the
+	// bulk method.
+	OnProgress func(done, total int)
+	// OnOutcome, when set, is called right after OnProgress with the
+	// running counts (items): how many are done, how many of those
+	// succeeded and how many failed, and the total, so a job can tell
+	// successes from failures while it runs. Calls never overlap; a panic
+	// in it is handled like one in OnProgress.
+	OnOutcome func(Progress)
+}
+
+// Progress is a bulk call's running count (items): Done = Succeeded + Failed,
+// out of Total.
+type Progress struct {
+	Done, Succeeded, Failed, Total int
+}
+
+func (o BulkOptions) core() core.BulkOptions {
+	c := core.BulkOptions{Concurrency: o.Concurrency, OnProgress: o.OnProgress}
+	if f := o.OnOutcome; f != nil {
+		c.OnOutcome = func(p core.Progress) { f(Progress(p)) }
+	}
+	return c
+}
+
+// BulkError is the error of AssignUsers and UnassignUsers when at least one item failed, next
+// to the outcomes of every item. errors.Is(err, target) holds when it holds
+// for any failure's error, and errors.As reaches each one's *APIError.
+type BulkError struct {
+	// Failed is how many items failed (pairs); Total is how many there were.
+	Failed, Total int
+	// Errs holds each failure's error, in input order (one per failed pair).
+	Errs []error
+}
+
+// Error says how many items failed and why the first one did.
+func (e *BulkError) Error() string { return e.base().Error() }
+
+// Unwrap returns every failure's error, for errors.Is and errors.As.
+func (e *BulkError) Unwrap() []error { return e.Errs }
+
+// GoString prints the counts and each error's (redacted) text.
+func (e *BulkError) GoString() string { return e.base().GoString() }
+
+func (e *BulkError) base() *core.BulkError {
+	return core.NewBulkErrorOf(pkg, e.Failed, e.Total, e.Errs)
+}
+
+// bulkError turns the runner's per-item errors into a *BulkError, or nil
+// when none failed.
+func bulkError(errs []error, size func(int) int, total int) error {
+	be, ok := core.NewBulkError(pkg, errs, size, total).(*core.BulkError)
+	if !ok {
+		return nil
+	}
+	return &BulkError{Failed: be.Failed, Total: be.Total, Errs: be.Errs}
+}
+
 // Try describes one try of a call, as the hook given to WithTryHook
 // receives it. A transport (WithHTTPClient) sees each try separately too.
 type Try struct {
