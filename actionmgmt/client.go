@@ -112,7 +112,8 @@ func NewClient(baseURL string, tokens oauth2.TokenSource, opts ...Option) (*Clie
 	}
 	auth := &bearerCache{}
 	c, err := core.New(core.Spec{
-		Package: pkg,
+		APIPrefixes: []string{"/v1", "/v1/actionmanagement"},
+		Package:     pkg,
 		Auth: func(r *http.Request) error {
 			tok, err := tokens.Token()
 			if err != nil {

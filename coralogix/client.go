@@ -128,6 +128,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	}
 	auth := []string{"Bearer " + apiKey}
 	c, err := core.New(core.Spec{
+		APIPrefixes:    []string{pathPrefix, "/mgmt/openapi"},
 		Package:        pkg,
 		Where:          where,
 		DefaultBaseURL: region.BaseURL(),

@@ -98,6 +98,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	}
 	auth := []string{"Bearer " + token}
 	c, err := core.New(core.Spec{
+		APIPrefixes:    []string{"/v1"},
 		Package:        pkg,
 		DefaultBaseURL: DefaultBaseURL,
 		Auth: func(r *http.Request) error {

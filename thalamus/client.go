@@ -143,6 +143,7 @@ func NewClient(serverURL string, creds Credentials, opts ...Option) (*Client, er
 	}
 	spec := core.Spec{
 		Package:           pkg,
+		APIPrefixes:       []string{"/api/v4", "/api/v3"},
 		CredentialHeaders: []string{HeaderTouchpoint, HeaderToken},
 		CredentialQuery:   []string{"touchpoint", "token"},
 		Secrets:           secrets,

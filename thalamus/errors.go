@@ -136,6 +136,7 @@ func ParseFieldErrors(body []byte) (FieldErrors, bool) {
 }
 
 func decodeError(e *core.APIError, body []byte) {
+	defer hint(e, body)
 	if fe, ok := ParseFieldErrors(body); ok {
 		e.Code = fe[0].Code
 		e.Message = fe.Error()
@@ -153,5 +154,51 @@ func decodeError(e *core.APIError, body []byte) {
 		if e.Message == "" {
 			e.Message = b.Error
 		}
+	}
+}
+
+// The hints a Thalamus error carries: what the answer most likely means,
+// and what to do.
+const (
+	hintNoSession    = "no operator session: operations on cases need a logged-in operator; build the client with WithOperatorLogin(principal, password)"
+	hintTokenRefused = "the touchpoint or its token was refused: check Credentials.Touchpoint and Credentials.Token (the touchpoint's code and generated token)"
+	hintNoRoute      = "no such route or case: check the base URL (the instance URL, without /api/v4) and the case id"
+	hintLoginRefused = "the operator login was refused: check the principal and password given to WithOperatorLogin"
+	hintStill401     = "the session was refused again right after a new login: check the operator's rights on this touchpoint"
+)
+
+// hint says what an error answer most likely means: a 401 carrying a
+// session context (no operator session) or not (the touchpoint's
+// credentials), a 404 (the base URL).
+func hint(e *core.APIError, body []byte) {
+	switch e.StatusCode {
+	case 401:
+		if sessionContext(body) {
+			e.SetHint(hintNoSession)
+			return
+		}
+		e.SetHint(hintTokenRefused)
+	case 404:
+		e.SetHint(hintNoRoute)
+	}
+}
+
+// sessionContext reports whether body is an unauthenticated session
+// context: {"context": {...}}, or the common envelope with links.
+func sessionContext(body []byte) bool {
+	found := false
+	_ = jsonx.Members(body, func(key, raw []byte) {
+		if k, _ := jsonx.String(key); (k == "context" || k == "links") && (jsonx.Kind(raw) == '{' || jsonx.Kind(raw) == '[') {
+			found = true
+		}
+	})
+	return found
+}
+
+// setHint replaces the hint of the *APIError err holds, if any.
+func setHint(err error, h string) {
+	var ae *APIError
+	if errors.As(err, &ae) && ae.err != nil {
+		ae.err.SetHint(h)
 	}
 }

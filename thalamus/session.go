@@ -325,6 +325,10 @@ func (c *Client) loginOnce(ctx context.Context) error {
 		}
 	}
 	if err != nil && !alreadyLoggedIn(err) {
+		var ae *APIError
+		if errors.As(err, &ae) && (ae.StatusCode == http.StatusUnauthorized || ae.StatusCode == http.StatusBadRequest || ae.StatusCode == http.StatusForbidden) {
+			setHint(err, hintLoginRefused)
+		}
 		return &loginError{err: err}
 	}
 	if err == nil {
@@ -398,7 +402,12 @@ func (c *Client) send(ctx context.Context, r *core.Request) (core.Response, erro
 	if lerr := c.relogin(ctx, gen); lerr != nil {
 		return core.Response{}, lerr
 	}
-	return c.core.Do(ctx, r)
+	resp, err = c.core.Do(ctx, r)
+	var ae *APIError
+	if errors.As(err, &ae) && ae.StatusCode == http.StatusUnauthorized {
+		setHint(err, hintStill401)
+	}
+	return resp, err
 }
 
 // sessionGone reports whether an answer shows that the operator session

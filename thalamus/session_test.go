@@ -764,3 +764,57 @@ func TestLoginLinkMustStayInTheInstance(t *testing.T) {
 		assert.Equal(t, tt.want, got, tt.href)
 	}
 }
+
+// Each common mistake gets an error that names the cause and the fix, not
+// a raw JSON dump.
+func TestErrorsSayWhatToDo(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		setup func(srv *thalamustest.Server) (*thalamus.Client, error)
+		want  []string
+	}{
+		{"login forgotten", func(srv *thalamustest.Server) (*thalamus.Client, error) {
+			srv.RequireLogin(operator, password)
+			return thalamus.NewClient(srv.URL, creds)
+		}, []string{"no operator session", "WithOperatorLogin"}},
+		{"wrong password", func(srv *thalamustest.Server) (*thalamus.Client, error) {
+			srv.RequireLogin(operator, password)
+			return thalamus.NewClient(srv.URL, creds, thalamus.WithOperatorLogin(operator, "wrong-password"))
+		}, []string{"operator login failed", "login was refused", "principal and password"}},
+		{"wrong token", func(srv *thalamustest.Server) (*thalamus.Client, error) {
+			return thalamus.NewClient(srv.URL, thalamus.Credentials{Touchpoint: creds.Touchpoint, Token: "not-the-token-0000"})
+		}, []string{"invalid touchpoint or token", "Credentials.Touchpoint and Credentials.Token"}},
+		{"wrong path prefix", func(srv *thalamustest.Server) (*thalamus.Client, error) {
+			return thalamus.NewClient(srv.URL+"/crm", creds)
+		}, []string{"404", "check the base URL"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := thalamustest.Start(t)
+			c, err := tt.setup(srv)
+			require.NoError(t, err)
+			defer c.CloseIdleConnections()
+			_, err = c.AssignCase(context.Background(), thalamustest.ComplaintCase, thalamus.ToOperator(thalamustest.ActiveOperator))
+			require.Error(t, err)
+			for _, w := range tt.want {
+				assert.Contains(t, err.Error(), w)
+			}
+			assert.NotContains(t, err.Error(), `{"`, "no raw JSON")
+			assert.Contains(t, err.Error(), "(after 1 try)")
+		})
+	}
+}
+
+// A base URL that repeats the API's own path prefix is refused by NewClient.
+func TestBaseURLWithTheAPIPrefixIsRefused(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{"https://crm.example.com/api/v4", "https://crm.example.com/inst/api/v4/", "https://crm.example.com/api/v3"} {
+		_, err := thalamus.NewClient(u, creds)
+		assert.ErrorIs(t, err, thalamus.ErrInvalidInput, u)
+		assert.ErrorContains(t, err, "which the SDK adds", u)
+	}
+	_, err := thalamus.NewClient("", creds)
+	assert.ErrorIs(t, err, thalamus.ErrInvalidInput, "an empty base URL")
+}

@@ -67,6 +67,11 @@ type Spec struct {
 	Reauth func(authorization string) bool
 	// Jar is used when the caller's http.Client has none.
 	Jar http.CookieJar
+	// APIPrefixes are the path prefixes the package adds to every
+	// operation path (Rootly's /v1, Coralogix's /mgmt/openapi/5): a base
+	// URL ending with one is refused, since every path would then hold it
+	// twice and every call answer 404.
+	APIPrefixes []string
 	// Public turns the core's error types (*APIError, *RequestError,
 	// *ValidationError) into the package's own, which document their
 	// fields in the package a user imports. nil keeps the core's.
@@ -120,12 +125,18 @@ func New(spec Spec, o Options) (*Client, error) {
 	if raw == "" {
 		raw = spec.DefaultBaseURL
 	}
-	if raw == "" {
-		return nil, fmt.Errorf("%s: a base URL is required", spec.Package)
+	if strings.TrimSpace(raw) == "" {
+		return nil, Invalid(spec.Package, "base URL", "is required: give the instance's URL (scheme and host, and a path prefix if it has one)")
 	}
 	base, err := ParseBaseURL(raw, o.insecureHTTP)
 	if err != nil {
 		return nil, Invalid(spec.Package, "base URL", err.Error())
+	}
+	for _, p := range spec.APIPrefixes {
+		if strings.HasSuffix(strings.ToLower(base.Path), strings.ToLower(p)) {
+			return nil, Invalid(spec.Package, "base URL", fmt.Sprintf("ends with %s, which the SDK adds to every path itself: give %s",
+				p, strings.TrimSuffix(base.Scheme+"://"+base.Host+base.Path[:len(base.Path)-len(p)], "/")))
+		}
 	}
 	c := &Client{
 		spec:     spec,
@@ -680,6 +691,9 @@ func fallbackMessage(ctype string, body []byte) string {
 	t := bytes.TrimSpace(body)
 	if strings.Contains(ct, "html") || bytes.HasPrefix(t, []byte("<")) {
 		return ""
+	}
+	if len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		return "" // a JSON document the package could not read: never dumped raw (APIError.Body keeps it)
 	}
 	if i := bytes.IndexAny(t, "\r\n"); i >= 0 {
 		t = t[:i]

@@ -81,7 +81,18 @@ type APIError struct {
 	// details is a vendor-specific error value (field errors, JSON:API error
 	// objects) reachable with errors.As and errors.Is through Unwrap.
 	details error
+	// hint says what to do about the error (the likely cause and the fix),
+	// where the package can tell; Error prints it after the message.
+	hint string
 }
+
+// SetHint records what to do about e: the likely cause and the fix, in a
+// few words ("no operator session: build the client with
+// WithOperatorLogin"). Error prints it after the vendor's message.
+func (e *APIError) SetHint(h string) { e.hint = h }
+
+// Hint returns what SetHint recorded.
+func (e *APIError) Hint() string { return e.hint }
 
 // Error describes the failure without any credential or query string.
 func (e *APIError) Error() string {
@@ -110,6 +121,10 @@ func (e *APIError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}
+	if e.hint != "" {
+		b.WriteString(" — ")
+		b.WriteString(e.hint)
+	}
 	if e.Code != "" {
 		b.WriteString(" (code ")
 		b.WriteString(e.Code)
@@ -129,7 +144,10 @@ func (e *APIError) Error() string {
 
 // writeAttempts says how many tries a call made, when it made more than one.
 func writeAttempts(b *strings.Builder, n int, budgetStopped bool) {
-	if n > 1 {
+	switch {
+	case n == 1:
+		b.WriteString(" (after 1 try)")
+	case n > 1:
 		b.WriteString(" (after ")
 		b.WriteString(strconv.Itoa(n))
 		b.WriteString(" tries)")

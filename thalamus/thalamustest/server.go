@@ -340,7 +340,7 @@ func writeErrors(w http.ResponseWriter, pairs ...pair) {
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(r) {
-		testsrv.WriteJSON(w, http.StatusUnauthorized, map[string]string{"message": "no valid session"})
+		testsrv.WriteJSON(w, http.StatusUnauthorized, map[string]string{"message": "invalid touchpoint or token"})
 		return
 	}
 	s.mu.Lock()
