@@ -451,14 +451,29 @@ func TestTokenErrorsReturnedAsIs(t *testing.T) {
 	_, err = c2.ListRoles(context.Background(), hub)
 	var re *oauth2.RetrieveError
 	require.ErrorAs(t, err, &re)
+	assert.ErrorIs(t, err, actionmgmt.ErrUnauthorized, "a refused client secret")
 	assert.NotContains(t, err.Error(), "wrong-secret-value")
 	mu.Lock()
 	assert.NotContains(t, buf.String(), "wrong-secret-value")
 	mu.Unlock()
 
-	incomplete := actionmgmt.APIUserTokenSource(context.Background(), actionmgmt.TokenConfig{TokenURL: srv.TokenURL()})
-	_, err = incomplete.Token()
-	assert.ErrorContains(t, err, "ClientSecret")
+	// Every problem a TokenConfig has is ErrInvalidInput, from the source
+	// and from NewClient, which refuses such a source at once.
+	for _, cfg := range []actionmgmt.TokenConfig{
+		{TokenURL: srv.TokenURL(), ClientID: "id"},
+		{TokenURL: srv.TokenURL(), ClientSecret: "s"},
+		{ClientID: "id", ClientSecret: "s"},
+		{TokenURL: "http://idp.example.com/token", ClientID: "id", ClientSecret: "s"},
+		{TokenURL: "idp.example.com/token", ClientID: "id", ClientSecret: "s"},
+	} {
+		src := actionmgmt.APIUserTokenSource(context.Background(), cfg)
+		_, err = src.Token()
+		assert.ErrorIs(t, err, actionmgmt.ErrInvalidInput, cfg.String())
+		_, err = actionmgmt.NewClient(srv.URL, src)
+		assert.ErrorIs(t, err, actionmgmt.ErrInvalidInput, cfg.String())
+	}
+	_, err = actionmgmt.NewClient("", oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t"}))
+	assert.ErrorIs(t, err, actionmgmt.ErrInvalidInput, "an empty base URL")
 }
 
 type tokenFunc func() (*oauth2.Token, error)

@@ -99,6 +99,9 @@ func NewClient(baseURL string, tokens oauth2.TokenSource, opts ...Option) (*Clie
 	if tokens == nil {
 		return nil, invalid("tokens", "a token source is required")
 	}
+	if es, ok := tokens.(errSource); ok {
+		return nil, es.err // a TokenConfig APIUserTokenSource refused: nothing can work
+	}
 	var secrets []string
 	if sh, ok := tokens.(interface{ redactedSecrets() []string }); ok {
 		secrets = sh.redactedSecrets()

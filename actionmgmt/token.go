@@ -76,11 +76,15 @@ const RefreshBefore = time.Minute
 // source keeps working after ctx ends. Each fetch is bounded by
 // TokenFetchTimeout.
 func APIUserTokenSource(ctx context.Context, cfg TokenConfig) oauth2.TokenSource {
-	if cfg.TokenURL == "" || cfg.ClientID == "" || cfg.ClientSecret == "" {
-		return errSource{errors.New("actionmgmt: TokenConfig needs TokenURL, ClientID and ClientSecret")}
-	}
-	if core.HasControl(cfg.ClientID) || core.HasControl(cfg.ClientSecret) {
-		return errSource{errors.New("actionmgmt: TokenConfig: ClientID and ClientSecret must not contain control characters")}
+	switch {
+	case strings.TrimSpace(cfg.TokenURL) == "":
+		return errSource{invalid("TokenConfig.TokenURL", "is required: the identity server's token endpoint, e.g. actionmgmt.EuroTokenURL")}
+	case cfg.ClientID == "":
+		return errSource{invalid("TokenConfig.ClientID", "is required: the API user's client id")}
+	case cfg.ClientSecret == "":
+		return errSource{invalid("TokenConfig.ClientSecret", "is required: the API user's client secret")}
+	case core.HasControl(cfg.ClientID) || core.HasControl(cfg.ClientSecret):
+		return errSource{invalid("TokenConfig", "ClientID and ClientSecret must not contain control characters")}
 	}
 	tokenURL, err := checkTokenURL(cfg.TokenURL)
 	if err != nil {
@@ -136,20 +140,21 @@ func (a acceptJSON) RoundTrip(r *http.Request) (*http.Response, error) {
 	return next.RoundTrip(r)
 }
 
-// checkTokenURL refuses a token URL the client secret must not go to.
+// checkTokenURL refuses a token URL the client secret must not go to; the
+// error matches ErrInvalidInput and never repeats the URL.
 func checkTokenURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return nil, errors.New("actionmgmt: TokenConfig.TokenURL is not an absolute URL")
+		return nil, invalid("TokenConfig.TokenURL", "is not an absolute URL")
 	}
 	if u.User != nil {
-		return nil, errors.New("actionmgmt: TokenConfig.TokenURL must not hold user info")
+		return nil, invalid("TokenConfig.TokenURL", "must not hold user info")
 	}
 	switch {
 	case u.Scheme == "https":
 	case u.Scheme == "http" && core.IsLoopback(u.Hostname()):
 	default:
-		return nil, fmt.Errorf("actionmgmt: TokenConfig.TokenURL must be https (plain http only for a loopback host), not %q", u.Scheme)
+		return nil, invalid("TokenConfig.TokenURL", "must be https (plain http only for a loopback host)")
 	}
 	return u, nil
 }
@@ -204,6 +209,20 @@ func (e *tokenError) Error() string {
 }
 
 func (e *tokenError) Unwrap() error { return e.err }
+
+// Is matches ErrUnauthorized when the identity server refused the client
+// credentials (401, or OAuth's invalid_client / unauthorized_client).
+func (e *tokenError) Is(target error) bool {
+	if target != ErrUnauthorized {
+		return false
+	}
+	var re *oauth2.RetrieveError
+	if !errors.As(e.err, &re) {
+		return false
+	}
+	return (re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized) ||
+		re.ErrorCode == "invalid_client" || re.ErrorCode == "unauthorized_client"
+}
 
 // GoString prints the redacted text only.
 func (e *tokenError) GoString() string { return fmt.Sprintf("%q", e.Error()) }
