@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -78,8 +79,14 @@ func decodeError(e *core.APIError, body []byte) {
 			objs[i] = ErrorObject{Title: d.Title, Status: strings.Trim(string(d.Status), `"`), Code: d.Code, Detail: d.Detail}
 		}
 		e.Message, e.Code = objs[0].Title, objs[0].Code
-		if e.Message == "" {
-			e.Message = objs[0].Detail
+		switch d := objs[0].Detail; {
+		case e.Message == "":
+			e.Message = d
+		case d != "" && d != e.Message:
+			e.Message += ": " + d // the vendor's detail says which field or value
+		}
+		if len(objs) > 1 {
+			e.SetHint(strconv.Itoa(len(objs)-1) + " more error objects: errors.As(err, &rootly.ErrorObjects{}) reaches them all")
 		}
 		e.SetDetails(objs)
 		return

@@ -9,7 +9,7 @@ import (
 
 // APIError is returned for every non-2xx answer, and errors.Is maps it onto
 // the sentinels by status code (ErrNotFound for 404, ErrRejected for 400 and
-// 422, ...). Message is the first error object's title and Code its code; every error object is reachable with errors.As(err, &rootly.ErrorObjects{}).
+// 422, ...). Message is the first error object's title and detail ("Validation failed: User 9 does not exist") and Code its code; every error object is reachable with errors.As(err, &rootly.ErrorObjects{}).
 type APIError struct {
 	// StatusCode is the HTTP status of the last answer. It is 0 when the
 	// client did not send the request because an earlier answer said the

@@ -272,13 +272,15 @@ func TestErrors(t *testing.T) {
 	_, err = c.AssignRoleToUser(ctx, rootlytest.FirstExtraIncident, rootly.AssignRoleRequest{UserID: "9999", IncidentRoleID: rootlytest.CommanderRole})
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, http.StatusUnprocessableEntity, ae.StatusCode)
-	assert.Equal(t, "Validation failed", ae.Message)
+	assert.Equal(t, "Validation failed: User 9999 does not exist", ae.Message)
 	assert.Equal(t, "invalid_user", ae.Code)
 
 	srv.Inject(rootlytest.Fault{Status: 422, Body: `{"errors":[{"title":"First","status":"422","code":"c1","detail":"d1"},{"title":"Second","status":"422","code":null,"detail":null}]}`})
 	_, err = c.GetIncident(ctx, rootlytest.SeedIncident)
 	require.ErrorAs(t, err, &ae)
-	assert.Equal(t, "First", ae.Message)
+	assert.Equal(t, "First: d1", ae.Message, "the title and the vendor's detail")
+	assert.Contains(t, err.Error(), "First: d1")
+	assert.Contains(t, err.Error(), "1 more error objects")
 	assert.Equal(t, "c1", ae.Code)
 	var objs rootly.ErrorObjects
 	require.ErrorAs(t, err, &objs)
