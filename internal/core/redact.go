@@ -19,15 +19,28 @@ const Redacted = "[REDACTED]"
 //
 // The forms may be mixed within one echo. Empty secrets are ignored. It
 // never allocates when no secret occurs in s.
+//
+// A secret shorter than ShortSecret bytes is redacted only where it stands
+// as a whole token: where it begins (ends) with a letter or digit, not
+// preceded (followed) by one. A short
+// touchpoint code such as "tp" or an API key "k" would otherwise garble
+// every word holding it ("ht[REDACTED]", "loo[REDACTED]up"); a server that
+// echoes it echoes it as a value, between quotes, spaces or punctuation.
+// Longer secrets are redacted wherever they occur.
 func RedactSecrets(s string, secrets ...string) string {
 	var b strings.Builder
 	last := 0 // s[last:i] is not yet copied
 	for i := 0; i < len(s); {
 		end := -1
 		for _, sec := range secrets {
-			if sec != "" {
-				end = max(end, matchEcho(s, i, sec))
+			if sec == "" {
+				continue
 			}
+			e := matchEcho(s, i, sec)
+			if e >= 0 && len(sec) < ShortSecret {
+				e = wholeToken(s, i, e, sec)
+			}
+			end = max(end, e)
 		}
 		if end < 0 {
 			i++
@@ -45,6 +58,38 @@ func RedactSecrets(s string, secrets ...string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// ShortSecret is the length under which a secret is redacted only as a
+// whole token (see RedactSecrets).
+const ShortSecret = 8
+
+// wholeToken returns where the echo of a short secret that starts at s[i]
+// and first ends at e ends as a whole token (echoes run together, such as
+// "abcdabcd", count as one), or -1 when it stands inside a longer word.
+func wholeToken(s string, i, e int, sec string) int {
+	if !boundary(sec, 0) && !boundary(s, i-1) {
+		return -1
+	}
+	endsWord := boundary(sec, len(sec)-1)
+	best := -1
+	for n := 0; e >= 0 && n < 64; n++ {
+		if endsWord || boundary(s, e) {
+			best = e
+		}
+		e = matchEcho(s, e, sec)
+	}
+	return best
+}
+
+// boundary reports whether s[i] is outside s or not an ASCII letter or
+// digit: a token may end (or start) next to it.
+func boundary(s string, i int) bool {
+	if i < 0 || i >= len(s) {
+		return true
+	}
+	c := s[i]
+	return !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9')
 }
 
 // matchEcho returns the end of an echo of sec that starts at s[i], or -1.
