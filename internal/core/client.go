@@ -545,15 +545,18 @@ func (r Response) CheckJSON() error {
 	return nil
 }
 
-// mediaType is the media type of a Content-Type value, lower-cased, without
-// parameters, and printable whatever the server sent.
+// mediaType names a Content-Type for an error: one of the common types
+// that are not JSON, or "a content type that is not JSON". The server's
+// text itself is never repeated (it could hold anything, a secret in a
+// form redaction does not know included).
 func mediaType(ct string) string {
 	mt, _, _ := strings.Cut(ct, ";")
-	mt = strings.ToLower(strings.TrimSpace(mt))
-	if len(mt) > 100 || HasControl(mt) {
-		return "an unreadable content type"
+	switch mt = strings.ToLower(strings.TrimSpace(mt)); mt {
+	case "text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/csv",
+		"application/x-www-form-urlencoded", "multipart/form-data", "application/pdf":
+		return mt
 	}
-	return strconv.Quote(mt)
+	return "a content type that is not JSON"
 }
 
 func jsonMediaType(ct string) bool {
@@ -587,7 +590,23 @@ type unexpectedError struct {
 }
 
 func (e unexpectedError) Error() string {
-	return ErrUnexpectedResponse.Error() + " (status " + strconv.Itoa(e.status) + "): " + e.cause.Error()
+	return ErrUnexpectedResponse.Error() + " (status " + strconv.Itoa(e.status) + "): " + causeText(e.cause)
+}
+
+// causeText describes a decoding failure without the server's text where
+// the cause would quote it: a time or number parse error quotes the value
+// as it was in the JSON (escapes and all, then quoted again), a form no
+// redaction can be sure to recognise.
+func causeText(err error) string {
+	var te *time.ParseError
+	if errors.As(err, &te) {
+		return "a timestamp does not parse as " + te.Layout
+	}
+	var ne *strconv.NumError
+	if errors.As(err, &ne) {
+		return "a number does not parse (" + ne.Func + ")"
+	}
+	return err.Error()
 }
 
 func (e unexpectedError) Unwrap() []error { return []error{ErrUnexpectedResponse, e.cause} }
@@ -776,14 +795,22 @@ func (c *Client) writeRedirect(req *http.Request, via []*http.Request) error {
 	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther:
 		return &WriteRedirectError{Method: m, StatusCode: resp.StatusCode, Location: c.Redact(cleanURL(req.URL))}
 	}
+	if !sameOrigin(req.URL, c.base) {
+		// A write's answer must come from the API: a write sent on to
+		// another origin (a 307 or 308, even without a body) would go
+		// there without credentials, and its answer say nothing of the
+		// write.
+		return &WriteRedirectError{Method: m, StatusCode: resp.StatusCode, Location: c.Redact(cleanURL(req.URL))}
+	}
 	return nil
 }
 
 // WriteRedirectError is a write (POST, PUT, PATCH, DELETE) answered with a
-// 301, 302 or 303. Go's http.Client would follow it as a GET without the
-// body, so the SDK stops there: nothing confirms the write took effect. It
-// matches ErrUnexpectedResponse. A 307 or 308 keeps the method and body
-// and is followed (on the same origin).
+// 301, 302 or 303 (Go's http.Client would follow it as a GET without the
+// body), or with a 307 or 308 to another origin (where the write would go
+// without its credentials): the SDK stops there, since nothing confirms
+// the write took effect. It matches ErrUnexpectedResponse. A 307 or 308 on
+// the same origin keeps the method and body and is followed.
 type WriteRedirectError struct {
 	Method     string // the write's method
 	StatusCode int    // 301, 302 or 303
@@ -791,9 +818,12 @@ type WriteRedirectError struct {
 }
 
 func (e *WriteRedirectError) Error() string {
+	why := ": a write is not re-sent as a GET, so nothing confirms it took effect"
+	if e.StatusCode == http.StatusTemporaryRedirect || e.StatusCode == http.StatusPermanentRedirect {
+		why = ": refusing to send a write to another origin, so nothing confirms it took effect"
+	}
 	return e.Method + " was answered " + strconv.Itoa(e.StatusCode) + " " + http.StatusText(e.StatusCode) +
-		" pointing at " + e.Location + ": a write is not re-sent as a GET, so nothing confirms it took effect" +
-		" (check the base URL, or whether the session or credentials are still valid)"
+		" pointing at " + e.Location + why + " (check the base URL, or whether the session or credentials are still valid)"
 }
 
 // Is reports whether target is ErrUnexpectedResponse.

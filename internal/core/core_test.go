@@ -530,7 +530,7 @@ func TestRedirectNeverCarriesABodyToAnotherOrigin(t *testing.T) {
 		if code == http.StatusFound {
 			assert.ErrorIs(t, err, ErrUnexpectedResponse, code)
 		} else {
-			assert.Contains(t, err.Error(), "refusing to send a request body to another origin", code)
+			assert.Contains(t, err.Error(), "to another origin", code)
 		}
 		origin.Close()
 	}
@@ -1199,4 +1199,43 @@ func TestDeadlineIsHonouredWhileDecoding(t *testing.T) {
 	default:
 		close(release)
 	}
+}
+
+// A write redirected to another origin is never sent on, even without a
+// body (a DELETE answered 307): it would go there without credentials, and
+// its answer would say nothing of the write.
+func TestWriteRedirectedToAnotherOriginIsRefused(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		testsrv.WriteJSON(w, http.StatusOK, map[string]string{"ok": "other"})
+	}))
+	defer other.Close()
+	for _, code := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+		origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+"/landing", code)
+		}))
+		c := newTestClient(t, testSpec(), fastOptions(origin.URL))
+		_, err := c.Do(context.Background(), &Request{Method: http.MethodDelete, Path: "/x"})
+		assert.ErrorIs(t, err, ErrUnexpectedResponse, code)
+		origin.Close()
+	}
+	assert.Zero(t, hits.Load())
+}
+
+// A content type is named only from a list of common ones: the server's
+// text is never repeated, not even lower-cased.
+func TestContentTypeIsNeverRepeated(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/"+secret)
+		_, _ = io.WriteString(w, `{"id":"x"}`)
+	}))
+	defer srv.Close()
+	c := newTestClient(t, testSpec(), fastOptions(srv.URL))
+	_, err := Call(context.Background(), c, &Request{Method: http.MethodGet, Path: "/x"}, func(b []byte) (int, error) { return 0, nil })
+	require.ErrorIs(t, err, ErrUnexpectedResponse)
+	assert.NotContains(t, strings.ToLower(fmt.Sprintf("%v %+v %#v", err, err, err)), strings.ToLower(secret))
+	assert.Contains(t, err.Error(), "a content type that is not JSON")
 }

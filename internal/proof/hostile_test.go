@@ -122,14 +122,16 @@ func TestDecodingErrorsNeverQuoteASecret(t *testing.T) {
 			c.CloseIdleConnections()
 		}
 	}
-	const token = "rootly-token-0123456789"
-	url := serveBody(t, `{"data":{"id":"x","type":"incidents","attributes":{"title":"t","created_at":"`+token+`"}}}`)
-	c, err := rootly.NewClient(token, rootly.WithBaseURL(url), rootly.WithRetryMax(0))
-	require.NoError(t, err)
-	defer c.CloseIdleConnections()
-	_, err = c.GetIncident(context.Background(), "3af152ee-9eaf-4803-87f1-23c5fb2fbaa0")
-	require.Error(t, err)
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
-		assert.NotContains(t, fmt.Sprintf(verb, err), "0123456789", verb)
+	const token = "rootly/token-0123456789"
+	for _, form := range []string{token, strings.ReplaceAll(token, "/", `\/`), `\u0072ootly/token-0123456789`} {
+		url := serveBody(t, `{"data":{"id":"x","type":"incidents","attributes":{"title":"t","created_at":"`+form+`"}}}`)
+		c, err := rootly.NewClient(token, rootly.WithBaseURL(url), rootly.WithRetryMax(0))
+		require.NoError(t, err)
+		_, err = c.GetIncident(context.Background(), "3af152ee-9eaf-4803-87f1-23c5fb2fbaa0")
+		require.Error(t, err)
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+			assert.NotContains(t, fmt.Sprintf(verb, err), "0123456789", "%s %s", verb, form)
+		}
+		c.CloseIdleConnections()
 	}
 }
