@@ -115,7 +115,7 @@ func (c *Client) AssignCasesInBatches(ctx context.Context, req AssignCasesReques
 			return nil, err
 		}
 		return core.Call(ctx, c.core, r, decodeCases)
-	}, func(cs *Case) bool { return cs.Assignee != nil && strings.EqualFold(cs.Assignee.UserID, user) })
+	}, assignedTo(user))
 }
 
 // MaxUnassignURLBytes bounds the query string of one UnassignCasesInBatches
@@ -138,7 +138,7 @@ func (c *Client) UnassignCasesInBatches(ctx context.Context, ids []string, opts 
 	}
 	return c.runBatches(ctx, splitByQuery(uniq, MaxIDs, MaxUnassignURLBytes), len(uniq), opts, func(ctx context.Context, batch []string) ([]Case, error) {
 		return core.Call(ctx, c.core, &core.Request{Method: http.MethodDelete, Path: pathAssigned, Query: url.Values{"ids": batch}.Encode()}, decodeCases)
-	}, func(cs *Case) bool { return cs.Assignee == nil })
+	}, unassigned)
 }
 
 // dedupeIDs validates every id and removes duplicates, keeping the first.
@@ -221,26 +221,41 @@ func (c *Client) settle(ctx context.Context, ids []string, send func(context.Con
 		o.failed += len(ids)
 		return
 	}
+	ok, failures := confirm(ids, cases, done)
+	o.ok = append(o.ok, ok...)
+	o.failures = append(o.failures, failures...)
+	o.failed += len(failures)
+	if !discard {
+		o.cases = append(o.cases, cases...)
+	}
+}
+
+// confirm splits ids into those whose case the answer holds, changed as
+// asked (done), and one failure (ErrNotConfirmed) for each of the others,
+// both in the order of ids. An answer names a case by its UUID and its
+// readable id, as Coralogix's answers do.
+func confirm(ids []string, cases []Case, done func(*Case) bool) (ok []string, failures []BatchFailure) {
 	confirmed := make(map[string]struct{}, 2*len(cases))
 	for i := range cases {
 		if done(&cases[i]) {
-			confirmed[cases[i].ID] = struct{}{}
+			confirmed[strings.ToLower(cases[i].ID)] = struct{}{}
 			if cases[i].ReadableID != "" {
 				confirmed[cases[i].ReadableID] = struct{}{}
 			}
 		}
 	}
 	for _, id := range ids {
-		if _, ok := confirmed[id]; ok {
-			o.ok = append(o.ok, id)
+		key := id
+		if core.IsUUID(id, false) {
+			key = strings.ToLower(id)
+		}
+		if _, yes := confirmed[key]; yes {
+			ok = append(ok, id)
 			continue
 		}
-		o.failures = append(o.failures, BatchFailure{IDs: []string{id}, Err: fmt.Errorf("case %s: %w", id, ErrNotConfirmed)})
-		o.failed++
+		failures = append(failures, BatchFailure{IDs: []string{id}, Err: fmt.Errorf("case %s: %w", id, ErrNotConfirmed)})
 	}
-	if !discard {
-		o.cases = append(o.cases, cases...)
-	}
+	return ok, failures
 }
 
 // refusedForContent reports an answer that refuses what the request holds

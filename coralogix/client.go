@@ -181,8 +181,11 @@ func (c *Client) transport() *core.Client {
 func (c *Client) ready(ctx context.Context) error { return public(core.Ready(pkg, c.transport(), ctx)) }
 
 // AssignCases assigns up to 1000 cases to one user in one request:
-// PUT /mgmt/openapi/5/cases/assigned/v1. It returns the updated cases.
-// For more ids, use AssignCasesInBatches.
+// PUT /mgmt/openapi/5/cases/assigned/v1. It returns the updated cases. An
+// id whose case the answer does not hold with that assignee is not
+// reported as assigned: the cases are returned with a *BulkError whose
+// errors match ErrNotConfirmed, one per such id. For more ids, and for a
+// batch refused because of one id, use AssignCasesInBatches.
 func (c *Client) AssignCases(ctx context.Context, req AssignCasesRequest) ([]Case, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
@@ -195,7 +198,25 @@ func (c *Client) AssignCases(ctx context.Context, req AssignCasesRequest) ([]Cas
 	if err != nil {
 		return nil, err
 	}
-	return core.Call(ctx, c.core, r, decodeCases)
+	cases, err := core.Call(ctx, c.core, r, decodeCases)
+	if err != nil {
+		return nil, err
+	}
+	return cases, unconfirmed(req.IDs, cases, assignedTo(req.Assignee.UserID))
+}
+
+// unconfirmed returns a *BulkError naming each id the answer does not
+// confirm (ErrNotConfirmed), or nil.
+func unconfirmed(ids []string, cases []Case, done func(*Case) bool) error {
+	_, failures := confirm(ids, cases, done)
+	if len(failures) == 0 {
+		return nil
+	}
+	errs := make([]error, len(failures))
+	for i, f := range failures {
+		errs[i] = f.Err
+	}
+	return &BulkError{Failed: len(failures), Total: len(ids), Errs: errs}
 }
 
 // decodeCases decodes a {"cases": [...]} answer.
@@ -238,11 +259,13 @@ func (c *Client) AssignCase(ctx context.Context, id string, assignee UserDetails
 	}
 	return c.oneCase(ctx, http.MethodPost, pathAssigned, id, struct {
 		Assignee UserDetails `json:"assignee"`
-	}{assignee})
+	}{assignee}, assignedTo(assignee.UserID))
 }
 
 // UnassignCases clears the assignee of up to 1000 cases:
-// DELETE /mgmt/openapi/5/cases/assigned/v1?ids=...&ids=...
+// DELETE /mgmt/openapi/5/cases/assigned/v1?ids=...&ids=... The answer is
+// checked as AssignCases checks its own: an id whose case it does not
+// show unassigned gives a *BulkError (ErrNotConfirmed).
 func (c *Client) UnassignCases(ctx context.Context, ids []string) ([]Case, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
@@ -252,7 +275,11 @@ func (c *Client) UnassignCases(ctx context.Context, ids []string) ([]Case, error
 		return nil, err
 	}
 	q := url.Values{"ids": ids}
-	return core.Call(ctx, c.core, &core.Request{Method: http.MethodDelete, Path: pathAssigned, Query: q.Encode()}, decodeCases)
+	cases, err := core.Call(ctx, c.core, &core.Request{Method: http.MethodDelete, Path: pathAssigned, Query: q.Encode()}, decodeCases)
+	if err != nil {
+		return nil, err
+	}
+	return cases, unconfirmed(ids, cases, unassigned)
 }
 
 // UnassignCase clears the assignee of one case:
@@ -265,7 +292,7 @@ func (c *Client) UnassignCase(ctx context.Context, id string) (*Case, error) {
 	if err := validateCaseID("id", id); err != nil {
 		return nil, err
 	}
-	return c.oneCase(ctx, http.MethodDelete, pathAssigned, id, nil)
+	return c.oneCase(ctx, http.MethodDelete, pathAssigned, id, nil, unassigned)
 }
 
 // GetCase reads one case: GET /mgmt/openapi/5/cases/cases/v1/{id}.
@@ -277,10 +304,12 @@ func (c *Client) GetCase(ctx context.Context, id string) (*Case, error) {
 	if err := validateCaseID("id", id); err != nil {
 		return nil, err
 	}
-	return c.oneCase(ctx, http.MethodGet, pathList, id, nil)
+	return c.oneCase(ctx, http.MethodGet, pathList, id, nil, nil)
 }
 
-func (c *Client) oneCase(ctx context.Context, method, prefix, id string, body any) (*Case, error) {
+// oneCase sends a call on case id and reads its {"case"} answer, which
+// must be about that case and, for a change (done not nil), show it.
+func (c *Client) oneCase(ctx context.Context, method, prefix, id string, body any, done func(*Case) bool) (*Case, error) {
 	p, err := core.Path(prefix, id)
 	if err != nil {
 		return nil, invalid("id", err.Error())
@@ -289,7 +318,48 @@ func (c *Client) oneCase(ctx context.Context, method, prefix, id string, body an
 	if err != nil {
 		return nil, err
 	}
-	return core.Call(ctx, c.core, r, decodeCase)
+	return core.Call(ctx, c.core, r, func(b []byte) (*Case, error) {
+		cs, err := decodeCase(b)
+		switch {
+		case err != nil:
+			return nil, err
+		case !cs.is(id):
+			return nil, fmt.Errorf("the answer is about case %q, not %q", cs.ID, id)
+		case done != nil && !done(cs):
+			return nil, fmt.Errorf("case %s: %w", id, ErrNotConfirmed)
+		}
+		return cs, nil
+	})
+}
+
+// is reports whether the case is the one id names: its UUID (any case),
+// or its readable id (an answer that leaves the readable id out cannot
+// disagree with it).
+func (cs *Case) is(id string) bool {
+	switch {
+	case cs.ID == "":
+		return false
+	case strings.EqualFold(cs.ID, id):
+		return true
+	case core.IsUUID(id, false):
+		return false
+	}
+	return cs.ReadableID == id || cs.ReadableID == ""
+}
+
+// assignedTo confirms an assignment: the case's assignee is user.
+func assignedTo(user string) func(*Case) bool {
+	return func(cs *Case) bool { return cs.Assignee != nil && strings.EqualFold(cs.Assignee.UserID, user) }
+}
+
+// unassigned confirms an unassignment: the case has no assignee, not even
+// one whose value the SDK could not type (kept in Extra).
+func unassigned(cs *Case) bool {
+	if cs.Assignee != nil {
+		return false
+	}
+	raw, ok := cs.Extra["assignee"]
+	return !ok || string(raw) == "null"
 }
 
 // decodeCase decodes a {"case": {...}} answer.

@@ -2,6 +2,7 @@ package rootly
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -190,7 +191,74 @@ func (c *Client) sendRole(ctx context.Context, op, method, incidentID string, re
 	if err != nil {
 		return nil, invalid("req", err.Error())
 	}
-	return core.Call(ctx, c.core, request(method, path, "", body), decodeIncident)
+	assign := op == "assign_role_to_user"
+	return core.Call(ctx, c.core, request(method, path, "", body), func(b []byte) (*Incident, error) {
+		inc, err := decodeIncidentOf(b, incidentID)
+		if err != nil {
+			return nil, err
+		}
+		if !showsChange(inc, req, assign) {
+			return nil, fmt.Errorf("the answer does not show user %s %s role %s: %w", req.UserID,
+				map[bool]string{true: "in", false: "out of"}[assign], req.IncidentRoleID, ErrNotConfirmed)
+		}
+		return inc, nil
+	})
+}
+
+// ErrNotConfirmed matches the error of an assignment or unassignment whose
+// answer (the incident, with its role assignments) does not show the
+// change: the server did not say it made it, so it is not reported as
+// done. It also matches ErrUnexpectedResponse.
+var ErrNotConfirmed = errors.New("rootly: the answer does not show the change")
+
+// showsChange reports whether the incident an assignment answered with
+// holds (assign) or no longer holds (unassign) the user in the role. An
+// answer whose role assignments carry no role and user (not included) can
+// tell neither, and is taken as it is.
+func showsChange(inc *Incident, req AssignRoleRequest, assign bool) bool {
+	held, known := false, false
+	for _, ra := range inc.Roles {
+		if ra.Role == nil || ra.User == nil {
+			continue
+		}
+		known = true
+		if strings.EqualFold(ra.Role.ID, req.IncidentRoleID) && ra.User.ID == req.UserID {
+			held = true
+		}
+	}
+	if assign {
+		return held || (!known && len(inc.Roles) > 0)
+	}
+	return !held
+}
+
+// decodeIncidentOf decodes an incident document that must be about the
+// incident id names (its UUID, or its slug): an answer about another
+// incident, or none, is an error.
+func decodeIncidentOf(body []byte, id string) (*Incident, error) {
+	inc, err := decodeIncident(body)
+	if err != nil {
+		return nil, err
+	}
+	if !sameResource(inc.ID, inc.Slug, id) {
+		return nil, fmt.Errorf("the answer is about incident %q, not %q", inc.ID, id)
+	}
+	return inc, nil
+}
+
+// sameResource reports whether a resource with this id (and slug, where
+// it has one) is the one ref names: by UUID (any case), by slug, or by an
+// id equal to ref. A slug the answer does not carry cannot disagree.
+func sameResource(id, slug, ref string) bool {
+	switch {
+	case id == "":
+		return false
+	case strings.EqualFold(id, ref):
+		return true
+	case core.IsUUID(ref, false):
+		return false
+	}
+	return slug == ref || slug == ""
 }
 
 // GetIncident reads an incident with its role assignments:
@@ -207,7 +275,9 @@ func (c *Client) GetIncident(ctx context.Context, incidentID string) (*Incident,
 	if err != nil {
 		return nil, invalid("incidentID", err.Error())
 	}
-	return core.Call(ctx, c.core, request(http.MethodGet, path, "include=roles", nil), decodeIncident)
+	return core.Call(ctx, c.core, request(http.MethodGet, path, "include=roles", nil), func(b []byte) (*Incident, error) {
+		return decodeIncidentOf(b, incidentID)
+	})
 }
 
 // ListIncidentRoles returns one page of incident roles: GET /v1/incident_roles

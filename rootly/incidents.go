@@ -2,6 +2,7 @@ package rootly
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 
@@ -53,7 +54,8 @@ func (c *Client) GetUser(ctx context.Context, userID string) (*User, error) {
 	if err := validateIncidentID("userID", userID); err != nil {
 		return nil, err
 	}
-	return getOne(ctx, c, "/v1/users", userID, "userID", userFrom, func(u *User, raw []byte) { u.Raw = raw })
+	return getOne(ctx, c, "/v1/users", userID, "userID", userFrom, func(u *User, raw []byte) { u.Raw = raw },
+		func(u *User) bool { return userID == "me" || sameResource(u.ID, "", userID) })
 }
 
 // GetIncidentRole reads one incident role: GET /v1/incident_roles/{id}.
@@ -65,16 +67,23 @@ func (c *Client) GetIncidentRole(ctx context.Context, id string) (*IncidentRole,
 	if err := validateIncidentID("id", id); err != nil {
 		return nil, err
 	}
-	return getOne(ctx, c, "/v1/incident_roles", id, "id", roleFrom, func(r *IncidentRole, raw []byte) { r.Raw = raw })
+	return getOne(ctx, c, "/v1/incident_roles", id, "id", roleFrom, func(r *IncidentRole, raw []byte) { r.Raw = raw },
+		func(r *IncidentRole) bool { return sameResource(r.ID, r.Slug, id) })
 }
 
-// getOne reads the resource prefix/id and types it with conv.
-func getOne[A, T any](ctx context.Context, c *Client, prefix, id, field string, conv func(string, *resource[A]) (*T, error), setRaw func(*T, []byte)) (*T, error) {
+// getOne reads the resource prefix/id and types it with conv; an answer
+// about another resource than id (is reports false) is an error.
+func getOne[A, T any](ctx context.Context, c *Client, prefix, id, field string, conv func(string, *resource[A]) (*T, error),
+	setRaw func(*T, []byte), is func(*T) bool) (*T, error) {
 	path, err := core.Path(prefix, id)
 	if err != nil {
 		return nil, invalid(field, err.Error())
 	}
 	return core.Call(ctx, c.core, request(http.MethodGet, path, "", nil), func(body []byte) (*T, error) {
-		return decodeOne(body, conv, setRaw)
+		v, err := decodeOne(body, conv, setRaw)
+		if err == nil && !is(v) {
+			return nil, fmt.Errorf("the answer is about another resource than %q", id)
+		}
+		return v, err
 	})
 }

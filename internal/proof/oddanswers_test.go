@@ -183,3 +183,75 @@ func TestNoOddAnswerIsASuccess(t *testing.T) {
 		})
 	}
 }
+
+// TestAnswersAboutAnotherObjectAreNotSuccesses: a well-formed answer about
+// another case or incident than the one asked for, about none, or that
+// does not show the change asked for, is an error for every call that
+// names one object; a bulk answer that leaves an id out, or still shows an
+// assignee after an unassignment, does not confirm that id.
+func TestAnswersAboutAnotherObjectAreNotSuccesses(t *testing.T) {
+	t.Parallel()
+	const (
+		asked = "3af152ee-9eaf-4803-87f1-23c5fb2fbaa0"
+		other = "99999999-9999-4999-8999-999999999999"
+		user  = "0aa0aa0a-0000-4000-8000-000000000001"
+	)
+	cx := func(t *testing.T, body string) *coralogix.Client {
+		c, err := coralogix.NewClient("cx-key-0123456789", coralogix.WithBaseURL(serveBody(t, body)), coralogix.WithRetryMax(0))
+		require.NoError(t, err)
+		t.Cleanup(c.CloseIdleConnections)
+		return c
+	}
+	ro := func(t *testing.T, body string) *rootly.Client {
+		c, err := rootly.NewClient("rootly-token-0123456", rootly.WithBaseURL(serveBody(t, body)), rootly.WithRetryMax(0))
+		require.NoError(t, err)
+		t.Cleanup(c.CloseIdleConnections)
+		return c
+	}
+	ctx := context.Background()
+	for _, body := range []string{
+		`{"case":{"id":"` + other + `","title":"t","assignee":{"userId":"` + user + `"}}}`,
+		`{"case":{}}`, `{"case":{"id":""}}`,
+	} {
+		_, err := cx(t, body).AssignCase(ctx, asked, coralogix.UserDetails{UserID: user})
+		assert.ErrorIs(t, err, core.ErrUnexpectedResponse, body)
+		_, err = cx(t, body).UnassignCase(ctx, asked)
+		assert.ErrorIs(t, err, core.ErrUnexpectedResponse, body)
+		_, err = cx(t, body).GetCase(ctx, asked)
+		assert.ErrorIs(t, err, core.ErrUnexpectedResponse, body)
+	}
+	_, err := cx(t, `{"case":{"id":"`+asked+`","assignee":{"userId":"`+other+`"}}}`).AssignCase(ctx, asked, coralogix.UserDetails{UserID: user})
+	assert.ErrorIs(t, err, coralogix.ErrNotConfirmed, "another assignee")
+	_, err = cx(t, `{"case":{"id":"`+asked+`","assignee":{"userId":12345}}}`).UnassignCase(ctx, asked)
+	assert.ErrorIs(t, err, coralogix.ErrNotConfirmed, "an assignee the SDK cannot type is still an assignee")
+
+	for _, body := range []string{`{"cases":[]}`, `{"cases":[{"id":"` + other + `","assignee":{"userId":"` + user + `"}}]}`} {
+		_, err := cx(t, body).AssignCases(ctx, coralogix.AssignCasesRequest{Assignee: coralogix.UserDetails{UserID: user}, IDs: []string{asked}})
+		assert.ErrorIs(t, err, coralogix.ErrNotConfirmed, body)
+	}
+	res, err := cx(t, `{"cases":[{"id":"`+asked+`","assignee":{"userId":12345}}]}`).UnassignCasesInBatches(ctx, []string{asked}, coralogix.BulkOptions{})
+	assert.ErrorIs(t, err, coralogix.ErrNotConfirmed)
+	assert.Empty(t, res.SucceededIDs)
+
+	incident := func(id string, roles string) string {
+		return `{"data":{"id":"` + id + `","type":"incidents","attributes":{"title":"t","slug":"s","created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-01T00:00:00Z"},` +
+			`"relationships":{"roles":{"data":[` + roles + `]}}},"included":[{"id":"ra1","type":"incident_role_assignments","attributes":{` +
+			`"incident_role":{"data":{"id":"` + other + `","type":"incident_roles","attributes":{"name":"R","slug":"r"}}},` +
+			`"user":{"data":{"id":"317","type":"users","attributes":{"name":"U","email":"u@example.com"}}}}}]}`
+	}
+	req := rootly.AssignRoleRequest{UserID: "317", IncidentRoleID: asked}
+	for name, body := range map[string]string{
+		"another incident":          incident(other, `{"id":"ra1","type":"incident_role_assignments"}`),
+		"no incident id":            `{"data":{"type":"incidents","attributes":{}}}`,
+		"the user in another role":  incident(asked, `{"id":"ra1","type":"incident_role_assignments"}`),
+		"no role assignment at all": incident(asked, ``),
+	} {
+		_, err := ro(t, body).AssignRoleToUser(ctx, asked, req)
+		assert.ErrorIs(t, err, core.ErrUnexpectedResponse, name)
+	}
+	_, err = ro(t, incident(other, ``)).GetIncident(ctx, asked)
+	assert.ErrorIs(t, err, core.ErrUnexpectedResponse)
+	inc, err := ro(t, incident(asked, `{"id":"ra1","type":"incident_role_assignments"}`)).UnassignRoleFromUser(ctx, asked, req)
+	assert.NoError(t, err, "the user is in another role only: the unassignment shows")
+	assert.NotNil(t, inc)
+}
