@@ -150,6 +150,7 @@ func NewClient(serverURL string, creds Credentials, opts ...Option) (*Client, er
 		DecodeError:       decodeError,
 		Public:            public,
 		Jar:               newSessionJar(),
+		WrapJar:           func(j http.CookieJar) http.CookieJar { return &recordingJar{next: j} },
 	}
 	if o.inQuery {
 		spec.AuthSetsURL = true

@@ -1,6 +1,7 @@
 package thalamus
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -120,8 +121,8 @@ func checkLoginPath(p string) string {
 	switch {
 	case !strings.HasPrefix(p, "/"):
 		return "must start with /"
-	case strings.ContainsAny(p, "?#\\") || core.HasControl(p):
-		return "must be a plain path: no query, fragment, backslash or control character"
+	case strings.ContainsAny(p, "?#%\\") || core.HasControl(p):
+		return "must be a plain path: no query, fragment, percent sign, backslash or control character"
 	}
 	for _, seg := range strings.Split(p, "/") {
 		if seg == ".." || seg == "." {
@@ -303,7 +304,13 @@ func (c *Client) login(ctx context.Context) error {
 	err := c.loginOnce(ctx)
 	var le *loginError
 	if errors.As(err, &le) {
-		s.last.Store(le)
+		// The callers' own contexts are theirs: a login that ended with
+		// its caller's context is not a failure to hand to the others.
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			s.last.Store(nil)
+		} else {
+			s.last.Store(le)
+		}
 		if le.refused() {
 			s.refused.Store(le)
 		}
@@ -333,9 +340,12 @@ func (c *Client) loginOnce(ctx context.Context) error {
 	}
 	if err == nil {
 		// A login answered with a page (the login form again) opened no
-		// session, whatever its status.
-		if cerr := resp.CheckJSON(); cerr != nil {
-			return &loginError{err: cerr}
+		// session, whatever its status; an empty answer (204) may have
+		// set the session cookie, and is taken as the success it says.
+		if len(bytes.TrimSpace(resp.Body)) > 0 {
+			if cerr := resp.CheckJSON(); cerr != nil {
+				return &loginError{err: cerr}
+			}
 		}
 		s.learn(resp.Body)
 	}
@@ -462,13 +472,15 @@ func (c *Client) Login(ctx context.Context) error {
 // in again.
 //
 // The client's own jar is emptied. With a jar of your own (WithHTTPClient),
-// every cookie that jar sends to the instance on the paths the client
-// calls (the instance root, the case, login and logout paths) is expired,
-// at every path from the instance root down to those, as a host-only
-// cookie and as a cookie of the instance's host name. What stays: cookies
-// your jar holds for a parent domain (set with Domain=example.com) and
-// cookies for paths the client never calls; expire those yourself, or give
-// the client a jar of its own.
+// every cookie the instance set through this client is expired with the
+// path and domain it was set with (a cookie for one case's path included),
+// and so is every cookie that jar sends to the instance on the paths the
+// client calls (the instance root, the case, login and logout paths), at
+// every path from the instance root down to those, as a host-only cookie
+// and as a cookie of the instance's host name. What stays: cookies your jar
+// got elsewhere (another client, an earlier process) for a parent domain
+// (Domain=example.com) or for paths this client never calls; expire those
+// yourself, or give the client a jar of its own.
 func (c *Client) Logout(ctx context.Context) error {
 	if err := c.ready(ctx); err != nil {
 		return err
@@ -495,13 +507,76 @@ func (c *Client) dropCookies() {
 	case nil:
 	case *sessionJar:
 		jar.reset()
-	default:
+	case *recordingJar:
 		base, err := url.Parse(c.BaseURL())
 		if err != nil {
 			return
 		}
-		expireInstanceCookies(jar, base, c.cookiePaths())
+		jar.expireRecorded()
+		expireInstanceCookies(jar.next, base, c.cookiePaths())
 	}
+}
+
+// recordingJar is a caller's jar, seen through: it remembers every cookie
+// the instance set through the client (name, path and domain, as the jar
+// keys them), so Logout can expire each one where it was set, a cookie of
+// a case's own path included.
+type recordingJar struct {
+	next http.CookieJar
+
+	mu   sync.Mutex
+	seen map[cookieKey]*url.URL
+}
+
+type cookieKey struct{ name, path, domain string }
+
+// maxRecordedCookies bounds what a recordingJar remembers.
+const maxRecordedCookies = 1024
+
+// SetCookies implements http.CookieJar.
+func (j *recordingJar) SetCookies(u *url.URL, cookies []*http.Cookie) {
+	j.mu.Lock()
+	if j.seen == nil {
+		j.seen = map[cookieKey]*url.URL{}
+	}
+	for _, ck := range cookies {
+		if len(j.seen) >= maxRecordedCookies {
+			break
+		}
+		path := ck.Path
+		if path == "" || path[0] != '/' {
+			path = defaultCookiePath(u.Path)
+		}
+		uc := *u
+		j.seen[cookieKey{ck.Name, path, ck.Domain}] = &uc
+	}
+	j.mu.Unlock()
+	j.next.SetCookies(u, cookies)
+}
+
+// Cookies implements http.CookieJar.
+func (j *recordingJar) Cookies(u *url.URL) []*http.Cookie { return j.next.Cookies(u) }
+
+// expireRecorded expires, in the caller's jar, every cookie the instance
+// set through the client, with the path and domain it was set with.
+func (j *recordingJar) expireRecorded() {
+	j.mu.Lock()
+	seen := j.seen
+	j.seen = nil
+	j.mu.Unlock()
+	for k, u := range seen {
+		j.next.SetCookies(u, []*http.Cookie{{Name: k.name, Path: k.path, Domain: k.domain, MaxAge: -1}})
+	}
+}
+
+// defaultCookiePath is RFC 6265's default path of a cookie set without one
+// (section 5.1.4): the request path up to its last "/".
+func defaultCookiePath(p string) string {
+	i := strings.LastIndexByte(p, '/')
+	if i <= 0 {
+		return "/"
+	}
+	return p[:i]
 }
 
 // cookiePaths are the paths (below the instance URL) the client sends

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -499,6 +500,7 @@ func TestLogoutDropsCookiesOfEveryPath(t *testing.T) {
 				http.SetCookie(w, &http.Cookie{Name: "SESSION" + strings.ReplaceAll(p, "/", "_"), Value: "s3cr3t", Path: p})
 			}
 			http.SetCookie(w, &http.Cookie{Name: "JSESSIONID", Value: "x", Path: "/inst/api"})
+			http.SetCookie(w, &http.Cookie{Name: "CASEPATH", Value: "x"}) // no Path: the request's own (a case's path)
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"context":{},"case":{"id":1001}}`))
@@ -741,6 +743,7 @@ func TestLoginLinkMustStayInTheInstance(t *testing.T) {
 		{"https://crm.example.com/inst/../other/login", ""},
 		{"https://crm.example.com/inst/%2e%2e/other/login", ""},
 		{"https://crm.example.com/inst/%2E./other/login", ""},
+		{"https://crm.example.com/inst/%252e%252e/other/login", ""}, // decoded once: a literal %2e%2e a server would decode again
 		{"https://crm.example.com/inst/api/%2e/login", ""},
 		{"/inst/api/..%2flogin", ""},
 		{"https://crm.example.com/inst-evil/login", ""},
@@ -817,4 +820,89 @@ func TestBaseURLWithTheAPIPrefixIsRefused(t *testing.T) {
 	}
 	_, err := thalamus.NewClient("", creds)
 	assert.ErrorIs(t, err, thalamus.ErrInvalidInput, "an empty base URL")
+}
+
+// A login answered 2xx with no body (204, say) opened the session (its
+// cookie came with it): the call goes on.
+func TestLoginAnsweredWithoutABodyIsASuccess(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == thalamus.DefaultLoginPath {
+			http.SetCookie(w, &http.Cookie{Name: "SESSION", Value: "s1", Path: "/"})
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		if ck, err := r.Cookie("SESSION"); err != nil || ck.Value != "s1" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"context":{},"case":{"id":1001}}`))
+	}))
+	defer srv.Close()
+	c, err := thalamus.NewClient(srv.URL, creds, thalamus.WithOperatorLogin(operator, password))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	_, err = c.AssignCase(context.Background(), 1001, thalamus.ToOperator(thalamustest.ActiveOperator))
+	assert.NoError(t, err)
+}
+
+// A login that ended with one caller's context is not a failure handed to
+// the other callers waiting for it: they log in themselves.
+func TestOneCallersContextIsNotSharedByTheLogin(t *testing.T) {
+	t.Parallel()
+	var logins atomic.Int32
+	entered := make(chan struct{})
+	release := make(chan struct{})
+	srv := thalamustest.Start(t)
+	srv.RequireLogin(operator, password)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == thalamus.DefaultLoginPath && logins.Add(1) == 1 {
+			close(entered)
+			<-release // the first login outlives its caller's deadline
+		}
+		proxyTo(w, r, srv.URL)
+	}))
+	defer front.Close()
+	defer close(release)
+	c, err := thalamus.NewClient(front.URL, creds, thalamus.WithOperatorLogin(operator, password), thalamus.WithRetryMax(0))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	short, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.GetCase(short, thalamustest.ComplaintCase)
+		first <- err
+	}()
+	<-entered // the first caller holds the login
+	second := make(chan error, 1)
+	go func() {
+		_, err := c.GetCase(context.Background(), thalamustest.ComplaintCase)
+		second <- err
+	}()
+	assert.ErrorIs(t, <-first, context.DeadlineExceeded)
+	assert.NoError(t, <-second, "the other caller logs in itself")
+	assert.Equal(t, int32(2), logins.Load())
+}
+
+// proxyTo forwards r to target and copies the answer back.
+func proxyTo(w http.ResponseWriter, r *http.Request, target string) {
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, target+r.URL.RequestURI(), r.Body)
+	if err != nil {
+		w.WriteHeader(http.StatusBadGateway)
+		return
+	}
+	req.Header = r.Header.Clone()
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		w.WriteHeader(http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	for k, vs := range resp.Header {
+		w.Header()[k] = vs
+	}
+	w.WriteHeader(resp.StatusCode)
+	_, _ = io.Copy(w, resp.Body)
 }

@@ -67,6 +67,9 @@ type Spec struct {
 	Reauth func(authorization string) bool
 	// Jar is used when the caller's http.Client has none.
 	Jar http.CookieJar
+	// WrapJar, when set, wraps the jar of the caller's http.Client (never
+	// Jar): the package sees what the server sets in it.
+	WrapJar func(http.CookieJar) http.CookieJar
 	// APIPrefixes are the path prefixes the package adds to every
 	// operation path (Rootly's /v1, Coralogix's /mgmt/openapi/5): a base
 	// URL ending with one is refused, since every path would then hold it
@@ -198,6 +201,8 @@ func New(spec Spec, o Options) (*Client, error) {
 	}
 	if c.hc.Jar == nil {
 		c.hc.Jar = spec.Jar
+	} else if spec.WrapJar != nil {
+		c.hc.Jar = spec.WrapJar(c.hc.Jar)
 	}
 	// One go-retryablehttp client for all calls: the per-call retry state
 	// (the policy) travels in each request's context, where CheckRetry and
