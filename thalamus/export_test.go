@@ -1,6 +1,9 @@
 package thalamus
 
-import "strings"
+import (
+	"context"
+	"strings"
+)
 
 // DecodeResult exposes the SDK's answer decoding to the benchmarks.
 var DecodeResult = decodeResult
@@ -21,4 +24,13 @@ func LoginLinkWithin(instance, href string, secrets ...string) (string, bool) {
 		return c.core.Redact(t) == t
 	}
 	return c.session.within(href, free)
+}
+
+// SharedLoginFailure logs c in with ctx, as a call waiting for the login
+// lock would, and returns the failure the next waiter would be handed.
+func SharedLoginFailure(c *Client, ctx context.Context) (login, shared error) {
+	s := c.session
+	seen := s.tries.Load()
+	login = c.login(ctx)
+	return login, s.sharedFailure(seen)
 }

@@ -906,3 +906,15 @@ func proxyTo(w http.ResponseWriter, r *http.Request, target string) {
 	w.WriteHeader(resp.StatusCode)
 	_, _ = io.Copy(w, resp.Body)
 }
+
+// The failure a waiting caller is handed is never another caller's
+// context: a login ended by its caller's deadline is not shared.
+func TestContextEndedLoginIsNotHandedToWaiters(t *testing.T) {
+	t.Parallel()
+	_, c := loginServer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	login, shared := thalamus.SharedLoginFailure(c, ctx)
+	assert.ErrorIs(t, login, context.Canceled)
+	assert.NoError(t, shared)
+}
