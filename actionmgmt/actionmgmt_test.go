@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"github.com/caseassign/caseassign/internal/testsrv"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -687,4 +689,62 @@ func TestTokenRefreshLeadIsAFractionOfItsLife(t *testing.T) {
 		at := actionmgmt.RenewAt(&oauth2.Token{AccessToken: "t", Expiry: now.Add(tt.life)}, now)
 		assert.Equal(t, now.Add(tt.life-tt.lead), at, tt.life)
 	}
+}
+
+// A slow identity server never holds a call past its deadline: the call
+// stops waiting for the token when its context ends, and the fetch goes on
+// for the calls that follow.
+func TestTokenWaitEndsWithTheCallsContext(t *testing.T) {
+	t.Parallel()
+	srv := actionmgmttest.NewServer()
+	defer srv.Close()
+	release := make(chan struct{})
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	defer free()
+	idp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-release
+		proxyTo(w, r, srv.TokenURL())
+	}))
+	defer idp.Close()
+	safety := time.AfterFunc(10*time.Second, free)
+	defer safety.Stop()
+	c, err := actionmgmt.NewClient(srv.URL, actionmgmt.APIUserTokenSource(context.Background(), actionmgmt.TokenConfig{
+		TokenURL: idp.URL, ClientID: actionmgmttest.ClientID, ClientSecret: actionmgmttest.ClientSecret,
+	}))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = c.ListRoles(ctx, hub)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	select {
+	case <-release:
+		t.Error("the call waited for the identity server")
+	default:
+	}
+	free()
+	_, err = c.ListRoles(context.Background(), hub)
+	assert.NoError(t, err, "the fetch went on, and the next call gets its token")
+}
+
+// proxyTo forwards r to target (a full URL) and copies the answer back.
+func proxyTo(w http.ResponseWriter, r *http.Request, target string) {
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, target, r.Body)
+	if err != nil {
+		w.WriteHeader(http.StatusBadGateway)
+		return
+	}
+	req.Header = r.Header.Clone()
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		w.WriteHeader(http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	for k, vs := range resp.Header {
+		w.Header()[k] = vs
+	}
+	w.WriteHeader(resp.StatusCode)
+	_, _ = io.Copy(w, resp.Body)
 }

@@ -213,8 +213,7 @@ func (c *Client) modifyAs(ctx context.Context, hubID, caseID int64, change func(
 	if caller {
 		held.changer.Store(goroutineID())
 	}
-	changed, err := change(cs)
-	held.changer.Store(0)
+	changed, err := runChange(held, change, cs)
 	if err != nil {
 		return nil, err
 	}
@@ -225,6 +224,13 @@ func (c *Client) modifyAs(ctx context.Context, hubID, caseID int64, change func(
 		return cs, nil
 	}
 	return c.UpdateCase(ctx, hubID, cs)
+}
+
+// runChange runs change on cs and clears the record of the goroutine
+// running it, even when change panics (the panic goes on to the caller).
+func runChange(held *caseLock, change func(*Case) (bool, error), cs *Case) (bool, error) {
+	defer held.changer.Store(0)
+	return change(cs)
 }
 
 // compared wraps a caller's change: whether it changed the case is told by

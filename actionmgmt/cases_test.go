@@ -410,3 +410,31 @@ func TestReentrantModifyCaseIsRefused(t *testing.T) {
 	assert.NoError(t, <-done)
 	assert.Contains(t, srv.RoleUsers(hub, cse, mgr), actionmgmttest.UserBob)
 }
+
+// A change function that panics leaves no trace: the next call on the
+// case, from the same goroutine, is not taken for a re-entrant one.
+func TestPanicInChangeLeavesNoReentrantMark(t *testing.T) {
+	t.Parallel()
+	_, c := newServer(t)
+	ctx := context.Background()
+	func() {
+		defer func() { _ = recover() }()
+		_, _ = c.ModifyCase(ctx, hub, cse, func(*actionmgmt.Case) error { panic("boom") })
+	}()
+	started := make(chan struct{})
+	hold := make(chan struct{})
+	done := make(chan error, 1)
+	go func() { // another goroutine holds the case's lock for a moment
+		_, err := c.ModifyCase(ctx, hub, cse, func(*actionmgmt.Case) error {
+			close(started)
+			<-hold
+			return nil
+		})
+		done <- err
+	}()
+	<-started
+	time.AfterFunc(20*time.Millisecond, func() { close(hold) })
+	_, err := c.AssignUser(ctx, hub, cse, actionmgmt.RoleMember{RoleID: mgr, UserID: actionmgmttest.UserBob})
+	assert.NoError(t, err, "waited its turn, not refused")
+	assert.NoError(t, <-done)
+}

@@ -114,11 +114,17 @@ func NewClient(baseURL string, tokens oauth2.TokenSource, opts ...Option) (*Clie
 		}
 	}
 	auth := &bearerCache{}
+	token := func(r *http.Request) (*oauth2.Token, error) { return tokens.Token() }
+	if src, ok := tokens.(*apiUserSource); ok {
+		// The call's context bounds the wait for a token: a slow identity
+		// server never holds a call past its deadline.
+		token = func(r *http.Request) (*oauth2.Token, error) { return src.tokenContext(r.Context()) }
+	}
 	c, err := core.New(core.Spec{
 		APIPrefixes: []string{"/v1", "/v1/actionmanagement"},
 		Package:     pkg,
 		Auth: func(r *http.Request) error {
-			tok, err := tokens.Token()
+			tok, err := token(r)
 			if err != nil {
 				return err
 			}

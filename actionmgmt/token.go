@@ -229,32 +229,68 @@ func (e *tokenError) GoString() string { return fmt.Sprintf("%q", e.Error()) }
 
 // apiUserSource is the cached token source; it lets a Client know the
 // client secret so that an echo of it is redacted from errors and logs,
-// and drop a token the API refused before its expiry.
+// drop a token the API refused before its expiry, and wait for a token
+// only as long as the call's context allows.
 type apiUserSource struct {
 	fetch  tokenFunc
 	now    func() time.Time
 	secret func() string // a func, which fmt prints as an address, even inside another value
 
-	mu      sync.Mutex // held during a fetch: concurrent callers share it
+	mu      sync.Mutex
 	tok     *oauth2.Token
 	renewAt time.Time
+	flight  *tokenFlight // the fetch under way, shared by every caller waiting for it
+}
+
+// tokenFlight is one fetch; done closes when tok and err are set.
+type tokenFlight struct {
+	done chan struct{}
+	tok  *oauth2.Token
+	err  error
 }
 
 // Token returns the cached token, fetching a new one when it nears expiry
-// (see RefreshBefore) or was dropped after a 401.
-func (s *apiUserSource) Token() (*oauth2.Token, error) {
+// (see RefreshBefore) or was dropped after a 401. Concurrent callers share
+// one fetch.
+func (s *apiUserSource) Token() (*oauth2.Token, error) { return s.tokenContext(context.Background()) }
+
+// tokenContext is Token for a call: it waits for the shared fetch until ctx
+// ends, and then returns ctx's error while the fetch goes on (bounded by
+// TokenFetchTimeout) for the callers that follow.
+func (s *apiUserSource) tokenContext(ctx context.Context) (*oauth2.Token, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	if s.tok != nil && now.Before(s.renewAt) {
-		return s.tok, nil
+	if s.tok != nil && s.now().Before(s.renewAt) {
+		tok := s.tok
+		s.mu.Unlock()
+		return tok, nil
 	}
+	f := s.flight
+	if f == nil {
+		f = &tokenFlight{done: make(chan struct{})}
+		s.flight = f
+		go s.run(f)
+	}
+	s.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.tok, f.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// run makes the fetch of f and caches what it got.
+func (s *apiUserSource) run(f *tokenFlight) {
+	start := s.now()
 	tok, err := s.fetch()
-	if err != nil {
-		return nil, err
+	s.mu.Lock()
+	if err == nil {
+		s.tok, s.renewAt = tok, renewAt(tok, start)
 	}
-	s.tok, s.renewAt = tok, renewAt(tok, now)
-	return tok, nil
+	s.flight = nil
+	f.tok, f.err = tok, err
+	s.mu.Unlock()
+	close(f.done)
 }
 
 // renewAt is when a token fetched at now is replaced: RefreshBefore its

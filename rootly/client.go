@@ -428,7 +428,13 @@ func pages[T any](lo *ListOptions, after *string, maxPages int, id func(T) strin
 					continue
 				}
 			}
-			if after == nil || meta == nil || meta.NextCursor == "" {
+			if meta == nil || meta.NextCursor == "" {
+				return
+			}
+			if after == nil {
+				// More announced, by a cursor this list does not page by
+				// (its operation has no page[after]): not an end.
+				yield(zero, fmt.Errorf("%s: the server announces more items only by cursor (meta.next_cursor), which this list does not page by: %w", pkg, ErrUnexpectedResponse))
 				return
 			}
 			*after, lo.PageNumber, byCursor = meta.NextCursor, 0, true

@@ -288,3 +288,31 @@ func TestManyRolesResolveThroughAnIndex(t *testing.T) {
 	_, indexed = rootly.IncludedLookups(8)
 	assert.False(t, indexed, "a few are scanned")
 }
+
+// A list that pages by number only (users, incident roles: no page[after]
+// in the spec) whose page announces more by cursor alone ends with an
+// error, never silently.
+func TestCursorOnlyOnANumberedListIsAnError(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", rootlytest.MediaType)
+		_, _ = w.Write([]byte(`{"data":[{"id":"1","type":"users","attributes":{"name":"A","email":"a@example.com"}}],` +
+			`"links":{"self":"x","first":"x","prev":null,"next":null,"last":null},"meta":{"next_cursor":"c2","current_page":1,"next_page":null,"prev_page":null,"total_count":2,"total_pages":1}}`))
+	}))
+	defer srv.Close()
+	c, err := rootly.NewClient("tok-0123456789", rootly.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	var users int
+	var last error
+	for u, err := range c.AllUsers(context.Background(), nil) {
+		if err != nil {
+			last = err
+			break
+		}
+		users++
+		_ = u
+	}
+	assert.Equal(t, 1, users)
+	assert.ErrorIs(t, last, rootly.ErrUnexpectedResponse)
+}
