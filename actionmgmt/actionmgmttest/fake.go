@@ -1,10 +1,12 @@
 package actionmgmttest
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/caseassign/caseassign/actionmgmt"
 	"github.com/caseassign/caseassign/internal/testsrv"
 )
 
@@ -146,3 +148,12 @@ func (s *Server) Events() []Event { return s.events.Events() }
 
 // ResetEvents forgets the applied changes.
 func (s *Server) ResetEvents() { s.events.ResetEvents() }
+
+// NewClient returns a actionmgmt.Client for the server: its base URL and an
+// APIUserTokenSource for its identity endpoint (TokenURL, ClientID,
+// ClientSecret) are set, then opts (which may override them). It is what a
+// test of your own code needs; every test server has it.
+func (s *Server) NewClient(opts ...actionmgmt.Option) (*actionmgmt.Client, error) {
+	tokens := actionmgmt.APIUserTokenSource(context.Background(), actionmgmt.TokenConfig{TokenURL: s.TokenURL(), ClientID: s.ClientID, ClientSecret: s.ClientSecret})
+	return actionmgmt.NewClient(s.URL, tokens, opts...)
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseassign/caseassign/coralogix"
 	"github.com/caseassign/caseassign/internal/testsrv"
 )
 
@@ -146,3 +147,10 @@ func (s *Server) Events() []Event { return s.events.Events() }
 
 // ResetEvents forgets the applied changes.
 func (s *Server) ResetEvents() { s.events.ResetEvents() }
+
+// NewClient returns a coralogix.Client for the server: its base URL and its
+// API key (APIKey) are set, then opts (which may override them). It is what
+// a test of your own code needs; every test server has it.
+func (s *Server) NewClient(opts ...coralogix.Option) (*coralogix.Client, error) {
+	return coralogix.NewClient(s.APIKey, append([]coralogix.Option{coralogix.WithBaseURL(s.URL)}, opts...)...)
+}

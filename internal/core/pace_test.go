@@ -83,9 +83,20 @@ func TestPacerFloor(t *testing.T) {
 // callers' rate: no try waits on the pace. Counted, not timed.
 func TestOneThrottleThenHealthyKeepsTheFullRate(t *testing.T) {
 	t.Parallel()
+	// "0" is what a test of a fault injects: it must not make the next
+	// calls slower than the fault.
+	for _, ra := range []string{"0", "1"} {
+		t.Run("Retry-After "+ra, func(t *testing.T) {
+			t.Parallel()
+			oneThrottleThenHealthy(t, ra)
+		})
+	}
+}
+
+func oneThrottleThenHealthy(t *testing.T, retryAfter string) {
 	srv := testsrv.New(okHandler())
 	defer srv.Close()
-	srv.Inject(testsrv.Fault{Status: http.StatusTooManyRequests, RetryAfter: "1"})
+	srv.Inject(testsrv.Fault{Status: http.StatusTooManyRequests, RetryAfter: retryAfter})
 	o := fastOptions(srv.URL)
 	o.SetAdaptive(true)
 	o.SetRetryWait(time.Millisecond, 5*time.Second)

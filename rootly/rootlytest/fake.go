@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/caseassign/caseassign/internal/testsrv"
+	"github.com/caseassign/caseassign/rootly"
 )
 
 // Fault is one scripted misbehaviour, applied by Inject to the next
@@ -155,4 +156,11 @@ func (s *Server) ResetEvents() { s.events.ResetEvents() }
 func (s *Server) SetRateLimitAnswers(headers, retryAfter bool) {
 	s.base.SetRateLimitHeaders(headers)
 	s.base.SetRateLimitRetryAfter(retryAfter)
+}
+
+// NewClient returns a rootly.Client for the server: its base URL and its API
+// token (Token) are set, then opts (which may override them). It is what a
+// test of your own code needs; every test server has it.
+func (s *Server) NewClient(opts ...rootly.Option) (*rootly.Client, error) {
+	return rootly.NewClient(s.Token, append([]rootly.Option{rootly.WithBaseURL(s.URL)}, opts...)...)
 }

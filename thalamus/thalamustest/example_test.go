@@ -37,3 +37,20 @@ func ExampleServer_Inject() {
 	// 5555 assigned after 2 requests; applied: [{5555 lin@example.com}]
 	// refused: true true
 }
+
+// A client with an operator login works against a fresh server: any login
+// is accepted until RequireLogin names the operators.
+func ExampleServer_NewClient() {
+	srv := thalamustest.NewServer()
+	defer srv.Close()
+	client, err := srv.NewClient(thalamus.WithOperatorLogin("routing-bot@example.com", "any-password"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := client.AssignCase(context.Background(), thalamustest.ComplaintCase, thalamus.ToGroup(thalamustest.SupportGroup))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.Case.ID, srv.Logins())
+	// Output: 1001 1
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/caseassign/caseassign/internal/testsrv"
+	"github.com/caseassign/caseassign/thalamus"
 )
 
 // Fault is one scripted misbehaviour, applied by Inject to the next
@@ -146,3 +147,11 @@ func (s *Server) Events() []Event { return s.events.Events() }
 
 // ResetEvents forgets the applied changes.
 func (s *Server) ResetEvents() { s.events.ResetEvents() }
+
+// NewClient returns a thalamus.Client for the server: its base URL and its
+// touchpoint and token (Touchpoint, Token) are set, then opts (which may
+// override them). It is what a test of your own code needs; every test
+// server has it.
+func (s *Server) NewClient(opts ...thalamus.Option) (*thalamus.Client, error) {
+	return thalamus.NewClient(s.URL, thalamus.Credentials{Touchpoint: s.Touchpoint, Token: s.Token}, opts...)
+}
