@@ -208,8 +208,9 @@ type Try struct {
 // RateLimit is what an answer's X-RateLimit-* headers said.
 type RateLimit struct {
 	// Limit, Remaining and Used are the headers' numbers (the first number
-	// of X-RateLimit-Limit, which Rootly sends as "1000, 1000;window=3600");
-	// -1 when the answer did not send that header.
+	// of X-RateLimit-Limit when it lists several); -1 when the answer did
+	// not send that header. Action Management documents no rate-limit headers, so they
+	// are -1 unless a server or proxy in front of it sends them.
 	Limit, Remaining, Used int
 	// Reset is when the window resets; zero when not sent.
 	Reset time.Time

@@ -264,7 +264,9 @@ func (r *ListCasesRequest) validate() error {
 	return nil
 }
 
-// ListCases returns one page of cases: POST /cases/cases/v1.
+// ListCases returns one page of cases: POST /mgmt/openapi/5/cases/cases/v1.
+// A 2xx answer without "cases" or "pagination" (both required by the
+// spec) is an error matching ErrUnexpectedResponse.
 func (c *Client) ListCases(ctx context.Context, opts *ListCasesRequest) (*ListCasesResponse, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
