@@ -69,15 +69,16 @@ type config struct {
 	timeout time.Duration
 	verbose bool
 
-	cxCases string
-	cxUser  string
+	cxCases    string
+	cxUser     string
+	cxUserName string
 
 	thOperatorCase int64
 	thOperator     string
 	thGroupCase    int64
 	thGroup        string
 
-	amHub, amCase, amRole, amUser int64
+	amHub, amCase, amRole, amUser, amList int64
 
 	rlIncident, rlEmail, rlRole string
 }
@@ -95,6 +96,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	fs.BoolVar(&cfg.verbose, "v", false, "log every HTTP try to stderr (never a secret)")
 	fs.StringVar(&cfg.cxCases, "coralogix-cases", "CASE-124,CASE-125,CASE-126", "Coralogix case ids to assign")
 	fs.StringVar(&cfg.cxUser, "coralogix-user", "3af152ee-9eaf-4803-87f1-23c5fb2fbaa0", "Coralogix user id (UUID) to assign them to")
+	fs.StringVar(&cfg.cxUserName, "coralogix-user-name", "Dana Night <dana.night@example.com>", "who that user is, for the report (the Cases API knows users by id only)")
 	fs.Int64Var(&cfg.thOperatorCase, "thalamus-case", thalamustest.ComplaintCase, "Thalamus case to assign to an operator")
 	fs.StringVar(&cfg.thOperator, "thalamus-operator", thalamustest.ActiveOperator, "operator e-mail")
 	fs.Int64Var(&cfg.thGroupCase, "thalamus-group-case", thalamustest.BillingCase, "Thalamus case to assign to a group")
@@ -103,6 +105,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	fs.Int64Var(&cfg.amCase, "forsta-case", actionmgmttest.ExampleCase, "case id")
 	fs.Int64Var(&cfg.amRole, "forsta-role", actionmgmttest.Watcher, "role id")
 	fs.Int64Var(&cfg.amUser, "forsta-user", actionmgmttest.UserBob, "end user id to add to the role")
+	fs.Int64Var(&cfg.amList, "forsta-list", actionmgmttest.List, "End User List the user is on (to name them in the report)")
 	fs.StringVar(&cfg.rlIncident, "rootly-incident", rootlytest.FirstExtraIncident, "Rootly incident id")
 	fs.StringVar(&cfg.rlEmail, "rootly-email", rootlytest.CreatorEmail, "e-mail of the person to make commander")
 	fs.StringVar(&cfg.rlRole, "rootly-role", "commander", "incident role slug")
@@ -203,7 +206,7 @@ func stepCoralogix(ctx context.Context, r *report, cfg config, env func(string) 
 	}
 	defer client.CloseIdleConnections()
 	ids := splitList(cfg.cxCases)
-	r.ask("bulk-assign %d cases (%s) to user %s", len(ids), strings.Join(ids, ", "), cfg.cxUser)
+	r.ask("bulk-assign %d cases (%s) to %s (Coralogix user %s)", len(ids), strings.Join(ids, ", "), cfg.cxUserName, cfg.cxUser)
 	res, err := client.AssignCasesInBatches(ctx, coralogix.AssignCasesRequest{
 		Assignee: coralogix.UserDetails{UserID: cfg.cxUser}, IDs: ids,
 	}, coralogix.BulkOptions{})
@@ -217,7 +220,7 @@ func stepCoralogix(ctx context.Context, r *report, cfg config, env func(string) 
 	for i, c := range res.Cases {
 		titles[i] = fmt.Sprintf("%s %q", c.ReadableID, c.Title)
 	}
-	r.ok("%d cases now assigned: %s", len(res.Cases), strings.Join(titles, ", "))
+	r.ok("%s now holds %d cases: %s", cfg.cxUserName, len(res.SucceededIDs), strings.Join(titles, ", "))
 	return nil
 }
 
@@ -273,7 +276,7 @@ func stepThalamus(ctx context.Context, r *report, cfg config, env func(string) s
 		if err != nil {
 			return err
 		}
-		r.ok("case %d (%s, status %s) assigned", res.Case.ID, orDefault(res.Case.TypeCode, "?"), orDefault(res.Case.Status, "?"))
+		r.ok("case %d (%s, status %s) is now with %s", res.Case.ID, orDefault(res.Case.TypeCode, "?"), orDefault(res.Case.Status, "?"), target)
 	}
 	return nil
 }
@@ -301,7 +304,17 @@ func stepActionMgmt(ctx context.Context, r *report, cfg config, env func(string)
 		return err
 	}
 	defer client.CloseIdleConnections()
-	r.ask("add user %d to role %d on case %d (hub %d)", cfg.amUser, cfg.amRole, cfg.amCase, cfg.amHub)
+	who := fmt.Sprintf("end user %d", cfg.amUser)
+	for u, err := range client.AllEndUsers(ctx, cfg.amHub, cfg.amList, nil) {
+		if err != nil {
+			return err
+		}
+		if u.ID == cfg.amUser {
+			who = fmt.Sprintf("%s %s <%s> (end user %d)", u.FirstName, u.LastName, u.Email, u.ID)
+			break
+		}
+	}
+	r.ask("add %s to role %d of case %d (hub %d)", who, cfg.amRole, cfg.amCase, cfg.amHub)
 	cs, err := client.AssignUser(ctx, cfg.amHub, cfg.amCase, actionmgmt.RoleMember{RoleID: cfg.amRole, UserID: cfg.amUser})
 	if err != nil {
 		return err
@@ -310,7 +323,7 @@ func stepActionMgmt(ctx context.Context, r *report, cfg config, env func(string)
 	if role == nil || !role.HasUser(cfg.amUser) {
 		return fmt.Errorf("the case came back without user %d in role %d", cfg.amUser, cfg.amRole)
 	}
-	r.ok("case %d %q: role %q now has %d user(s)", cs.ID, cs.Name, role.Name, len(role.Users))
+	r.ok("%s is now in role %q of case %d %q (hub %d; the role holds %d user(s))", who, role.Name, cs.ID, cs.Name, cfg.amHub, len(role.Users))
 	return nil
 }
 
@@ -339,7 +352,7 @@ func stepRootly(ctx context.Context, r *report, cfg config, env func(string) str
 	}
 	for _, ra := range inc.Roles {
 		if ra.Role != nil && ra.Role.Slug == cfg.rlRole && ra.User != nil && strings.EqualFold(ra.User.Email, cfg.rlEmail) {
-			r.ok("%q: %s is %s", inc.Title, ra.User.Name, ra.Role.Name)
+			r.ok("%s <%s> is now %s of incident %q", ra.User.Name, ra.User.Email, ra.Role.Name, inc.Title)
 			return nil
 		}
 	}

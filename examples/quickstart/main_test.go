@@ -21,14 +21,14 @@ func TestQuickstartOffline(t *testing.T) {
 	s := out.String()
 	for _, want := range []string{
 		"Coralogix [offline: in-process test server]",
-		`✓ 3 cases now assigned: CASE-124 "Checkout latency above SLO"`,
+		`✓ Dana Night <dana.night@example.com> now holds 3 cases: CASE-124 "Checkout latency above SLO"`,
 		"Thalamus [offline: in-process test server]",
-		"✓ case 1001 (COMPLAINT, status OPEN) assigned",
-		"✓ case 1002 (BILLING, status OPEN) assigned",
+		"✓ case 1001 (COMPLAINT, status OPEN) is now with operator ana.lima@example.com",
+		`✓ case 1002 (BILLING, status OPEN) is now with group "Tier 2 Support"`,
 		"Forsta Action Management [offline: in-process test server]",
-		`role "Watcher" now has 1 user(s)`,
+		`✓ first name 2 last name 2 <exampleUser8791@example.com> (end user 8791) is now in role "Watcher" of case 2009631 "Example case"`,
 		"Rootly [offline: in-process test server]",
-		`✓ "Checkout errors 1": Mario Casper is Incident Commander`,
+		`✓ Mario Casper <emmett.daugherty@wehner-turner.test> is now Incident Commander of incident "Checkout errors 1"`,
 		"All done.",
 	} {
 		assert.Contains(t, s, want)
