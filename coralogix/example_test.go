@@ -33,12 +33,17 @@ func Example() {
 	// CASE-125 Login error rate spike -> 3af152ee-9eaf-4803-87f1-23c5fb2fbaa0
 }
 
+// Assign 5,000 cases, one of them closed and one unknown: the two are
+// isolated and reported each with its own error, every other id is
+// assigned, and the job keeps no case in memory.
 func ExampleClient_AssignCasesInBatches() {
 	srv := coralogixtest.NewServer()
 	defer srv.Close()
-	ids := srv.AddCases("TRIAGE", 2500)
+	ids := srv.AddCases("TRIAGE", 5000)
+	srv.CloseCase(ids[1234])  // CLOSED is final: the server refuses it
+	ids[4321] = "TRIAGE-99999" // no such case
 
-	client, err := coralogix.NewClient(srv.APIKey, coralogix.WithBaseURL(srv.URL))
+	client, err := srv.NewClient()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -46,21 +51,29 @@ func ExampleClient_AssignCasesInBatches() {
 		Assignee: coralogix.UserDetails{UserID: "3af152ee-9eaf-4803-87f1-23c5fb2fbaa0"},
 		IDs:      ids,
 	}, coralogix.BulkOptions{
-		Concurrency: 1, // one batch at a time, so the progress lines come in order
-		OnProgress:  func(done, total int) { fmt.Printf("%d/%d ids\n", done, total) },
+		Concurrency:  1, // one batch at a time, so the progress lines come in order
+		DiscardCases: true,
+		OnOutcome: func(p coralogix.Progress) {
+			fmt.Printf("%d/%d ids, %d failed\n", p.Done, p.Total, p.Failed)
+		},
 	})
 	var bulk *coralogix.BulkError
-	if errors.As(err, &bulk) {
-		fmt.Println("failed ids:", bulk.Failed, "of", bulk.Total) // res still holds every success
-	} else if err != nil {
+	if err != nil && !errors.As(err, &bulk) {
 		log.Fatal(err) // invalid input: nothing was sent
 	}
-	fmt.Println("assigned:", len(res.Cases), "failed batches:", len(res.Failures))
+	fmt.Println("assigned:", len(res.SucceededIDs))
+	for _, f := range res.Failures {
+		fmt.Printf("failed %s: not found %v, refused %v\n", f.IDs[0], errors.Is(f.Err, coralogix.ErrNotFound), errors.Is(f.Err, coralogix.ErrRejected))
+	}
 	// Output:
-	// 1000/2500 ids
-	// 2000/2500 ids
-	// 2500/2500 ids
-	// assigned: 2500 failed batches: 0
+	// 1000/5000 ids, 0 failed
+	// 2000/5000 ids, 1 failed
+	// 3000/5000 ids, 1 failed
+	// 4000/5000 ids, 1 failed
+	// 5000/5000 ids, 2 failed
+	// assigned: 4998
+	// failed TRIAGE-1235: not found false, refused true
+	// failed TRIAGE-99999: not found true, refused false
 }
 
 func ExampleClient_AllCases() {
