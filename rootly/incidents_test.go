@@ -24,8 +24,9 @@ func TestListIncidentsSendsTheSpecFilters(t *testing.T) {
 	after := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	_, err := c.ListIncidents(context.Background(), &rootly.ListIncidentsOptions{
 		ListOptions: rootly.ListOptions{PageNumber: 2, PageSize: 5},
-		Status:      "started,mitigated", Search: "checkout", Kind: "normal", UserID: "317", Severity: "sev1",
-		ServiceIDs: "svc-1", TeamIDs: "team-1", CreatedAfter: after, Sort: "-created_at",
+		StatusMatch: rootly.Match{In: []string{"started", "mitigated"}}, Search: "checkout", Kind: "normal", UserID: "317", Severity: "sev1",
+		ServiceIDs: []string{"svc-1", "svc-2"}, TeamNames: []string{"Payments"}, CreatedAt: rootly.TimeRange{Since: after},
+		Private: rootly.Ptr(false), Include: []string{"roles", "services"}, Sort: "-created_at",
 	})
 	require.NoError(t, err)
 	reqs := srv.Requests()
@@ -35,9 +36,10 @@ func TestListIncidentsSendsTheSpecFilters(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, url.Values{
 		"page[number]": {"2"}, "page[size]": {"5"},
-		"filter[status]": {"started,mitigated"}, "filter[search]": {"checkout"}, "filter[kind]": {"normal"},
-		"filter[user_id]": {"317"}, "filter[severity]": {"sev1"}, "filter[service_ids]": {"svc-1"},
-		"filter[team_ids]": {"team-1"}, "filter[created_at][gte]": {"2025-03-01T00:00:00Z"}, "sort": {"-created_at"},
+		"filter[status][in]": {"started,mitigated"}, "filter[search]": {"checkout"}, "filter[kind]": {"normal"},
+		"filter[user_id]": {"317"}, "filter[severity]": {"sev1"}, "filter[service_ids]": {"svc-1,svc-2"},
+		"filter[team_names]": {"Payments"}, "filter[created_at][gte]": {"2025-03-01T00:00:00Z"}, "filter[private]": {"false"},
+		"include": {"roles,services"}, "sort": {"-created_at"},
 	}, q)
 
 	_, err = c.ListIncidents(context.Background(), nil)

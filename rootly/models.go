@@ -187,13 +187,22 @@ type ListOptions struct {
 	PageSize   int `url:"page[size],omitempty"`
 }
 
-// ListIncidentRolesOptions filters GET /v1/incident_roles.
+// ListIncidentRolesOptions filters GET /v1/incident_roles: every query
+// parameter of the operation in Rootly's swagger.
 type ListIncidentRolesOptions struct {
 	ListOptions
-	Slug    string `url:"filter[slug],omitempty"`
-	Name    string `url:"filter[name],omitempty"`
-	Search  string `url:"filter[search],omitempty"`
-	Enabled *bool  `url:"filter[enabled],omitempty"`
+	Slug      string    `url:"filter[slug],omitempty"`
+	Name      string    `url:"filter[name],omitempty"`
+	Search    string    `url:"filter[search],omitempty"`
+	Enabled   *bool     `url:"filter[enabled],omitempty"` // nil: enabled or not; Ptr(true) for enabled only
+	CreatedAt TimeRange `url:"filter[created_at],omitempty"`
+
+	SlugMatch    Match `url:"filter[slug],omitempty"`
+	NameMatch    Match `url:"filter[name],omitempty"`
+	EnabledMatch Match `url:"filter[enabled],omitempty"` // "true" or "false"
+
+	// Sort is the spec's sort parameter, e.g. "position" or "-created_at".
+	Sort string `url:"sort,omitempty"`
 }
 
 // IncidentList is one page of incidents.
@@ -203,48 +212,144 @@ type IncidentList struct {
 	Meta      *ListMeta
 }
 
-// ListIncidentsOptions filters and sorts GET /v1/incidents. Every field is
-// one of the spec's query parameters; empty fields are not sent. Values
-// that take a list (Statuses, ...) are sent comma-separated, as Rootly's
-// filters read them.
+// Match is the operator forms of one filter of a list: filter[x][eq],
+// [not_eq], [in] and [not_in]. Empty fields are not sent; In and NotIn go
+// comma-separated, as Rootly reads lists.
+type Match struct {
+	Eq    string   `url:"eq,omitempty"`           // equal to
+	NotEq string   `url:"not_eq,omitempty"`       // not equal to
+	In    []string `url:"in,comma,omitempty"`     // any of
+	NotIn []string `url:"not_in,comma,omitempty"` // none of
+}
+
+// IsZero reports whether no form is set.
+func (m Match) IsZero() bool { return m.Eq == "" && m.NotEq == "" && len(m.In) == 0 && len(m.NotIn) == 0 }
+
+// TimeRange is the operator forms of a time filter: filter[x_at][gt],
+// [gte], [lt] and [lte]. Zero times are not sent; times go as RFC 3339.
+type TimeRange struct {
+	After  time.Time `url:"gt,omitempty"`  // strictly after
+	Since  time.Time `url:"gte,omitempty"` // at or after
+	Before time.Time `url:"lt,omitempty"`  // strictly before
+	Until  time.Time `url:"lte,omitempty"` // at or before
+}
+
+// IsZero reports whether no bound is set.
+func (r TimeRange) IsZero() bool {
+	return r.After.IsZero() && r.Since.IsZero() && r.Before.IsZero() && r.Until.IsZero()
+}
+
+// Ptr returns a pointer to v: for the tri-state filters, such as
+// ListIncidentsOptions.Private (nil: either) and
+// ListIncidentRolesOptions.Enabled.
+func Ptr[T any](v T) *T { return &v }
+
+// ListIncidentsOptions selects, sorts and pages GET /v1/incidents: every
+// query parameter of the operation in Rootly's swagger has a field here,
+// and nothing else is sent. Empty fields are not sent. A plain field is
+// the filter itself (filter[status]); a ...Match field holds its operator
+// forms (filter[status][in]); a TimeRange holds a time window's bounds
+// (filter[created_at][gte]). Lists go comma-separated.
+//
+//	opts := &rootly.ListIncidentsOptions{
+//		StatusMatch: rootly.Match{In: []string{"started", "mitigated"}},
+//		ResolvedAt:  rootly.TimeRange{Since: time.Now().Add(-24 * time.Hour)},
+//		TeamNames:   []string{"Payments"},
+//		Sort:        "-created_at",
+//	}
 type ListIncidentsOptions struct {
 	ListOptions
 	// PageAfter is a cursor: the meta.next_cursor of the page before
 	// (page[after]). AllIncidents follows the cursors itself.
-	PageAfter    string `url:"page[after],omitempty"`
-	Status       string `url:"filter[status],omitempty"`   // started, mitigated, resolved, ...
-	Search       string `url:"filter[search],omitempty"`   // full-text search
-	Kind         string `url:"filter[kind],omitempty"`     // normal, test, example, scheduled, ...
-	UserID       string `url:"filter[user_id],omitempty"`  // the creator's numeric id
-	Severity     string `url:"filter[severity],omitempty"` // a severity slug
-	SeverityID   string `url:"filter[severity_id],omitempty"`
-	Private      string `url:"filter[private],omitempty"` // "true" or "false"
-	Labels       string `url:"filter[labels],omitempty"`  // "key:value"
-	Services     string `url:"filter[services],omitempty"`
-	ServiceIDs   string `url:"filter[service_ids],omitempty"`
-	Teams        string `url:"filter[teams],omitempty"`
-	TeamIDs      string `url:"filter[team_ids],omitempty"`
-	Environments string `url:"filter[environments],omitempty"`
-	Types        string `url:"filter[types],omitempty"`
+	PageAfter string `url:"page[after],omitempty"`
+
+	Search       string `url:"filter[search],omitempty"`        // full-text search
+	Kind         string `url:"filter[kind],omitempty"`          // normal, test, example, scheduled, ...
+	Status       string `url:"filter[status],omitempty"`        // started, mitigated, resolved, ...
+	Private      *bool  `url:"filter[private],omitempty"`       // nil: private or not
+	UserID       string `url:"filter[user_id],omitempty"`       // the creator's numeric id
+	Severity     string `url:"filter[severity],omitempty"`      // a severity slug
+	SeverityID   string `url:"filter[severity_id],omitempty"`   // a severity id
 	SequentialID string `url:"filter[sequential_id],omitempty"` // the 123 of INC-123
 
-	// Time windows; zero times are not sent. Times go as RFC 3339.
-	CreatedAfter  time.Time `url:"filter[created_at][gte],omitempty"`
-	CreatedBefore time.Time `url:"filter[created_at][lte],omitempty"`
-	UpdatedAfter  time.Time `url:"filter[updated_at][gte],omitempty"`
-	UpdatedBefore time.Time `url:"filter[updated_at][lte],omitempty"`
-	StartedAfter  time.Time `url:"filter[started_at][gte],omitempty"`
-	StartedBefore time.Time `url:"filter[started_at][lte],omitempty"`
+	Labels                       []string `url:"filter[labels],comma,omitempty"` // "key:value"
+	Types                        []string `url:"filter[types],comma,omitempty"`  // incident type slugs
+	TypeIDs                      []string `url:"filter[type_ids],comma,omitempty"`
+	Environments                 []string `url:"filter[environments],comma,omitempty"` // environment slugs
+	EnvironmentIDs               []string `url:"filter[environment_ids],comma,omitempty"`
+	Functionalities              []string `url:"filter[functionalities],comma,omitempty"` // functionality slugs
+	FunctionalityIDs             []string `url:"filter[functionality_ids],comma,omitempty"`
+	FunctionalityNames           []string `url:"filter[functionality_names],comma,omitempty"`
+	Services                     []string `url:"filter[services],comma,omitempty"` // service slugs
+	ServiceIDs                   []string `url:"filter[service_ids],comma,omitempty"`
+	ServiceNames                 []string `url:"filter[service_names],comma,omitempty"`
+	Teams                        []string `url:"filter[teams],comma,omitempty"` // team (group) slugs
+	TeamIDs                      []string `url:"filter[team_ids],comma,omitempty"`
+	TeamNames                    []string `url:"filter[team_names],comma,omitempty"`
+	Cause                        string   `url:"filter[cause],omitempty"` // a cause slug
+	CauseIDs                     []string `url:"filter[cause_ids],comma,omitempty"`
+	CustomFieldSelectedOptionIDs []string `url:"filter[custom_field_selected_option_ids],comma,omitempty"`
+	SlackChannelID               string   `url:"filter[slack_channel_id],omitempty"`
 
-	// Sort is the spec's sort parameter, e.g. "-created_at".
+	// The time windows: filter[<x>_at][gt|gte|lt|lte].
+	CreatedAt      TimeRange `url:"filter[created_at],omitempty"`
+	UpdatedAt      TimeRange `url:"filter[updated_at],omitempty"`
+	StartedAt      TimeRange `url:"filter[started_at],omitempty"`
+	DetectedAt     TimeRange `url:"filter[detected_at],omitempty"`
+	AcknowledgedAt TimeRange `url:"filter[acknowledged_at],omitempty"`
+	MitigatedAt    TimeRange `url:"filter[mitigated_at],omitempty"`
+	ResolvedAt     TimeRange `url:"filter[resolved_at],omitempty"`
+	ClosedAt       TimeRange `url:"filter[closed_at],omitempty"`
+	InTriageAt     TimeRange `url:"filter[in_triage_at],omitempty"`
+
+	// The operator forms: filter[<x>][eq|not_eq|in|not_in].
+	KindMatch               Match `url:"filter[kind],omitempty"`
+	StatusMatch             Match `url:"filter[status],omitempty"`
+	PrivateMatch            Match `url:"filter[private],omitempty"` // "true" or "false"
+	UserIDMatch             Match `url:"filter[user_id],omitempty"`
+	SeverityMatch           Match `url:"filter[severity],omitempty"`
+	SeverityIDMatch         Match `url:"filter[severity_id],omitempty"`
+	LabelsMatch             Match `url:"filter[labels],omitempty"`
+	ZendeskTicketIDMatch    Match `url:"filter[zendesk_ticket_id],omitempty"`
+	SequentialIDMatch       Match `url:"filter[sequential_id],omitempty"`
+	TypesMatch              Match `url:"filter[types],omitempty"`
+	TypeIDsMatch            Match `url:"filter[type_ids],omitempty"`
+	EnvironmentsMatch       Match `url:"filter[environments],omitempty"`
+	EnvironmentIDsMatch     Match `url:"filter[environment_ids],omitempty"`
+	ServicesMatch           Match `url:"filter[services],omitempty"`
+	ServiceIDsMatch         Match `url:"filter[service_ids],omitempty"`
+	ServiceNamesMatch       Match `url:"filter[service_names],omitempty"`
+	FunctionalitiesMatch    Match `url:"filter[functionalities],omitempty"`
+	FunctionalityIDsMatch   Match `url:"filter[functionality_ids],omitempty"`
+	FunctionalityNamesMatch Match `url:"filter[functionality_names],omitempty"`
+	CausesMatch             Match `url:"filter[causes],omitempty"`
+	CauseIDsMatch           Match `url:"filter[cause_ids],omitempty"`
+	TeamsMatch              Match `url:"filter[teams],omitempty"`
+	TeamIDsMatch            Match `url:"filter[team_ids],omitempty"`
+	TeamNamesMatch          Match `url:"filter[team_names],omitempty"`
+
+	// Sort is the spec's sort parameter: created_at, updated_at,
+	// started_at, in_triage_at, mitigated_at or resolved_at, "-" first for
+	// descending, several comma-separated ("-created_at").
 	Sort string `url:"sort,omitempty"`
+	// Include names related records to include: sub_statuses, causes,
+	// subscribers, roles, slack_messages, environments, incident_types,
+	// services, functionalities, groups, events, action_items,
+	// custom_field_selections, feedbacks, incident_post_mortem, alerts.
+	Include []string `url:"include,comma,omitempty"`
 }
 
-// ListUsersOptions filters GET /v1/users.
+// ListUsersOptions filters GET /v1/users: every query parameter of the
+// operation in Rootly's swagger.
 type ListUsersOptions struct {
 	ListOptions
-	Email  string `url:"filter[email],omitempty"`
-	Search string `url:"filter[search],omitempty"`
+	Email     string    `url:"filter[email],omitempty"`  // exact, ignoring case
+	Search    string    `url:"filter[search],omitempty"` // name or e-mail
+	CreatedAt TimeRange `url:"filter[created_at],omitempty"`
+	// Sort is the spec's sort parameter, e.g. "-created_at".
+	Sort string `url:"sort,omitempty"`
+	// Include names related records to include, e.g. "email_addresses".
+	Include []string `url:"include,comma,omitempty"`
 }
 
 // Assignment is one item of AssignRoles.
