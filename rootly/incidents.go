@@ -51,7 +51,7 @@ func (c *Client) GetUser(ctx context.Context, userID string) (*User, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
-	if err := validateIncidentID("userID", userID); err != nil {
+	if err := validateUserID("userID", userID); err != nil {
 		return nil, err
 	}
 	return getOne(ctx, c, "/v1/users", userID, "userID", userFrom, func(u *User, raw []byte) { u.Raw = raw },
@@ -64,7 +64,7 @@ func (c *Client) GetIncidentRole(ctx context.Context, id string) (*IncidentRole,
 		return nil, err
 	}
 	id = core.LowerUUID(id)
-	if err := validateIncidentID("id", id); err != nil {
+	if err := validateRoleID("id", id); err != nil {
 		return nil, err
 	}
 	return getOne(ctx, c, "/v1/incident_roles", id, "id", roleFrom, func(r *IncidentRole, raw []byte) { r.Raw = raw },

@@ -318,3 +318,37 @@ func TestCursorOnlyOnANumberedListIsAnError(t *testing.T) {
 	assert.Equal(t, 1, users)
 	assert.ErrorIs(t, last, rootly.ErrUnexpectedResponse)
 }
+
+// Incident and incident role ids are a UUID or a slug (^[a-z0-9_-]+$), as
+// the spec's path parameters say: anything else is refused before sending,
+// with the forms that are accepted (and, for a number, where to look).
+func TestIDsAreCheckedAgainstTheSpec(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	ctx := context.Background()
+	req := rootly.AssignRoleRequest{UserID: rootlytest.SeedUser, IncidentRoleID: rootlytest.SeedRole}
+	for _, bad := range []string{"INC-123", "1-Checkout-Errors", "a+b", "a b", "a/b", "..", "ünïcode", "Checkout_errors", ""} {
+		_, err := c.AssignRoleToUser(ctx, bad, req)
+		assert.ErrorIs(t, err, rootly.ErrInvalidInput, bad)
+		assert.ErrorContains(t, err, "UUID or its slug", bad)
+		_, err = c.GetIncident(ctx, bad)
+		assert.ErrorIs(t, err, rootly.ErrInvalidInput, bad)
+		_, err = c.GetIncidentRole(ctx, bad)
+		assert.ErrorIs(t, err, rootly.ErrInvalidInput, bad)
+	}
+	_, err := c.GetIncident(ctx, "INC-123")
+	assert.ErrorContains(t, err, "SequentialID")
+	for _, bad := range []string{"abc", "3-1", "a@example.com", ""} {
+		_, err := c.GetUser(ctx, bad)
+		assert.ErrorIs(t, err, rootly.ErrInvalidInput, bad)
+	}
+	assert.Empty(t, srv.Requests(), "nothing sent")
+	for _, good := range []string{rootlytest.FirstExtraIncident, strings.ToUpper(rootlytest.FirstExtraIncident), "2-checkout-errors-1"} {
+		_, err := c.GetIncident(ctx, good)
+		assert.NoError(t, err, good)
+	}
+	_, err = c.GetIncidentRole(ctx, "commander")
+	assert.NoError(t, err)
+	_, err = c.GetUser(ctx, "me")
+	assert.NoError(t, err)
+}
