@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -351,4 +353,124 @@ func TestIDsAreCheckedAgainstTheSpec(t *testing.T) {
 	assert.NoError(t, err)
 	_, err = c.GetUser(ctx, "me")
 	assert.NoError(t, err)
+}
+
+// rootlytest applies every filter it accepts: each selects exactly the
+// incidents it should (checked against the incidents' own decoded
+// attributes), an empty result when nothing matches, and a 400 for a
+// filter the list does not have.
+func TestTestServerAppliesTheFilters(t *testing.T) {
+	t.Parallel()
+	_, c := newServer(t)
+	ctx := context.Background()
+	base, err := time.Parse(time.RFC3339, "2025-03-20T17:52:08.420-07:00")
+	require.NoError(t, err)
+	names := func(inc *rootly.Incident, teams bool) []string {
+		var out []string
+		if teams {
+			for _, t := range inc.Teams {
+				out = append(out, t.Name)
+			}
+		} else {
+			for _, s := range inc.Services {
+				out = append(out, s.Name)
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		opts rootly.ListIncidentsOptions
+		want int
+		keep func(*rootly.Incident) bool
+	}{
+		{"status in", rootly.ListIncidentsOptions{StatusMatch: rootly.Match{In: []string{"mitigated", "resolved"}}}, 9,
+			func(i *rootly.Incident) bool { return i.Status == "mitigated" || i.Status == "resolved" }},
+		{"status not_eq", rootly.ListIncidentsOptions{StatusMatch: rootly.Match{NotEq: "started"}}, 9,
+			func(i *rootly.Incident) bool { return i.Status != "started" }},
+		{"resolved since", rootly.ListIncidentsOptions{ResolvedAt: rootly.TimeRange{Since: base.Add(10 * time.Hour)}}, 3,
+			func(i *rootly.Incident) bool { return i.ResolvedAt != nil && !i.ResolvedAt.Before(base.Add(10*time.Hour)) }},
+		{"created before", rootly.ListIncidentsOptions{CreatedAt: rootly.TimeRange{Before: base.Add(3 * time.Hour)}}, 3,
+			func(i *rootly.Incident) bool { return i.CreatedAt.Before(base.Add(3 * time.Hour)) }},
+		{"team names", rootly.ListIncidentsOptions{TeamNames: []string{"Payments Team"}}, 6,
+			func(i *rootly.Incident) bool { return slices.Contains(names(i, true), "Payments Team") }},
+		{"service names", rootly.ListIncidentsOptions{ServiceNames: []string{"Payments"}}, 5,
+			func(i *rootly.Incident) bool { return slices.Contains(names(i, false), "Payments") }},
+		{"services not_in", rootly.ListIncidentsOptions{ServicesMatch: rootly.Match{NotIn: []string{"checkout", "search"}}}, 1,
+			func(i *rootly.Incident) bool { return len(i.Services) == 0 }},
+		{"severity", rootly.ListIncidentsOptions{Severity: "sev1"}, 6,
+			func(i *rootly.Incident) bool { return i.Severity != nil && i.Severity.Slug == "sev1" }},
+		{"labels eq", rootly.ListIncidentsOptions{LabelsMatch: rootly.Match{Eq: "region:eu"}}, 10,
+			func(i *rootly.Incident) bool { return i.Labels["region"] == "eu" }},
+		{"private", rootly.ListIncidentsOptions{Private: rootly.Ptr(true)}, 0, nil},
+		{"nothing matches", rootly.ListIncidentsOptions{Environments: []string{"production"}, StatusMatch: rootly.Match{Eq: "closed"}}, 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var got []*rootly.Incident
+			for inc, err := range c.AllIncidents(ctx, &tt.opts) {
+				require.NoError(t, err)
+				got = append(got, inc)
+			}
+			assert.Len(t, got, tt.want)
+			for _, inc := range got {
+				assert.True(t, tt.keep(inc), "%s: %s", tt.name, inc.Title)
+			}
+		})
+	}
+	_, err = c.ListIncidentRoles(ctx, &rootly.ListIncidentRolesOptions{EnabledMatch: rootly.Match{Eq: "false"}})
+	require.NoError(t, err)
+	roles, err := c.ListIncidentRoles(ctx, &rootly.ListIncidentRolesOptions{Enabled: rootly.Ptr(false)})
+	require.NoError(t, err)
+	require.Len(t, roles.Roles, 1)
+	assert.Equal(t, "retired-role", roles.Roles[0].Slug)
+	users, err := c.ListUsers(ctx, &rootly.ListUsersOptions{CreatedAt: rootly.TimeRange{After: time.Now()}})
+	require.NoError(t, err)
+	assert.Empty(t, users.Users, "nobody created after now")
+}
+
+// A filter the list does not have is refused by rootlytest (400), as a
+// parameter the spec does not name would be.
+func TestTestServerRefusesUnknownFilters(t *testing.T) {
+	t.Parallel()
+	srv := rootlytest.Start(t)
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/v1/incidents?filter%5Bcolour%5D=red", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+srv.Token)
+	resp, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+}
+
+// rootlytest's rate-limit answers have Rootly's documented forms: every
+// answer's X-RateLimit-Limit is "<limit>, <limit>;window=<seconds>", and a
+// 429's body is {"error": "Rate limit exceeded. Try again later."}.
+func TestTestServerRateLimitAnswersAsDocumented(t *testing.T) {
+	t.Parallel()
+	srv := rootlytest.Start(t)
+	srv.SetRateLimit(1, 2)
+	get := func() *http.Response {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/v1/users", nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+srv.Token)
+		resp, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		return resp
+	}
+	var last *http.Response
+	for range 3 {
+		if last != nil {
+			last.Body.Close()
+		}
+		last = get()
+		assert.Regexp(t, `^2, 2;window=2$`, last.Header.Get("X-RateLimit-Limit"))
+	}
+	defer last.Body.Close()
+	require.Equal(t, http.StatusTooManyRequests, last.StatusCode)
+	body, err := io.ReadAll(last.Body)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"error":"Rate limit exceeded. Try again later."}`, string(body))
+	assert.NotEmpty(t, last.Header.Get("Retry-After"))
 }

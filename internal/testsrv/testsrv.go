@@ -103,6 +103,10 @@ type Server struct {
 	limiter   *rate.Limiter
 	rlHeaders bool // send X-RateLimit-* describing the limiter
 	noRA      bool // 429s without Retry-After
+	// rlLimit formats X-RateLimit-Limit (default: the burst alone), and
+	// rlBody is the 429 answer's body (default {"error": "rate limited"}).
+	rlLimit func(limit int, window time.Duration) string
+	rlBody  any
 	latency   time.Duration
 	conns     atomic.Int64
 	throttled atomic.Int64
@@ -183,12 +187,26 @@ func (s *Server) SetRateLimitHeaders(on bool) {
 	s.mu.Unlock()
 }
 
-func writeRateLimitHeaders(h http.Header, l *rate.Limiter) {
+// SetRateLimitStyle sets how the rate limit shows in answers, for a server
+// that mimics a vendor: limit formats X-RateLimit-Limit from the burst and
+// the time the bucket takes to fill (nil: the burst alone), and body is the
+// 429 answer's JSON body (nil: {"error": "rate limited"}).
+func (s *Server) SetRateLimitStyle(limit func(burst int, window time.Duration) string, body any) {
+	s.mu.Lock()
+	s.rlLimit, s.rlBody = limit, body
+	s.mu.Unlock()
+}
+
+func writeRateLimitHeaders(h http.Header, l *rate.Limiter, format func(int, time.Duration) string) {
 	now := time.Now()
 	tokens := max(l.TokensAt(now), 0)
 	burst := l.Burst()
 	remaining := min(int(tokens), burst)
-	h.Set("X-RateLimit-Limit", strconv.Itoa(burst))
+	limit := strconv.Itoa(burst)
+	if format != nil {
+		limit = format(burst, time.Duration(float64(burst)/float64(l.Limit())*float64(time.Second)))
+	}
+	h.Set("X-RateLimit-Limit", limit)
 	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
 	h.Set("X-RateLimit-Used", strconv.Itoa(burst-remaining))
 	refill := time.Duration((float64(burst) - tokens) / float64(l.Limit()) * float64(time.Second))
@@ -267,7 +285,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			s.injected.Add(1)
 		}
 	}
-	latency, limiter, rlHeaders, noRA := s.latency, s.limiter, s.rlHeaders, s.noRA
+	latency, limiter, rlHeaders, noRA, rlLimit, rlBody := s.latency, s.limiter, s.rlHeaders, s.noRA, s.rlLimit, s.rlBody
 	s.mu.Unlock()
 
 	if latency > 0 && !sleep(r, latency) {
@@ -278,7 +296,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	allowed := limiter == nil || limiter.Allow()
 	if limiter != nil && rlHeaders {
-		writeRateLimitHeaders(w.Header(), limiter)
+		writeRateLimitHeaders(w.Header(), limiter, rlLimit)
 	}
 	if !allowed {
 		s.throttled.Add(1)
@@ -288,7 +306,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if !noRA {
 			w.Header().Set("Retry-After", strconv.Itoa(int(max(d.Seconds()+0.999, 1))))
 		}
-		WriteJSON(w, http.StatusTooManyRequests, map[string]string{"error": "rate limited"})
+		var body any = map[string]string{"error": "rate limited"}
+		if rlBody != nil {
+			body = rlBody
+		}
+		WriteJSON(w, http.StatusTooManyRequests, body)
 		return
 	}
 	if fault == nil {

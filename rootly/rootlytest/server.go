@@ -2,22 +2,39 @@
 // net/http/httptest.
 //
 // NewServer starts it on loopback with the incident, role and users of
-// Rootly's documented assign sample plus more roles, users and incidents.
-// It serves POST /v1/incidents/{id}/assign_role_to_user, DELETE
-// /v1/incidents/{id}/unassign_role_from_user, GET /v1/incidents/{id} (the
-// id or the incident's slug), GET /v1/incidents (filter[status], [kind],
-// [private], [search], [user_id], [severity], [sequential_id], sort),
-// GET /v1/incident_roles and /v1/incident_roles/{id}, and GET /v1/users and
-// /v1/users/{id} ("me" is Creator) as JSON:API documents valid against
-// Rootly's published swagger, with
-// Bearer authentication, paging (page[number], page[size], links and meta),
-// filters, the errors document ("Not found or unauthorized", "Invalid
-// token") and, for a body without its attributes, a Rails-style
-// {"field": ["can't be blank"]} answer. A role that does not allow several
-// users replaces its holder. Every answer carries X-RateLimit-Limit,
-// -Remaining, -Used and -Reset (a Unix time) for a fixed one-minute window;
-// past the limit the server answers 429 with Retry-After. It records every
-// request and injects faults on demand.
+// Rootly's documented assign sample plus more roles, users and 20 more
+// incidents of varied status, severity, services, teams, environments,
+// labels and times. It serves POST /v1/incidents/{id}/assign_role_to_user,
+// DELETE /v1/incidents/{id}/unassign_role_from_user, GET /v1/incidents/{id}
+// (the id or the incident's slug), GET /v1/incident_roles and
+// /v1/incident_roles/{id}, GET /v1/users and /v1/users/{id} ("me" is
+// Creator), and GET /v1/incidents, as JSON:API documents valid against
+// Rootly's published swagger.
+//
+// The lists apply every filter of the swagger: the plain forms
+// (filter[status]=a,b matches any of the values), the operator forms
+// ([eq], [not_eq], [in], [not_in]), the time windows ([gt], [gte], [lt],
+// [lte] on created_at, started_at, resolved_at, ...), search, and sort by
+// creation. A filter a list does not have is answered 400. filter[slug]
+// and filter[name] of the roles, and filter[email] of the users, match by
+// substring, as search-style filters do. GET /v1/incidents pages by number
+// and by cursor (page[after], meta.next_cursor on every page); the other
+// lists by number, with links and meta. Incidents carry no custom fields,
+// Zendesk tickets or Slack channels, so those filters select nothing
+// ([eq]) or everything ([not_eq]).
+//
+// Authentication is Bearer (Token); errors are JSON:API error documents
+// ("Not found or unauthorized", "Invalid token") and, for a body without
+// its attributes, a Rails-style {"field": ["can't be blank"]} answer. A
+// role that does not allow several users replaces its holder.
+//
+// The rate limit is a token bucket: DefaultRateBurst requests at once,
+// refilled at DefaultRateLimit a second (Rootly's 3000 requests a minute
+// per key). Every answer carries X-RateLimit-Limit in Rootly's documented
+// form ("3000, 3000;window=60": the bucket and the seconds it takes to fill
+// again), -Remaining, -Used and -Reset (a Unix time: when the bucket is
+// full again); past it the server answers 429 with Retry-After and
+// RateLimitBody. It records every request and injects faults on demand.
 package rootlytest
 
 import (
@@ -31,6 +48,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/caseassign/caseassign/internal/testsrv"
 )
@@ -167,42 +185,46 @@ func NewServer() *Server {
 		id: SeedIncident, attrs: seed.Data.Attributes, seeded: true, seq: 1,
 		assignments: []Assignment{{ID: SeedAssignment, RoleID: SeedRole, UserID: SeedUser}},
 	}
+	base, _ := time.Parse(time.RFC3339, stamp)
 	for i := 1; i <= 20; i++ {
-		status := "started"
+		inc := Incident{
+			ID: fmt.Sprintf("1f000000-0000-4000-8000-%012d", i), Title: fmt.Sprintf("Checkout errors %d", i), Status: "started",
+			Severity: []string{"sev1", "sev2", "sev3"}[i%3], Services: []string{[]string{"Search", "Checkout"}[i%2]},
+			Teams: []string{"Platform"}, Environments: []string{[]string{"production", "staging"}[i%2]},
+			Labels: map[string]string{"region": []string{"eu", "us"}[i%2]}, CreatedAt: base.Add(time.Duration(i) * time.Hour),
+		}
+		if i%4 == 0 {
+			inc.Services = append(inc.Services, "Payments")
+		}
+		if i%3 == 0 {
+			inc.Teams = []string{"Payments Team"}
+		}
 		switch {
 		case i%5 == 0:
-			status = "resolved"
+			inc.Status, inc.MitigatedAt, inc.ResolvedAt = "resolved", inc.CreatedAt.Add(20*time.Minute), inc.CreatedAt.Add(40*time.Minute)
 		case i%3 == 0:
-			status = "mitigated"
+			inc.Status, inc.MitigatedAt = "mitigated", inc.CreatedAt.Add(30*time.Minute)
 		}
-		s.addIncident(fmt.Sprintf("1f000000-0000-4000-8000-%012d", i), fmt.Sprintf("Checkout errors %d", i), status)
+		s.AddIncidentWith(inc)
 	}
 	s.base = testsrv.New(http.HandlerFunc(s.route))
 	s.URL = s.base.URL
 	s.base.SetRateLimitHeaders(true)
 	s.base.SetRateLimit(DefaultRateLimit, DefaultRateBurst)
+	s.base.SetRateLimitStyle(func(burst int, window time.Duration) string {
+		return fmt.Sprintf("%d, %d;window=%d", burst, burst, int(window.Seconds()+0.5))
+	}, RateLimitBody)
 	return s
 }
 
-// AddIncident adds a started incident with no role assignments (or resets
-// the incident with that id): a fixture of your own.
-func (s *Server) AddIncident(id, title string) { s.addIncident(id, title, "started") }
+// RateLimitBody is the body of the server's 429 answers, as Rootly's
+// documentation shows it.
+var RateLimitBody = map[string]string{"error": "Rate limit exceeded. Try again later."}
 
-func (s *Server) addIncident(id, title, status string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	seq := len(s.incidents) + 1
-	if old := s.incidents[id]; old != nil {
-		seq = old.seq
-	}
-	attrs, _ := json.Marshal(map[string]any{
-		"sequential_id": seq, "title": title, "slug": fmt.Sprintf("%d-%s", seq, strings.ToLower(strings.ReplaceAll(title, " ", "-"))),
-		"kind": "normal", "private": false, "status": status, "source": "api", "summary": nil, "labels": map[string]any{},
-		"severity": nil, "user": map[string]any{"data": userResource(s.user(Creator))}, "services": []any{}, "groups": []any{},
-		"started_at": stamp, "created_at": stamp, "updated_at": stamp,
-	})
-	s.incidents[id] = &incident{id: id, attrs: attrs, seq: seq}
-}
+// AddIncident adds a started incident with no role assignments (or resets
+// the incident with that id): a fixture of your own. AddIncidentWith sets
+// more of its attributes.
+func (s *Server) AddIncident(id, title string) { s.AddIncidentWith(Incident{ID: id, Title: title}) }
 
 // incident finds an incident by its id or its slug; s.mu is held.
 func (s *Server) incident(idOrSlug string) *incident {
@@ -589,38 +611,82 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, path string, 
 
 func (s *Server) listRoles(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	slug, name, search, enabled := q.Get("filter[slug]"), q.Get("filter[name]"), strings.ToLower(q.Get("filter[search]")), q.Get("filter[enabled]")
+	// filter[slug] and filter[name] match by substring, as search-style
+	// filters do (clients must pick the exact match themselves); their
+	// operator forms ([eq], [in], ...) match exactly.
+	loose := url.Values{}
+	for _, k := range []string{"filter[slug]", "filter[name]"} {
+		if v := q.Get(k); v != "" {
+			loose.Set(k, v)
+			q.Del(k)
+		}
+	}
+	created, _ := time.Parse(time.RFC3339, stamp)
 	s.mu.Lock()
 	var items []any
+	var refused error
 	for i := range s.roles {
 		ro := &s.roles[i]
-		// Filters match by substring, as search-style filters do: clients
-		// must pick the exact match themselves.
-		if (slug != "" && !strings.Contains(ro.Slug, slug)) || (name != "" && !strings.Contains(ro.Name, name)) ||
-			(search != "" && !strings.Contains(strings.ToLower(ro.Name+" "+ro.Slug), search)) ||
-			(enabled != "" && strconv.FormatBool(ro.Enabled) != enabled) {
+		if (loose.Get("filter[slug]") != "" && !strings.Contains(ro.Slug, loose.Get("filter[slug]"))) ||
+			(loose.Get("filter[name]") != "" && !strings.Contains(ro.Name, loose.Get("filter[name]"))) {
 			continue
 		}
-		items = append(items, roleResource(ro))
+		ok, err := matchFilters(q, func(name string) ([]string, bool) {
+			switch name {
+			case "slug":
+				return []string{ro.Slug}, true
+			case "name":
+				return []string{ro.Name}, true
+			case "enabled":
+				return []string{strconv.FormatBool(ro.Enabled)}, true
+			}
+			return nil, false
+		}, func(name string) (time.Time, bool, bool) { return created, true, name == "created_at" }, ro.Name+" "+ro.Slug)
+		if err != nil {
+			refused = err
+			break
+		}
+		if ok {
+			items = append(items, roleResource(ro))
+		}
 	}
 	s.mu.Unlock()
+	if refused != nil {
+		writeErrors(w, http.StatusBadRequest, "Invalid filter", "", refused.Error())
+		return
+	}
 	s.writeList(w, r, "/v1/incident_roles", items)
 }
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	email, search := strings.ToLower(q.Get("filter[email]")), strings.ToLower(q.Get("filter[search]"))
+	// filter[email] matches by substring, ignoring case.
+	email := strings.ToLower(q.Get("filter[email]"))
+	q.Del("filter[email]")
+	created, _ := time.Parse(time.RFC3339, stamp)
 	s.mu.Lock()
 	var items []any
+	var refused error
 	for i := range s.users {
 		u := &s.users[i]
-		if (email != "" && !strings.Contains(strings.ToLower(u.Email), email)) ||
-			(search != "" && !strings.Contains(strings.ToLower(u.Name+" "+u.Email), search)) {
+		if email != "" && !strings.Contains(strings.ToLower(u.Email), email) {
 			continue
 		}
-		items = append(items, userResource(u))
+		ok, err := matchFilters(q, func(string) ([]string, bool) { return nil, false },
+			func(name string) (time.Time, bool, bool) { return created, true, name == "created_at" }, u.Name+" "+u.Email)
+		if err != nil {
+			refused = err
+			break
+		}
+		if ok {
+			items = append(items, userResource(u))
+		}
 	}
 	s.mu.Unlock()
+	if refused != nil {
+		writeErrors(w, http.StatusBadRequest, "Invalid filter", "", refused.Error())
+		return
+	}
 	s.writeList(w, r, "/v1/users", items)
 }
 
@@ -664,63 +730,37 @@ func (s *Server) getRole(w http.ResponseWriter, id string) {
 // newest first), paged like the other lists.
 func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	oneOf := func(param, v string) bool {
-		want := q.Get(param)
-		if want == "" {
-			return true
-		}
-		for _, x := range strings.Split(want, ",") {
-			if strings.TrimSpace(x) == v {
-				return true
-			}
-		}
-		return false
-	}
-	search := strings.ToLower(q.Get("filter[search]"))
 	s.mu.Lock()
 	type row struct {
 		seq int
 		res map[string]any
 	}
 	var rows []row
+	var refused error
 	for _, inc := range s.incidents {
-		var a struct {
-			Title    string `json:"title"`
-			Status   string `json:"status"`
-			Kind     string `json:"kind"`
-			Private  bool   `json:"private"`
-			Sequence int    `json:"sequential_id"`
-			User     *struct {
-				Data *struct {
-					ID string `json:"id"`
-				} `json:"data"`
-			} `json:"user"`
-			Severity *struct {
-				Data *struct {
-					Attributes struct {
-						Slug string `json:"slug"`
-					} `json:"attributes"`
-				} `json:"data"`
-			} `json:"severity"`
-		}
-		if json.Unmarshal(inc.attrs, &a) != nil {
+		var v incidentView
+		var attrs map[string]json.RawMessage
+		if json.Unmarshal(inc.attrs, &v) != nil || json.Unmarshal(inc.attrs, &attrs) != nil {
 			continue
 		}
-		creator, severity := "", ""
-		if a.User != nil && a.User.Data != nil {
-			creator = a.User.Data.ID
+		search := v.Title
+		if v.Summary != nil {
+			search += " " + *v.Summary
 		}
-		if a.Severity != nil && a.Severity.Data != nil {
-			severity = a.Severity.Data.Attributes.Slug
+		ok, err := matchFilters(q, v.values, func(name string) (time.Time, bool, bool) { return timeOf(attrs, name, timeFilters) }, search)
+		if err != nil {
+			refused = err
+			break
 		}
-		if !oneOf("filter[status]", a.Status) || !oneOf("filter[kind]", a.Kind) || !oneOf("filter[private]", strconv.FormatBool(a.Private)) ||
-			!oneOf("filter[user_id]", creator) || !oneOf("filter[severity]", severity) || !oneOf("filter[sequential_id]", strconv.Itoa(a.Sequence)) ||
-			(search != "" && !strings.Contains(strings.ToLower(a.Title), search)) {
-			continue
+		if ok {
+			rows = append(rows, row{inc.seq, map[string]any{"id": inc.id, "type": "incidents", "attributes": inc.attrs}})
 		}
-		rows = append(rows, row{inc.seq, map[string]any{"id": inc.id, "type": "incidents", "attributes": inc.attrs}})
 	}
 	s.mu.Unlock()
+	if refused != nil {
+		writeErrors(w, http.StatusBadRequest, "Invalid filter", "", refused.Error())
+		return
+	}
 	desc := strings.HasPrefix(q.Get("sort"), "-")
 	slices.SortFunc(rows, func(a, b row) int {
 		if desc {
