@@ -47,9 +47,16 @@
 //
 // ListIncidents, ListIncidentRoles and ListUsers take go-querystring options
 // (page[number], page[size], filter[...], sort) and keep the list's links and
-// meta. ListIncidentsOptions carries the spec's main incident filters:
-// status, search, kind, creator, severity, services, teams, environments,
-// types, sequential id and created/updated/started time windows. AllIncidents,
+// meta. ListIncidentsOptions expresses every one of the 163 query
+// parameters of GET /v1/incidents in Rootly's swagger, and sends nothing
+// else: a plain field is the filter itself (Status, TeamNames,
+// ServiceIDs, ...), a ...Match field its operator forms (eq, not_eq, in,
+// not_in: StatusMatch{In: []string{"started", "mitigated"}}), a TimeRange
+// a time window's bounds (ResolvedAt{Since: yesterday}); Include and Sort
+// too. ListUsersOptions and ListIncidentRolesOptions do the same for their
+// operations. Incident and role ids are a UUID or a slug (^[a-z0-9_-]+$),
+// user ids numeric or "me", checked before anything is sent; a sequential
+// number (INC-123) is found with ListIncidentsOptions.SequentialID. AllIncidents,
 // AllIncidentRoles and AllUsers iterate over every page; they read the next
 // page number from meta (next_page, total_pages) or the next link (a string
 // or a JSON:API link object) and request it from the client's own base URL,
