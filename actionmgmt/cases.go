@@ -28,8 +28,18 @@ type CaseQuery struct {
 	// default (DefaultCasePageSize). Skip is how many cases to skip.
 	Top, Skip int
 	// Filters are the query's filter objects, sent as given in "filters".
-	// Their shape is the API's (see the case list query how-to); each must
-	// be a JSON object. Empty means no filter.
+	// Empty means no filter.
+	//
+	// What the SDK knows of them: the case list query how-to
+	// (horizons.confirmit.eu, Action Management, "caselistquery") puts a
+	// "filters" array in the body; the grammar of its objects is further
+	// down that page, in a part no public source we could reach returns,
+	// so the SDK does not type them. It checks only that each is a JSON
+	// object, and passes it through unchanged: a filter the server does
+	// not understand is not caught here (the server may refuse it with a
+	// 400, or may ignore it). Take the grammar from the how-to page, or
+	// select on the client side: AllCases, then keep the cases you want
+	// (ExampleClient_AllCases_openCases does it for open cases).
 	Filters []json.RawMessage
 	// Include names the case properties to return; empty means all.
 	Include []string

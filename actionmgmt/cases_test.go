@@ -438,3 +438,18 @@ func TestPanicInChangeLeavesNoReentrantMark(t *testing.T) {
 	assert.NoError(t, err, "waited its turn, not refused")
 	assert.NoError(t, <-done)
 }
+
+// The filters go to the server as given, and actionmgmttest records them
+// without applying them.
+func TestCaseQueryFiltersArePassedThroughAndRecorded(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	f := json.RawMessage(`{"property":"isClosed","operator":"equals","value":false}`)
+	page, err := c.QueryCases(context.Background(), hub, actionmgmt.CaseQuery{Filters: []json.RawMessage{f}})
+	require.NoError(t, err)
+	assert.Len(t, page.Items, 6, "recorded, not applied")
+	got := srv.CaseQueryFilters()
+	require.Len(t, got, 1)
+	require.Len(t, got[0], 1)
+	assert.JSONEq(t, string(f), string(got[0][0]))
+}

@@ -193,3 +193,31 @@ func ExampleClient_AssignUsers() {
 	// case 2009632, user 8795: refused by the server
 	// 1 of 3 failed
 }
+
+// Select open cases on the client side: the case list query's filter
+// grammar is not in any public source the SDK could read, so the sure way
+// is to page through AllCases and keep what you want.
+func ExampleClient_AllCases_openCases() {
+	srv := actionmgmttest.NewServer()
+	defer srv.Close()
+	if err := srv.AddCase(6435, []byte(`{"id":2009700,"name":"Closed last week","isClosed":true,"roles":[]}`)); err != nil {
+		log.Fatal(err)
+	}
+	client, err := srv.NewClient()
+	if err != nil {
+		log.Fatal(err)
+	}
+	var open, closed int
+	for cs, err := range client.AllCases(context.Background(), 6435, actionmgmt.CaseQuery{Top: 100}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if cs.IsClosed {
+			closed++
+			continue
+		}
+		open++ // route it
+	}
+	fmt.Println("open:", open, "closed:", closed)
+	// Output: open: 6 closed: 1
+}

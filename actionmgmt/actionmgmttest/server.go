@@ -7,8 +7,11 @@
 // 2009636 (MixedLastCase) whose dates mix the API's formats (RFC 3339,
 // "2021-06-04 13:51:04.967-00:00", empty and null due dates). It answers
 // the case list query (POST .../cases/query) with top/skip paging (top at
-// most 100, default 20) and orderBy; the filter objects are recorded, not
-// applied. A PUT stamps dateModified, as a server would. Like the real
+// most 100, default 20) and orderBy. The filter objects are recorded
+// (CaseQueryFilters, Requests) and not applied: their grammar sits in a
+// part of the how-to no public source returns, so the server cannot know
+// what they select; a test that filters gets unfiltered pages, and can
+// check what was sent. A PUT stamps dateModified, as a server would. Like the real
 // service it keeps the last write of a case (no version check), stores every
 // member a client sends (so unknown fields survive), refuses a role user
 // who is not an active member of the hub's End User List with a 400, and
@@ -515,6 +518,24 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request, h *hub, listText 
 // default dateCreated) descending unless orderByAscending. Dates sort by
 // their instant; a case without one sorts first. The body's filters are
 // recorded (Requests) and not applied: their semantics are the API's own.
+// CaseQueryFilters returns the "filters" of every case list query the
+// server received, in order (one entry per query; nil for a query
+// without filters). The server records them and does not apply them.
+func (s *Server) CaseQueryFilters() [][]json.RawMessage {
+	var out [][]json.RawMessage
+	for _, r := range s.Requests() {
+		if r.Method != http.MethodPost || !strings.HasSuffix(r.Path, "/cases/query") {
+			continue
+		}
+		var q struct {
+			Filters []json.RawMessage `json:"filters"`
+		}
+		_ = json.Unmarshal(r.Body, &q)
+		out = append(out, q.Filters)
+	}
+	return out
+}
+
 func (s *Server) caseQuery(w http.ResponseWriter, r *http.Request, h *hub) {
 	var q struct {
 		Filters []json.RawMessage `json:"filters"`
