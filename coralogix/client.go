@@ -295,7 +295,10 @@ func (c *Client) UnassignCase(ctx context.Context, id string) (*Case, error) {
 	return c.oneCase(ctx, http.MethodDelete, pathAssigned, id, nil, unassigned)
 }
 
-// GetCase reads one case: GET /mgmt/openapi/5/cases/cases/v1/{id}.
+// GetCase reads one case: GET /mgmt/openapi/5/cases/cases/v1/{id}. The
+// spec declares no 404 for it: an unknown case may be answered 404 or 400,
+// and errors.Is(err, ErrNotFound) holds for both (the 400 also matches
+// ErrRejected). ListCaseEvents answers an unknown case the same way.
 func (c *Client) GetCase(ctx context.Context, id string) (*Case, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err

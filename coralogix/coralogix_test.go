@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -1071,5 +1073,50 @@ func TestUnassignCasesInBatches(t *testing.T) {
 	for _, r := range readable {
 		cs, _ := srv.Case(r)
 		assert.Nil(t, cs.Assignee, r)
+	}
+}
+
+// An unknown case may come back as 404 or, since the spec declares no 404
+// for get-case and list-events, as 400: errors.Is(err, ErrNotFound) holds
+// for both, and the 400 still matches ErrRejected.
+func TestUnknownCaseIs404Or400(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{404, 400} {
+		srv, c := newServer(t)
+		srv.Inject(coralogixtest.Fault{Status: status, Body: `{"code":` + strconv.Itoa(status) + `,"message":"case CASE-999 not found"}`, Times: 2})
+		_, err := c.GetCase(context.Background(), "CASE-999")
+		assert.ErrorIs(t, err, coralogix.ErrNotFound, status)
+		_, err = c.ListCaseEvents(context.Background(), "CASE-999")
+		assert.ErrorIs(t, err, coralogix.ErrNotFound, status)
+		if status == 400 {
+			assert.ErrorIs(t, err, coralogix.ErrRejected)
+		}
+	}
+	srv, c := newServer(t)
+	srv.Inject(coralogixtest.Fault{Status: 400, Body: `{"code":400,"message":"assignee.userId: value does not match pattern"}`})
+	_, err := c.GetCase(context.Background(), "CASE-999")
+	assert.NotErrorIs(t, err, coralogix.ErrNotFound, "another 400 is not a missing case")
+}
+
+// coralogixtest writes timestamps as Coralogix does: with milliseconds.
+func TestTestServerTimestampsHaveMilliseconds(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	_, err := c.AssignCase(context.Background(), "CASE-124", coralogix.UserDetails{UserID: user})
+	require.NoError(t, err)
+	for _, path := range []string{"/mgmt/openapi/5/cases/cases/v1/CASE-124", "/mgmt/openapi/5/cases/cases/v1/CASE-124/events"} {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+srv.APIKey)
+		resp, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+		stamps := regexp.MustCompile(`"\d{4}-\d\d-\d\dT[^"]*"`).FindAllString(string(b), -1)
+		require.NotEmpty(t, stamps, path)
+		for _, s := range stamps {
+			assert.Regexp(t, `^"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"$`, s, path)
+		}
 	}
 }

@@ -50,6 +50,7 @@ func decodeError(e *core.APIError, body []byte) {
 			if code := strings.Trim(string(b.Code), `"`); code != "" && code != "null" {
 				e.Code = code
 			}
+			caseNotFound(e)
 			return
 		}
 	}
@@ -75,5 +76,15 @@ func decodeError(e *core.APIError, body []byte) {
 				e.Code = prefix
 			}
 		}
+	}
+}
+
+// caseNotFound makes a 400 whose message says a case was not found match
+// ErrNotFound too. The spec declares no 404 for get-case and list-events,
+// so Coralogix may answer an unknown case with 400 (ErrRejected) as well
+// as 404: either way errors.Is(err, ErrNotFound) holds.
+func caseNotFound(e *core.APIError) {
+	if e.StatusCode == 400 && strings.Contains(strings.ToLower(e.Message), "not found") {
+		e.SetDetails(ErrNotFound)
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -496,6 +497,7 @@ func (s *Server) encodeLocked(c *coralogix.Case) ([]byte, error) {
 		return enc, nil
 	}
 	enc, err := json.Marshal(c)
+	enc = vendorTimes(enc)
 	if err != nil {
 		return nil, err
 	}
@@ -529,7 +531,7 @@ func (s *Server) withCase(w http.ResponseWriter, field, id string, answer func(c
 		writeError(w, r.status, r.msg)
 		return
 	}
-	testsrv.WriteJSON(w, http.StatusOK, out)
+	writeVendorJSON(w, out)
 }
 
 func (s *Server) assignOne(w http.ResponseWriter, r *http.Request, id string) {
@@ -634,7 +636,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 			resp.Pagination.NextPageToken = base64.StdEncoding.EncodeToString([]byte("offset:" + strconv.FormatInt(end, 10)))
 		}
 	}
-	testsrv.WriteJSON(w, http.StatusOK, resp)
+	writeVendorJSON(w, resp)
 }
 
 func matches(c *coralogix.Case, f *coralogix.CaseFilters) bool {
@@ -662,4 +664,34 @@ func matches(c *coralogix.Case, f *coralogix.CaseFilters) bool {
 		}
 	}
 	return true
+}
+
+// timestampText matches an RFC 3339 UTC timestamp in a JSON string.
+var timestampText = regexp.MustCompile(`"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?Z"`)
+
+// vendorTimes writes every UTC timestamp of an encoded answer as Coralogix
+// does: with milliseconds, "2025-09-22T10:30:00.000Z" (encoding/json
+// drops the zeros: "2025-09-22T10:30:00Z").
+func vendorTimes(b []byte) []byte {
+	return timestampText.ReplaceAllFunc(b, func(m []byte) []byte {
+		t, err := time.Parse(time.RFC3339Nano, string(m[1:len(m)-1]))
+		if err != nil {
+			return m
+		}
+		return []byte(`"` + t.UTC().Format("2006-01-02T15:04:05.000Z07:00") + `"`)
+	})
+}
+
+// writeVendorJSON answers 200 with v encoded as Coralogix would.
+func writeVendorJSON(w http.ResponseWriter, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	b = vendorTimes(b)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
 }
