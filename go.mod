@@ -1,9 +1,10 @@
 module github.com/caseassign/caseassign
 
-go 1.24.0
+go 1.26
 
 require (
 	github.com/getkin/kin-openapi v0.135.0
+	github.com/go-json-experiment/json v1.27.2
 	github.com/google/go-querystring v1.2.0
 	github.com/google/jsonapi v1.0.0
 	github.com/hashicorp/go-retryablehttp v0.7.8

@@ -222,7 +222,7 @@ func unconfirmed(ids []string, cases []Case, done func(*Case) bool) error {
 // decodeCases decodes a {"cases": [...]} answer.
 func decodeCases(body []byte) ([]Case, error) {
 	var out casesEnvelope
-	if err := json.Unmarshal(body, &out); err != nil {
+	if err := jsonx.Unmarshal(body, &out); err != nil {
 		if !jsonx.Refusal(err) {
 			return nil, err
 		}
@@ -368,7 +368,7 @@ func unassigned(cs *Case) bool {
 // decodeCase decodes a {"case": {...}} answer.
 func decodeCase(body []byte) (*Case, error) {
 	var out caseEnvelope
-	if err := json.Unmarshal(body, &out); err != nil {
+	if err := jsonx.Unmarshal(body, &out); err != nil {
 		if !jsonx.Refusal(err) {
 			return nil, err
 		}

@@ -244,7 +244,7 @@ func decodeEvents(body []byte) ([]CaseEvent, error) {
 	var out struct {
 		Events *[]CaseEvent `json:"events"`
 	}
-	if err := json.Unmarshal(body, &out); err != nil {
+	if err := jsonx.Unmarshal(body, &out); err != nil {
 		return nil, err
 	}
 	if out.Events == nil {

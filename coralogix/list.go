@@ -288,7 +288,7 @@ func (c *Client) ListCases(ctx context.Context, opts *ListCasesRequest) (*ListCa
 // decodeList decodes a page of cases.
 func decodeList(body []byte) (*ListCasesResponse, error) {
 	var out listEnvelope
-	if err := json.Unmarshal(body, &out); err != nil {
+	if err := jsonx.Unmarshal(body, &out); err != nil {
 		if !jsonx.Refusal(err) {
 			return nil, err
 		}

@@ -229,7 +229,7 @@ func (c *Case) UnmarshalJSON(data []byte) error {
 // UnmarshalJSON), and when encoding/json refuses a member's value, decodes
 // member by member instead, returning the members that do not fit.
 func decodeLenient(data []byte, v any) (map[string]json.RawMessage, error) {
-	err := json.Unmarshal(data, v)
+	err := jsonx.Unmarshal(data, v)
 	if !jsonx.Refusal(err) {
 		return nil, err
 	}

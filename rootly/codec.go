@@ -320,7 +320,7 @@ func roleFrom(where string, r *resource[roleAttrs]) (*IncidentRole, error) {
 // assignments from the included resources.
 func decodeIncident(body []byte) (*Incident, error) {
 	var doc incidentDocument
-	if err := json.Unmarshal(body, &doc); err != nil {
+	if err := jsonx.Unmarshal(body, &doc); err != nil {
 		return nil, err
 	}
 	if doc.Data == nil {
@@ -598,7 +598,7 @@ func decodeUserList(body []byte) (*UserList, error) {
 // decodeList reads a list document, typing each resource with conv.
 func decodeList[A, T any](body []byte, conv func(where string, r *resource[A]) (*T, error)) ([]*T, Links, *ListMeta, error) {
 	var doc listDocument[A]
-	if err := json.Unmarshal(body, &doc); err != nil {
+	if err := jsonx.Unmarshal(body, &doc); err != nil {
 		return nil, Links{}, nil, err
 	}
 	if doc.Data == nil {
@@ -639,7 +639,7 @@ type incidentListDocument struct {
 
 func decodeIncidentList(body []byte) (*IncidentList, error) {
 	var doc incidentListDocument
-	if err := json.Unmarshal(body, &doc); err != nil {
+	if err := jsonx.Unmarshal(body, &doc); err != nil {
 		return nil, err
 	}
 	if doc.Data == nil {
@@ -669,7 +669,7 @@ func decodeOne[A, T any](body []byte, conv func(where string, r *resource[A]) (*
 	var doc struct {
 		Data *resource[A] `json:"data"`
 	}
-	if err := json.Unmarshal(body, &doc); err != nil {
+	if err := jsonx.Unmarshal(body, &doc); err != nil {
 		return nil, err
 	}
 	if doc.Data == nil {

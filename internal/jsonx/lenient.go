@@ -72,12 +72,3 @@ func fieldIndexes(t reflect.Type) map[string][]int {
 	}
 	return m
 }
-
-// Refusal reports whether err from encoding/json refuses a value that does
-// not fit its Go type (or a method's own error, such as a timestamp that
-// does not parse), which Lenient can route around; a syntax error (a
-// truncated document, one nested too deep) is never one.
-func Refusal(err error) bool {
-	var se *json.SyntaxError
-	return err != nil && !errors.As(err, &se)
-}
