@@ -2,3 +2,6 @@ package coralogix
 
 // DecodeCases exposes the SDK's response decoding to the benchmarks.
 var DecodeCases = decodeCases
+
+// DecodeList exposes the page decoding to the benchmarks.
+var DecodeList = decodeList

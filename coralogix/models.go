@@ -501,19 +501,24 @@ func withExtra(body []byte, field string, decoded []caseFields) ([]Case, error) 
 	for i := range decoded {
 		out[i] = Case(decoded[i])
 	}
-	raw, ok, err := jsonx.Member(body, field)
-	if err != nil || !ok {
-		return out, err
-	}
 	known := jsonx.Known[caseFields]()
-	if raw[0] == '{' { // value spans start at the value, never at whitespace
+	if field == "case" {
+		raw, ok, err := jsonx.Member(body, field)
+		if err != nil || !ok {
+			return out, err
+		}
 		out[0].Extra, err = jsonx.Unknown(raw, known)
 		out[0].raw = raw // body is the client's own copy: no need to copy again
 		return out, err
 	}
-	elems, err := jsonx.UnknownEach(raw, known)
+	// The decoder read the whole body: the array is found and walked in
+	// one pass that stops at its end.
+	elems, ok := jsonx.UnknownEachOf(body, field, known)
+	if !ok {
+		return out, jsonx.ErrSyntax
+	}
 	for i := range min(len(elems), len(out)) {
 		out[i].Extra, out[i].raw = elems[i].Extra, elems[i].Raw
 	}
-	return out, err
+	return out, nil
 }

@@ -301,12 +301,22 @@ func elements(data []byte, fn func(i int, raw []byte), member func(i int, key, r
 	if i+4 <= len(data) && string(data[i:i+4]) == "null" {
 		return trailing(data, i+4)
 	}
-	if i >= len(data) || data[i] != '[' {
+	end := elementsAt(data, i, fn, member)
+	if end < 0 {
 		return ErrSyntax
+	}
+	return trailing(data, end)
+}
+
+// elementsAt walks the array that starts at data[i] and returns the index
+// after it, or -1.
+func elementsAt(data []byte, i int, fn func(i int, raw []byte), member func(i int, key, raw []byte)) int {
+	if i >= len(data) || data[i] != '[' {
+		return -1
 	}
 	i = skipWS(data, i+1)
 	if i < len(data) && data[i] == ']' {
-		return trailing(data, i+1)
+		return i + 1
 	}
 	for n := 0; ; n++ {
 		vs := i
@@ -316,22 +326,66 @@ func elements(data []byte, fn func(i int, raw []byte), member func(i int, key, r
 			i = skipValue(data, i, 1)
 		}
 		if i < 0 {
-			return ErrSyntax
+			return -1
 		}
 		fn(n, data[vs:i])
 		i = skipWS(data, i)
 		if i >= len(data) {
-			return ErrSyntax
+			return -1
 		}
 		switch data[i] {
 		case ',':
 			i = skipWS(data, i+1)
 		case ']':
-			return trailing(data, i+1)
+			return i + 1
 		default:
-			return ErrSyntax
+			return -1
 		}
 	}
+}
+
+// UnknownEachOf is UnknownEach for the array in the top-level member field
+// of the JSON object data, found and walked in one pass: it stops at the
+// end of that array, so it is for a document a decoder has already read
+// whole. found is false when the member is absent or not an array.
+func UnknownEachOf(data []byte, field string, known map[string]struct{}) (out []Element, found bool) {
+	i := skipWS(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return nil, false
+	}
+	i = skipWS(data, i+1)
+	for i < len(data) && data[i] == '"' {
+		ks := i
+		if i = skipString(data, i); i < 0 {
+			return nil, false
+		}
+		key := data[ks:i]
+		if i = skipWS(data, i); i >= len(data) || data[i] != ':' {
+			return nil, false
+		}
+		i = skipWS(data, i+1)
+		if keyIs(key, field) {
+			end := elementsAt(data, i, func(n int, raw []byte) {
+				for len(out) <= n {
+					out = append(out, Element{})
+				}
+				out[n].Raw = raw
+			}, func(n int, key, raw []byte) {
+				for len(out) <= n {
+					out = append(out, Element{})
+				}
+				out[n].Extra = addUnknown(out[n].Extra, known, key, raw)
+			})
+			return out, end >= 0
+		}
+		if i = skipValue(data, i, 1); i < 0 {
+			return nil, false
+		}
+		if i = skipWS(data, i); i < len(data) && data[i] == ',' {
+			i = skipWS(data, i+1)
+		}
+	}
+	return nil, false
 }
 
 func trailing(data []byte, i int) error {
