@@ -59,13 +59,16 @@ func (r *BatchResult) FailedIDs() []string {
 }
 
 // MaxSplitRequests bounds the extra requests spent on one batch to find
-// the ids the server refuses. When a batch is refused for its content
-// (400, 404, 409 or 422: an unknown or closed case, most likely), it is
-// split in two and each half sent again, down to single ids; each split
-// costs two requests. Finding one refused id in a batch of 1000 costs 20
-// extra requests, and each further one at most 20 more. Past the bound,
-// the parts not yet settled fail with their own refusal, every id listed.
-const MaxSplitRequests = 100
+// the ids the server refuses: as many as a full batch has ids. When a
+// batch is refused for its content (400, 404, 409 or 422: an unknown or
+// closed case, most likely), it is split in two and each half sent again,
+// down to single ids; each split costs two requests. Isolating k refused
+// ids in a batch of 1000 costs about 2k·log2(1000/k) extra requests: 20
+// for one, about 130 for ten (1% of the ids), about 660 for a hundred.
+// Past the bound (a batch where most ids are refused), the parts not yet
+// settled fail together, with an error that says they were not tried one
+// by one.
+const MaxSplitRequests = MaxIDs
 
 // ErrNotConfirmed matches the failure of an id whose bulk request
 // succeeded but whose case the answer did not hold as asked (missing, or
@@ -217,6 +220,9 @@ func (c *Client) settle(ctx context.Context, ids []string, send func(context.Con
 			c.settle(ctx, ids[mid:], send, done, discard, budget, o)
 			return
 		}
+		if len(ids) > 1 && *budget < 2 && refusedForContent(err) {
+			err = &untriedError{n: len(ids), err: err}
+		}
 		o.failures = append(o.failures, BatchFailure{IDs: ids, Err: err})
 		o.failed += len(ids)
 		return
@@ -305,3 +311,17 @@ func splitByQuery(ids []string, size, maxQuery int) [][]string {
 	}
 	return batches
 }
+
+// untriedError is the refusal of a part of a batch whose ids were not
+// tried one by one, the batch's split budget being spent: most of them may
+// be fine. It matches what the refusal matches.
+type untriedError struct {
+	n   int
+	err error
+}
+
+func (e *untriedError) Error() string {
+	return fmt.Sprintf("%d ids not tried one by one (the batch's MaxSplitRequests are spent); the part holding them was refused: %v", e.n, e.err)
+}
+
+func (e *untriedError) Unwrap() error { return e.err }

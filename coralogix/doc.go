@@ -56,7 +56,7 @@
 // per refused id (or per group of ids that failed together, for a 5xx or a
 // lost connection). A batch refused for its content (400, 404, 409, 422: an
 // unknown or closed case) is split and sent again until the refused ids are
-// isolated, within MaxSplitRequests extra requests a batch; an id the
+// isolated, within MaxSplitRequests (1000) extra requests a batch; an id the
 // answer leaves out fails with ErrNotConfirmed. BulkOptions.DiscardCases
 // keeps no case in the result (memory flat in the number of ids), and
 // BulkOptions.OnOutcome counts successes and failures as the job runs.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -126,15 +127,43 @@ func TestAnswerMustShowTheChange(t *testing.T) {
 	assert.Equal(t, ids, res.Failures[0].IDs)
 }
 
-// The extra requests spent on one batch are bounded: with many refused
-// ids, the parts not settled within MaxSplitRequests fail with their
-// refusal, and no id is ever reported as assigned that was not.
+// With one id in a hundred refused (closed or unknown), every other id is
+// assigned: 5,000 ids, 80 refused, each reported alone.
+func TestOnePercentRefusedIsIsolated(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	ids := srv.AddCases("JOB", 4950)
+	refused := map[string]bool{}
+	for i := range 30 {
+		require.True(t, srv.CloseCase(ids[i*100+7]))
+		refused[ids[i*100+7]] = true
+	}
+	for i := range 50 {
+		ids = append(ids, "GHOST-"+strconv.Itoa(i+1))
+		refused[ids[len(ids)-1]] = true
+	}
+	res, err := c.AssignCasesInBatches(context.Background(), coralogix.AssignCasesRequest{Assignee: coralogix.UserDetails{UserID: user}, IDs: ids},
+		coralogix.BulkOptions{DiscardCases: true})
+	var be *coralogix.BulkError
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, 80, be.Failed)
+	assert.Len(t, res.SucceededIDs, 4920)
+	for _, f := range res.Failures {
+		require.Len(t, f.IDs, 1)
+		assert.True(t, refused[f.IDs[0]], f.IDs[0])
+	}
+}
+
+// The extra requests spent on one batch are bounded: with most ids
+// refused, the parts not settled within MaxSplitRequests fail together,
+// saying they were not tried one by one, and no id is ever reported as
+// assigned that was not.
 func TestSplittingIsBounded(t *testing.T) {
 	t.Parallel()
 	srv, c := newServer(t)
 	ids := srv.AddCases("MANY", 1000)
 	closed := map[string]bool{}
-	for i := 0; i < 1000; i += 25 { // 40 closed cases, spread out
+	for i := 0; i < 1000; i += 2 { // half of them, spread out
 		require.True(t, srv.CloseCase(ids[i]))
 		closed[ids[i]] = true
 	}
@@ -147,6 +176,15 @@ func TestSplittingIsBounded(t *testing.T) {
 		assert.NotNil(t, cs.Assignee, id)
 	}
 	assert.Len(t, append(res.SucceededIDs, res.FailedIDs()...), 1000, "every id is settled one way or the other")
+	untried := 0
+	for _, f := range res.Failures {
+		if len(f.IDs) > 1 {
+			untried++
+			assert.ErrorContains(t, f.Err, "not tried one by one")
+			assert.ErrorIs(t, f.Err, coralogix.ErrRejected)
+		}
+	}
+	assert.Positive(t, untried, "the budget ran out on this batch")
 	for _, id := range res.FailedIDs() {
 		cs, _ := srv.Case(id)
 		assert.Nil(t, cs.Assignee, "a failed id was not assigned: %s", id)
