@@ -160,11 +160,12 @@ func decodeError(e *core.APIError, body []byte) {
 // The hints a Thalamus error carries: what the answer most likely means,
 // and what to do.
 const (
-	hintNoSession    = "no operator session: operations on cases need a logged-in operator; build the client with WithOperatorLogin(principal, password)"
-	hintTokenRefused = "the touchpoint or its token was refused: check Credentials.Touchpoint and Credentials.Token (the touchpoint's code and generated token)"
-	hintNoRoute      = "no such route or case: check the base URL (the instance URL, without /api/v4) and the case id"
-	hintLoginRefused = "the operator login was refused: check the principal and password given to WithOperatorLogin"
-	hintStill401     = "the session was refused again right after a new login: check the operator's rights on this touchpoint"
+	hintNoSession      = "no operator session: operations on cases need a logged-in operator; build the client with WithOperatorLogin(principal, password)"
+	hintTokenRefused   = "the touchpoint or its token was refused: check Credentials.Touchpoint and Credentials.Token (the touchpoint's code and generated token)"
+	hintNoRoute        = "no such route or case: check the base URL (the instance URL, without /api/v4) and the case id"
+	hintLoginRefused   = "the operator login was refused: check the principal and password given to WithOperatorLogin"
+	hintStill401       = "the session was refused again right after a new login: check the operator's rights on this touchpoint"
+	hintLoginElsewhere = "the server links its login to a path outside the base URL's: check the base URL's path prefix (the instance URL, without /api/v4)"
 )
 
 // hint says what an error answer most likely means: a 401 carrying a

@@ -77,6 +77,11 @@ type session struct {
 	tries   atomic.Uint64
 	last    atomic.Pointer[loginError]
 	refused atomic.Pointer[loginError]
+
+	// elsewhere records that the server linked its login to a path of
+	// its own origin outside the base URL's path: the base URL's path
+	// prefix is most likely wrong.
+	elsewhere atomic.Bool
 }
 
 func newSession(o *options, base string) (*session, error) {
@@ -162,6 +167,9 @@ func (s *session) learn(body []byte) {
 		if p, ok := s.within(l.Href, s.secretFree); ok {
 			s.linked.Store(&p)
 			return
+		}
+		if u, err := url.Parse(l.Href); err == nil && strings.EqualFold(u.Host, s.origin.Host) {
+			s.elsewhere.Store(true) // the instance's own login link, outside the base URL's path
 		}
 	}
 }
@@ -332,8 +340,15 @@ func (c *Client) loginOnce(ctx context.Context) error {
 		}
 	}
 	if err != nil && !alreadyLoggedIn(err) {
+		// A login refused for its principal or password (not for the
+		// touchpoint's token, whose hint decodeError already set).
 		var ae *APIError
-		if errors.As(err, &ae) && (ae.StatusCode == http.StatusUnauthorized || ae.StatusCode == http.StatusBadRequest || ae.StatusCode == http.StatusForbidden) {
+		switch {
+		case !errors.As(err, &ae):
+		case s.elsewhere.Load():
+			setHint(err, hintLoginElsewhere)
+		case ae.StatusCode == http.StatusBadRequest || ae.StatusCode == http.StatusForbidden ||
+			ae.StatusCode == http.StatusUnauthorized && (ae.err == nil || ae.err.Hint() != hintTokenRefused):
 			setHint(err, hintLoginRefused)
 		}
 		return &loginError{err: err}

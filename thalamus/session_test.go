@@ -788,9 +788,18 @@ func TestErrorsSayWhatToDo(t *testing.T) {
 		{"wrong token", func(srv *thalamustest.Server) (*thalamus.Client, error) {
 			return thalamus.NewClient(srv.URL, thalamus.Credentials{Touchpoint: creds.Touchpoint, Token: "not-the-token-0000"})
 		}, []string{"invalid touchpoint or token", "Credentials.Touchpoint and Credentials.Token"}},
+		{"wrong token with a login", func(srv *thalamustest.Server) (*thalamus.Client, error) {
+			srv.RequireLogin(operator, password)
+			return thalamus.NewClient(srv.URL, thalamus.Credentials{Touchpoint: creds.Touchpoint, Token: "not-the-token-0000"},
+				thalamus.WithOperatorLogin(operator, password))
+		}, []string{"operator login failed", "Credentials.Touchpoint and Credentials.Token"}},
 		{"wrong path prefix", func(srv *thalamustest.Server) (*thalamus.Client, error) {
 			return thalamus.NewClient(srv.URL+"/crm", creds)
 		}, []string{"404", "check the base URL"}},
+		{"wrong path prefix with a login", func(srv *thalamustest.Server) (*thalamus.Client, error) {
+			srv.RequireLogin(operator, password)
+			return thalamus.NewClient(srv.URL+"/crm", creds, thalamus.WithOperatorLogin(operator, password))
+		}, []string{"operator login failed", "check the base URL's path prefix"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
