@@ -39,7 +39,7 @@ type CaseQuery struct {
 	// not understand is not caught here (the server may refuse it with a
 	// 400, or may ignore it). Take the grammar from the how-to page, or
 	// select on the client side: AllCases, then keep the cases you want
-	// (ExampleClient_AllCases_openCases does it for open cases).
+	// (the package's AllCases examples do it for open cases).
 	Filters []json.RawMessage
 	// Include names the case properties to return; empty means all.
 	Include []string

@@ -307,7 +307,7 @@ func (c *Client) QueryEndUsers(ctx context.Context, hubID, listID int64, opts *E
 // or a page comes back empty. A page shorter than Top does not end it while
 // totalCount says more remain (a server may cap pages below Top); without
 // a totalCount, a short page is the last.
-// It copies q and stops requesting as soon as the loop stops. An error ends
+// It copies opts (nil: the defaults) and stops requesting as soon as the loop stops. An error ends
 // the iteration after being yielded once. A server that sends the same page
 // twice, or more than MaxPages pages, ends the iteration with an error
 // matching ErrUnexpectedResponse.

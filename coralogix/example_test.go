@@ -40,7 +40,7 @@ func ExampleClient_AssignCasesInBatches() {
 	srv := coralogixtest.NewServer()
 	defer srv.Close()
 	ids := srv.AddCases("TRIAGE", 5000)
-	srv.CloseCase(ids[1234])  // CLOSED is final: the server refuses it
+	srv.CloseCase(ids[1234])   // CLOSED is final: the server refuses it
 	ids[4321] = "TRIAGE-99999" // no such case
 
 	client, err := srv.NewClient()

@@ -166,9 +166,11 @@ func (o BulkOptions) core() core.BulkOptions {
 // to the outcomes of every item. errors.Is(err, target) holds when it holds
 // for any failure's error, and errors.As reaches each one's *APIError.
 type BulkError struct {
-	// Failed is how many items failed (ids, counted by failed batch); Total is how many there were.
+	// Failed is how many ids failed; Total is how many there were. Errs has
+	// one error per failure of BatchResult.Failures (an id, or ids that
+	// failed together), so len(Errs) can be smaller than Failed.
 	Failed, Total int
-	// Errs holds each failure's error, in input order (one per failed batch).
+	// Errs holds each failure's error, in input order.
 	Errs []error
 }
 

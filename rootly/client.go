@@ -59,9 +59,9 @@ func WithRetryWait(min, max time.Duration) Option {
 }
 
 // WithRateLimit limits the client to perSecond requests with the given
-// burst; 0 disables (the default). Rootly allows about 3000 writes a minute
-// per API key: WithRateLimit(45, 10) keeps a bulk job under it with room for
-// other clients of the same key.
+// burst; 0 disables (the default). Rootly allows about 3000 requests a
+// minute per API key for reads, and as many for writes: WithRateLimit(45,
+// 10) keeps a bulk job under it with room for other clients of the key.
 func WithRateLimit(perSecond float64, burst int) Option {
 	return func(o *options) { o.core.SetRateLimit(perSecond, burst) }
 }

@@ -52,7 +52,7 @@
 // else: a plain field is the filter itself (Status, TeamNames,
 // ServiceIDs, ...), a ...Match field its operator forms (eq, not_eq, in,
 // not_in: StatusMatch{In: []string{"started", "mitigated"}}), a TimeRange
-// a time window's bounds (ResolvedAt{Since: yesterday}); Include and Sort
+// a time window's bounds (StartedAt{Since: yesterday}); Include and Sort
 // too. ListUsersOptions and ListIncidentRolesOptions do the same for their
 // operations. Incident and role ids are a UUID or a slug (^[a-z0-9_-]+$),
 // user ids numeric or "me", checked before anything is sent; a sequential
@@ -71,7 +71,8 @@
 // AssignRoles makes many assignments with BulkOptions.Concurrency requests
 // in flight (default 8) and one Outcome per item, in input order; its error
 // is a *BulkError exactly when some item failed. Rootly allows about 3000
-// writes a minute per API key (sliding window). The client honours
+// requests a minute per API key for reads, and as many for writes (a
+// sliding window). The client honours
 // Retry-After and, when an answer says X-RateLimit-Remaining: 0, waits for
 // X-RateLimit-Reset (a Unix time) before its next request; a reset beyond
 // the maximum retry wait is not waited for, and calls fail at once with

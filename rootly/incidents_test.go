@@ -389,7 +389,9 @@ func TestTestServerAppliesTheFilters(t *testing.T) {
 		{"status not_eq", rootly.ListIncidentsOptions{StatusMatch: rootly.Match{NotEq: "started"}}, 9,
 			func(i *rootly.Incident) bool { return i.Status != "started" }},
 		{"resolved since", rootly.ListIncidentsOptions{ResolvedAt: rootly.TimeRange{Since: base.Add(10 * time.Hour)}}, 3,
-			func(i *rootly.Incident) bool { return i.ResolvedAt != nil && !i.ResolvedAt.Before(base.Add(10*time.Hour)) }},
+			func(i *rootly.Incident) bool {
+				return i.ResolvedAt != nil && !i.ResolvedAt.Before(base.Add(10*time.Hour))
+			}},
 		{"created before", rootly.ListIncidentsOptions{CreatedAt: rootly.TimeRange{Before: base.Add(3 * time.Hour)}}, 3,
 			func(i *rootly.Incident) bool { return i.CreatedAt.Before(base.Add(3 * time.Hour)) }},
 		{"team names", rootly.ListIncidentsOptions{TeamNames: []string{"Payments Team"}}, 6,
@@ -473,4 +475,30 @@ func TestTestServerRateLimitAnswersAsDocumented(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"error":"Rate limit exceeded. Try again later."}`, string(body))
 	assert.NotEmpty(t, last.Header.Get("Retry-After"))
+}
+
+// A list asked with include=roles carries each incident's role
+// assignments, resolved as GetIncident resolves them.
+func TestListIncidentsIncludesRoles(t *testing.T) {
+	t.Parallel()
+	_, c := newServer(t)
+	ctx := context.Background()
+	_, err := c.AssignRoleToUser(ctx, rootlytest.FirstExtraIncident, rootly.AssignRoleRequest{UserID: rootlytest.Creator, IncidentRoleID: rootlytest.CommanderRole})
+	require.NoError(t, err)
+	page, err := c.ListIncidents(ctx, &rootly.ListIncidentsOptions{Include: []string{"roles"}, ListOptions: rootly.ListOptions{PageSize: 3}})
+	require.NoError(t, err)
+	var commander string
+	for _, inc := range page.Incidents {
+		for _, ra := range inc.Roles {
+			if inc.ID == rootlytest.FirstExtraIncident && ra.Role != nil && ra.Role.Slug == "commander" && ra.User != nil {
+				commander = ra.User.Email
+			}
+		}
+	}
+	assert.Equal(t, rootlytest.CreatorEmail, commander)
+	plain, err := c.ListIncidents(ctx, &rootly.ListIncidentsOptions{ListOptions: rootly.ListOptions{PageSize: 3}})
+	require.NoError(t, err)
+	for _, inc := range plain.Incidents {
+		assert.Empty(t, inc.Roles, "without include=roles, no roles")
+	}
 }

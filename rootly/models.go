@@ -223,7 +223,9 @@ type Match struct {
 }
 
 // IsZero reports whether no form is set.
-func (m Match) IsZero() bool { return m.Eq == "" && m.NotEq == "" && len(m.In) == 0 && len(m.NotIn) == 0 }
+func (m Match) IsZero() bool {
+	return m.Eq == "" && m.NotEq == "" && len(m.In) == 0 && len(m.NotIn) == 0
+}
 
 // TimeRange is the operator forms of a time filter: filter[x_at][gt],
 // [gte], [lt] and [lte]. Zero times are not sent; times go as RFC 3339.
@@ -251,9 +253,9 @@ func Ptr[T any](v T) *T { return &v }
 // forms (filter[status][in]); a TimeRange holds a time window's bounds
 // (filter[created_at][gte]). Lists go comma-separated.
 //
-//	opts := &rootly.ListIncidentsOptions{
+//	opts := &rootly.ListIncidentsOptions{ // open incidents of a team, started in the last day
 //		StatusMatch: rootly.Match{In: []string{"started", "mitigated"}},
-//		ResolvedAt:  rootly.TimeRange{Since: time.Now().Add(-24 * time.Hour)},
+//		StartedAt:   rootly.TimeRange{Since: time.Now().Add(-24 * time.Hour)},
 //		TeamNames:   []string{"Payments"},
 //		Sort:        "-created_at",
 //	}

@@ -207,7 +207,8 @@ type Try struct {
 // RateLimit is what an answer's X-RateLimit-* headers said.
 type RateLimit struct {
 	// Limit, Remaining and Used are the headers' numbers (the first number
-	// of X-RateLimit-Limit, which Rootly sends as "1000, 1000;window=3600");
+	// of X-RateLimit-Limit, which Rootly sends as "<limit>, <limit>;window=<seconds>",
+	// e.g. "1000, 1000;window=3600");
 	// -1 when the answer did not send that header.
 	Limit, Remaining, Used int
 	// Reset is when the window resets; zero when not sent.

@@ -149,7 +149,7 @@ func (s *Server) Events() []Event { return s.events.Events() }
 // ResetEvents forgets the applied changes.
 func (s *Server) ResetEvents() { s.events.ResetEvents() }
 
-// NewClient returns a actionmgmt.Client for the server: its base URL and an
+// NewClient returns an actionmgmt.Client for the server: its base URL and an
 // APIUserTokenSource for its identity endpoint (TokenURL, ClientID,
 // ClientSecret) are set, then opts (which may override them). It is what a
 // test of your own code needs; every test server has it.

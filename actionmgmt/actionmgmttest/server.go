@@ -512,12 +512,6 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request, h *hub, listText 
 	testsrv.WriteJSON(w, http.StatusOK, map[string]any{"itemType": "EndUser", "itemCount": len(page), "totalCount": len(match), "items": items})
 }
 
-// caseQuery answers POST .../cases/query as the case list query how-to
-// describes it: top 1..100 (0 or absent: 20; above 100: 400), skip, sorted
-// by orderBy.property (id, name, dateCreated, dateModified or dateDue;
-// default dateCreated) descending unless orderByAscending. Dates sort by
-// their instant; a case without one sorts first. The body's filters are
-// recorded (Requests) and not applied: their semantics are the API's own.
 // CaseQueryFilters returns the "filters" of every case list query the
 // server received, in order (one entry per query; nil for a query
 // without filters). The server records them and does not apply them.
@@ -536,6 +530,12 @@ func (s *Server) CaseQueryFilters() [][]json.RawMessage {
 	return out
 }
 
+// caseQuery answers POST .../cases/query as the case list query how-to
+// describes it: top 1..100 (0 or absent: 20; above 100: 400), skip, sorted
+// by orderBy.property (id, name, dateCreated, dateModified or dateDue;
+// default dateCreated) descending unless orderByAscending. Dates sort by
+// their instant; a case without one sorts first. The body's filters are
+// recorded (Requests) and not applied: their semantics are the API's own.
 func (s *Server) caseQuery(w http.ResponseWriter, r *http.Request, h *hub) {
 	var q struct {
 		Filters []json.RawMessage `json:"filters"`

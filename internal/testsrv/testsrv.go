@@ -105,8 +105,8 @@ type Server struct {
 	noRA      bool // 429s without Retry-After
 	// rlLimit formats X-RateLimit-Limit (default: the burst alone), and
 	// rlBody is the 429 answer's body (default {"error": "rate limited"}).
-	rlLimit func(limit int, window time.Duration) string
-	rlBody  any
+	rlLimit   func(limit int, window time.Duration) string
+	rlBody    any
 	latency   time.Duration
 	conns     atomic.Int64
 	throttled atomic.Int64

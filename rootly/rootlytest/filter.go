@@ -15,12 +15,12 @@ import (
 // environments, types and functionalities become their resources (a slug
 // from the name, an id from the slug).
 type Incident struct {
-	ID, Title string
-	Status    string            // default "started"
-	Kind      string            // default "normal"
-	Private   bool              //
-	Severity  string            // a severity slug ("sev1"); empty: none
-	Labels    map[string]string // filter[labels] matches "key:value"
+	ID, Title                                                     string
+	Status                                                        string            // default "started"
+	Kind                                                          string            // default "normal"
+	Private                                                       bool              //
+	Severity                                                      string            // a severity slug ("sev1"); empty: none
+	Labels                                                        map[string]string // filter[labels] matches "key:value"
 	Services, Teams, Environments, Types, Functionalities, Causes []string
 	// The timestamps; CreatedAt defaults to the server's fixed stamp, the
 	// others are null when zero.
@@ -68,7 +68,7 @@ func (s *Server) AddIncidentWith(inc Incident) {
 		"summary": nil, "labels": labels, "severity": severity, "user": map[string]any{"data": userResource(s.user(Creator))},
 		"services": named("services", inc.Services), "groups": named("groups", inc.Teams), "environments": named("environments", inc.Environments),
 		"incident_types": named("incident_types", inc.Types), "functionalities": named("functionalities", inc.Functionalities),
-		"causes": named("causes", inc.Causes),
+		"causes":     named("causes", inc.Causes),
 		"created_at": when(created), "started_at": when(started), "detected_at": when(inc.DetectedAt), "acknowledged_at": when(inc.AcknowledgedAt),
 		"mitigated_at": when(inc.MitigatedAt), "resolved_at": when(inc.ResolvedAt), "closed_at": when(inc.ClosedAt),
 		"in_triage_at": when(inc.InTriageAt), "updated_at": when(created),
@@ -83,7 +83,9 @@ func orDefault(s, def string) string {
 	return s
 }
 
-func slugOf(name string) string { return strings.ToLower(strings.ReplaceAll(strings.TrimSpace(name), " ", "-")) }
+func slugOf(name string) string {
+	return strings.ToLower(strings.ReplaceAll(strings.TrimSpace(name), " ", "-"))
+}
 
 // idOf is the stable id of a named resource of a kind.
 func idOf(kind, name string) string {

@@ -496,6 +496,14 @@ func (s *Server) writeIncident(w http.ResponseWriter, inc *incident) {
 		_, _ = w.Write(SeedAssignResponse)
 		return
 	}
+	res, incl := s.incidentResource(inc)
+	testsrv.WriteJSONType(w, http.StatusOK, MediaType, map[string]any{"data": res, "included": incl})
+}
+
+// incidentResource is an incident's resource object with its roles
+// relationship, and the role assignments it points to (for "included");
+// s.mu is held.
+func (s *Server) incidentResource(inc *incident) (map[string]any, []any) {
 	refs := make([]any, 0, len(inc.assignments))
 	incl := make([]any, 0, len(inc.assignments))
 	for _, as := range inc.assignments {
@@ -509,13 +517,10 @@ func (s *Server) writeIncident(w http.ResponseWriter, inc *incident) {
 		}
 		incl = append(incl, map[string]any{"id": as.ID, "type": "incident_role_assignments", "attributes": attrs})
 	}
-	testsrv.WriteJSONType(w, http.StatusOK, MediaType, map[string]any{
-		"data": map[string]any{
-			"id": inc.id, "type": "incidents", "attributes": inc.attrs,
-			"relationships": map[string]any{"roles": map[string]any{"data": refs}, "events": map[string]any{"data": []any{}}},
-		},
-		"included": incl,
-	})
+	return map[string]any{
+		"id": inc.id, "type": "incidents", "attributes": inc.attrs,
+		"relationships": map[string]any{"roles": map[string]any{"data": refs}, "events": map[string]any{"data": []any{}}},
+	}, incl
 }
 
 func pageParams(q url.Values) (number, size int) {
@@ -532,7 +537,7 @@ func pageParams(q url.Values) (number, size int) {
 
 // writeList pages items and answers with links and meta.
 func (s *Server) writeList(w http.ResponseWriter, r *http.Request, path string, items []any) {
-	s.writePage(w, r, path, items, false)
+	s.writePage(w, r, path, items, false, nil)
 }
 
 // writePage pages items by page[number], or, for a list that offers cursor
@@ -540,7 +545,7 @@ func (s *Server) writeList(w http.ResponseWriter, r *http.Request, path string, 
 // with links and meta. A list that offers cursors announces the next one
 // in meta.next_cursor on every page, as the spec describes; a page read by
 // cursor has no page number (current_page, next_page and prev_page null).
-func (s *Server) writePage(w http.ResponseWriter, r *http.Request, path string, items []any, byCursor bool) {
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, path string, items []any, byCursor bool, includedOf func(page []any) []any) {
 	q := r.URL.Query()
 	number, size := pageParams(q)
 	total := len(items)
@@ -606,7 +611,13 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, path string, 
 			}
 		}
 	}
-	testsrv.WriteJSONType(w, http.StatusOK, MediaType, map[string]any{"data": page, "links": links, "meta": meta})
+	doc := map[string]any{"data": page, "links": links, "meta": meta}
+	if includedOf != nil {
+		if incl := includedOf(page); incl != nil {
+			doc["included"] = incl
+		}
+	}
+	testsrv.WriteJSONType(w, http.StatusOK, MediaType, doc)
 }
 
 func (s *Server) listRoles(w http.ResponseWriter, r *http.Request) {
@@ -732,9 +743,13 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	s.mu.Lock()
 	type row struct {
-		seq int
-		res map[string]any
+		seq  int
+		res  map[string]any
+		incl []any // with include=roles: the role assignments
 	}
+	// include=roles adds each incident's roles relationship and its
+	// assignments in "included", as GET /v1/incidents/{id} has them.
+	withRoles := slices.Contains(strings.Split(q.Get("include"), ","), "roles")
 	var rows []row
 	var refused error
 	for _, inc := range s.incidents {
@@ -753,7 +768,12 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		if ok {
-			rows = append(rows, row{inc.seq, map[string]any{"id": inc.id, "type": "incidents", "attributes": inc.attrs}})
+			if withRoles {
+				res, incl := s.incidentResource(inc)
+				rows = append(rows, row{inc.seq, res, incl})
+				continue
+			}
+			rows = append(rows, row{inc.seq, map[string]any{"id": inc.id, "type": "incidents", "attributes": inc.attrs}, nil})
 		}
 	}
 	s.mu.Unlock()
@@ -769,8 +789,21 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
 		return a.seq - b.seq
 	})
 	items := make([]any, len(rows))
+	included := map[string][]any{}
 	for i, r := range rows {
 		items[i] = r.res
+		if r.incl != nil {
+			included[r.res["id"].(string)] = r.incl
+		}
 	}
-	s.writePage(w, r, "/v1/incidents", items, true)
+	s.writePage(w, r, "/v1/incidents", items, true, func(page []any) []any {
+		if !withRoles {
+			return nil
+		}
+		out := []any{}
+		for _, it := range page {
+			out = append(out, included[it.(map[string]any)["id"].(string)]...)
+		}
+		return out
+	})
 }
