@@ -68,12 +68,12 @@ const ShortSecret = 8
 // and first ends at e ends as a whole token (echoes run together, such as
 // "abcdabcd", count as one), or -1 when it stands inside a longer word.
 func wholeToken(s string, i, e int, sec string) int {
-	if !boundary(sec, 0) && !boundary(s, i-1) {
+	if !boundary(sec, 0) && !boundaryBefore(s, i) {
 		return -1
 	}
 	endsWord := boundary(sec, len(sec)-1)
 	best := -1
-	for n := 0; e >= 0 && n < 64; n++ {
+	for e >= 0 { // each further echo ends further on: the loop ends
 		if endsWord || boundary(s, e) {
 			best = e
 		}
@@ -81,6 +81,27 @@ func wholeToken(s string, i, e int, sec string) int {
 	}
 	return best
 }
+
+// boundaryBefore reports whether the character that ends just before s[i]
+// is not a letter or digit, reading it decoded when it was escaped: after
+// "%3D", "%20", "\n", "\t" or "\u0020" a token starts, though the byte
+// before it is a hex digit or a letter.
+func boundaryBefore(s string, i int) bool {
+	switch {
+	case i >= 3 && s[i-3] == '%' && isHex(s[i-2]) && isHex(s[i-1]):
+		v, _ := hexByte(s, i-2)
+		return boundary(string([]byte{v}), 0)
+	case i >= 6 && s[i-6] == '\\' && s[i-5] == 'u' && isHex(s[i-4]) && isHex(s[i-3]) && isHex(s[i-2]) && isHex(s[i-1]):
+		hi, _ := hexByte(s, i-4)
+		lo, _ := hexByte(s, i-2)
+		return hi != 0 || boundary(string([]byte{lo}), 0)
+	case i >= 2 && s[i-2] == '\\':
+		return true // a JSON escape of one character: none is a letter or digit but \b \f \n \r \t, all spacing
+	}
+	return boundary(s, i-1)
+}
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
 // boundary reports whether s[i] is outside s or not an ASCII letter or
 // digit: a token may end (or start) next to it.

@@ -101,6 +101,15 @@ func TestShortSecretsAreRedactedAsWholeTokensOnly(t *testing.T) {
 		{"tp", "tp", "[REDACTED]"},
 		{`token tp`, "tp", `token [REDACTED]`},
 		{"a s3cr3t-Token/+=b", "s3cr3t-Token/+=", "a [REDACTED]b"}, // long: anywhere
+		// After an escaped separator a token starts, though the byte
+		// before it is a hex digit or a letter.
+		{"token%3Dabc123", "abc123", "token%3D[REDACTED]"},
+		{"q=key%20abc123&x=1", "abc123", "q=key%20[REDACTED]&x=1"},
+		{`{"m":"bad key:\nabc123"}`, "abc123", `{"m":"bad key:\n[REDACTED]"}`},
+		{`\tabc123`, "abc123", `\t[REDACTED]`},
+		{`\u0020abc123`, "abc123", `\u0020[REDACTED]`},
+		{"x" + strings.Repeat("abc123", 100) + " ", "abc123", "x" + strings.Repeat("abc123", 100) + " "}, // inside a word, however long
+		{" " + strings.Repeat("abc123", 100) + " ", "abc123", " [REDACTED] "},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, RedactSecrets(tt.in, tt.sec), tt.in)
