@@ -707,7 +707,7 @@ func TestTokenWaitEndsWithTheCallsContext(t *testing.T) {
 		proxyTo(w, r, srv.TokenURL())
 	}))
 	defer idp.Close()
-	safety := time.AfterFunc(10*time.Second, free)
+	safety := time.AfterFunc(time.Minute, free) // only a broken client waits for it
 	defer safety.Stop()
 	c, err := actionmgmt.NewClient(srv.URL, actionmgmt.APIUserTokenSource(context.Background(), actionmgmt.TokenConfig{
 		TokenURL: idp.URL, ClientID: actionmgmttest.ClientID, ClientSecret: actionmgmttest.ClientSecret,

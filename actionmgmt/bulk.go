@@ -64,6 +64,9 @@ func (c *Client) UnassignUsers(ctx context.Context, hubID int64, items []Assignm
 	return c.bulkRoles(ctx, hubID, items, opts, false)
 }
 
+// callerKey keys the goroutine that made a bulk call, in its context.
+type callerKey struct{}
+
 // caseGroup is the pairs of one case, by their index in the input.
 type caseGroup struct {
 	caseID int64
@@ -93,6 +96,11 @@ func (c *Client) bulkRoles(ctx context.Context, hubID int64, items []Assignment,
 	for i := range items {
 		out[i].Assignment = items[i]
 	}
+	// The workers run on goroutines of their own: the caller's goroutine
+	// goes with the context, so that a bulk call made from inside a
+	// ModifyCase change function on one of its cases is refused
+	// (ErrReentrant) instead of waiting for itself.
+	ctx = context.WithValue(ctx, callerKey{}, goroutineID())
 	size := func(g int) int { return len(groups[g].idx) }
 	notStarted := core.RunBulkCounted(ctx, len(groups), size, opts.core(), func(ctx context.Context, g int) (int, error) {
 		return c.settleCase(ctx, hubID, groups[g], items, out, add), nil
@@ -135,7 +143,7 @@ func (c *Client) settleCase(ctx context.Context, hubID int64, g caseGroup, items
 		}
 		return changes > 0, nil
 	})
-	if err != nil && changes > 1 && writeRefused(err) {
+	if err != nil && len(g.idx) > 1 && writeRefused(err) {
 		// One pair's change may be what the server refuses: each on its own.
 		failed := 0
 		for k, i := range g.idx {

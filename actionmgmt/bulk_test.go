@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/caseassign/caseassign/actionmgmt"
 	"github.com/caseassign/caseassign/actionmgmt/actionmgmttest"
@@ -113,4 +114,55 @@ func TestAssignUsersValidatesFirst(t *testing.T) {
 	out, err := c.AssignUsers(context.Background(), hub, nil, actionmgmt.BulkOptions{})
 	assert.NoError(t, err)
 	assert.Empty(t, out)
+}
+
+// A bulk call made from inside ModifyCase's change function, on the case
+// being changed, is refused at once (its workers run on other goroutines,
+// but the call is the change function's own).
+func TestBulkInsideModifyCaseIsRefused(t *testing.T) {
+	t.Parallel()
+	_, c := newServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var inner error
+	_, err := c.ModifyCase(ctx, hub, cse, func(*actionmgmt.Case) error {
+		_, inner = c.AssignUsers(ctx, hub, []actionmgmt.Assignment{{CaseID: cse, Member: actionmgmt.RoleMember{RoleID: mgr, UserID: actionmgmttest.UserBob}}}, actionmgmt.BulkOptions{})
+		return nil
+	})
+	require.NoError(t, err)
+	assert.ErrorIs(t, inner, actionmgmt.ErrReentrant)
+	assert.NoError(t, ctx.Err(), "refused at once")
+}
+
+// A pair already satisfied is not failed by another pair's refused write
+// on the same case.
+func TestSatisfiedPairIsNotSunkByARefusedOne(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	items := []actionmgmt.Assignment{
+		{CaseID: cse, Member: actionmgmt.RoleMember{RoleID: mgr, UserID: actionmgmttest.UserAlice}}, // already a manager
+		{CaseID: cse, Member: actionmgmt.RoleMember{RoleID: watc, UserID: actionmgmttest.InactiveUser}},
+	}
+	out, err := c.AssignUsers(context.Background(), hub, items, actionmgmt.BulkOptions{})
+	require.Error(t, err)
+	assert.NoError(t, out[0].Err)
+	assert.ErrorIs(t, out[1].Err, actionmgmt.ErrRejected)
+	assert.Contains(t, srv.RoleUsers(hub, cse, mgr), actionmgmttest.UserAlice)
+}
+
+// Fifty generated cases, one user put in a role on each in bulk.
+func TestAssignUsersOnFiftyCases(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	ids := srv.AddCases(hub, 50)
+	items := make([]actionmgmt.Assignment, len(ids))
+	for i, id := range ids {
+		items[i] = actionmgmt.Assignment{CaseID: id, Member: actionmgmt.RoleMember{RoleID: watc, UserID: actionmgmttest.UserBob}}
+	}
+	out, err := c.AssignUsers(context.Background(), hub, items, actionmgmt.BulkOptions{Concurrency: 4})
+	require.NoError(t, err)
+	for i, o := range out {
+		require.NoError(t, o.Err)
+		assert.Equal(t, []int64{actionmgmttest.UserBob}, srv.RoleUsers(hub, ids[i], watc))
+	}
 }

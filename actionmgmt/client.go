@@ -534,7 +534,7 @@ func (l *caseLocks) lock(ctx context.Context, k caseKey) (*caseLock, error) {
 		return e, nil
 	default:
 	}
-	if g := e.changer.Load(); g != 0 && g == goroutineID() {
+	if g := e.changer.Load(); g != 0 && (g == goroutineID() || g == callerOf(ctx)) {
 		l.release(e)
 		return nil, ErrReentrant
 	}
@@ -545,6 +545,13 @@ func (l *caseLocks) lock(ctx context.Context, k caseKey) (*caseLock, error) {
 		l.release(e)
 		return nil, ctx.Err()
 	}
+}
+
+// callerOf returns the goroutine that made the bulk call ctx belongs to,
+// 0 outside one.
+func callerOf(ctx context.Context) uint64 {
+	g, _ := ctx.Value(callerKey{}).(uint64)
+	return g
 }
 
 // goroutineID returns the id of the calling goroutine, from the first line

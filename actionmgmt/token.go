@@ -205,7 +205,39 @@ type tokenError struct {
 }
 
 func (e *tokenError) Error() string {
-	return "actionmgmt: token request: " + core.RedactSecrets(e.err.Error(), e.secret)
+	text := e.err.Error()
+	var re *oauth2.RetrieveError
+	if errors.As(e.err, &re) {
+		// The status and OAuth's error code, not the answer's body.
+		text = "the identity server answered"
+		if re.Response != nil {
+			text += " " + re.Response.Status
+		}
+		if re.ErrorCode != "" {
+			text += " (" + re.ErrorCode
+			if re.ErrorDescription != "" {
+				text += ": " + re.ErrorDescription
+			}
+			text += ")"
+		}
+	}
+	msg := "actionmgmt: token request: " + strings.ReplaceAll(core.RedactSecrets(text, e.secret), "\n", " ")
+	switch {
+	case e.Is(ErrUnauthorized):
+		msg += " — the identity server refused the API user's credentials: check TokenConfig.ClientID and ClientSecret (and that TokenURL is the site's identity server)"
+	case e.status() == http.StatusNotFound:
+		msg += " — no token endpoint there: check TokenConfig.TokenURL (e.g. actionmgmt.EuroTokenURL)"
+	}
+	return msg
+}
+
+// status is the identity server's answer status, 0 without one.
+func (e *tokenError) status() int {
+	var re *oauth2.RetrieveError
+	if errors.As(e.err, &re) && re.Response != nil {
+		return re.Response.StatusCode
+	}
+	return 0
 }
 
 func (e *tokenError) Unwrap() error { return e.err }

@@ -1120,3 +1120,14 @@ func TestTestServerTimestampsHaveMilliseconds(t *testing.T) {
 		}
 	}
 }
+
+// A 400 about something else than a missing case (an unknown assignee) is
+// not taken for a missing case.
+func TestOnlyAMissingCaseIsNotFound(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	srv.Inject(coralogixtest.Fault{Status: 400, Body: `{"code":400,"message":"assignee user 3af152ee-9eaf-4803-87f1-23c5fb2fbaa0 not found"}`})
+	_, err := c.AssignCase(context.Background(), "CASE-124", coralogix.UserDetails{UserID: user})
+	assert.ErrorIs(t, err, coralogix.ErrRejected)
+	assert.NotErrorIs(t, err, coralogix.ErrNotFound)
+}

@@ -84,7 +84,8 @@ func decodeError(e *core.APIError, body []byte) {
 // so Coralogix may answer an unknown case with 400 (ErrRejected) as well
 // as 404: either way errors.Is(err, ErrNotFound) holds.
 func caseNotFound(e *core.APIError) {
-	if e.StatusCode == 400 && strings.Contains(strings.ToLower(e.Message), "not found") {
+	if m := strings.ToLower(e.Message); e.StatusCode == 400 && strings.Contains(m, "case") && strings.Contains(m, "not found") &&
+		!strings.Contains(m, "user") && !strings.Contains(m, "assignee") {
 		e.SetDetails(ErrNotFound)
 	}
 }

@@ -169,8 +169,8 @@ func (r AssignRoleRequest) validate(prefix string) error {
 		return invalid(prefix+"UserID", "is empty")
 	case strings.Contains(r.UserID, "@"):
 		return invalid(prefix+"UserID", "is an e-mail address, not a user id: use AssignRoleByEmail")
-	case strings.ContainsFunc(r.UserID, isSpaceOrControl) || len(r.UserID) > 64:
-		return invalid(prefix+"UserID", "is not a user id")
+	case r.UserID == "me" || validateUserID(prefix+"UserID", r.UserID) != nil:
+		return invalid(prefix+"UserID", "is not a user id: give the user's numeric id (\"317\"); ListUsers with Email finds it, or use AssignRoleByEmail")
 	case !core.IsUUID(r.IncidentRoleID, false):
 		return invalid(prefix+"IncidentRoleID", "must be a UUID")
 	}

@@ -502,3 +502,27 @@ func TestListIncidentsIncludesRoles(t *testing.T) {
 		assert.Empty(t, inc.Roles, "without include=roles, no roles")
 	}
 }
+
+// A time bound keeps its fraction of a second on the wire.
+func TestTimeRangeKeepsFractions(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	at := time.Date(2025, 6, 1, 12, 0, 0, 500_000_000, time.UTC)
+	_, err := c.ListIncidents(context.Background(), &rootly.ListIncidentsOptions{CreatedAt: rootly.TimeRange{After: at, Until: at}})
+	require.NoError(t, err)
+	q, err := url.ParseQuery(srv.Requests()[0].RawQuery)
+	require.NoError(t, err)
+	assert.Equal(t, "2025-06-01T12:00:00.5Z", q.Get("filter[created_at][gt]"))
+	assert.Equal(t, "2025-06-01T12:00:00.5Z", q.Get("filter[created_at][lte]"))
+}
+
+// An assignment's user id is the user's numeric id, checked before sending.
+func TestAssignUserIDIsChecked(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	for _, bad := range []string{"317abc", "-1", "alice", "me", ""} {
+		_, err := c.AssignRoleToUser(context.Background(), rootlytest.FirstExtraIncident, rootly.AssignRoleRequest{UserID: bad, IncidentRoleID: rootlytest.CommanderRole})
+		assert.ErrorIs(t, err, rootly.ErrInvalidInput, bad)
+	}
+	assert.Empty(t, srv.Requests())
+}

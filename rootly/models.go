@@ -2,6 +2,7 @@ package rootly
 
 import (
 	"encoding/json"
+	"net/url"
 	"time"
 )
 
@@ -239,6 +240,22 @@ type TimeRange struct {
 // IsZero reports whether no bound is set.
 func (r TimeRange) IsZero() bool {
 	return r.After.IsZero() && r.Since.IsZero() && r.Before.IsZero() && r.Until.IsZero()
+}
+
+// EncodeValues adds the bounds under key ("filter[created_at]") as
+// key[gt], key[gte], key[lt] and key[lte], in RFC 3339 with the fraction
+// of a second kept (go-querystring's default would drop it, and a bound
+// of 12:00:00.500 would select 12:00:00.200).
+func (r TimeRange) EncodeValues(key string, v *url.Values) error {
+	for _, b := range [...]struct {
+		op string
+		t  time.Time
+	}{{"gt", r.After}, {"gte", r.Since}, {"lt", r.Before}, {"lte", r.Until}} {
+		if !b.t.IsZero() {
+			v.Add(key+"["+b.op+"]", b.t.Format(time.RFC3339Nano))
+		}
+	}
+	return nil
 }
 
 // Ptr returns a pointer to v: for the tri-state filters, such as

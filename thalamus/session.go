@@ -396,6 +396,9 @@ func (e *loginError) Error() string { return ErrLoginFailed.Error() + ": " + e.e
 func (e *loginError) refused() bool {
 	var ae *APIError
 	if errors.As(e.err, &ae) {
+		if ae.err != nil && ae.err.Hint() == hintTokenRefused {
+			return false // the touchpoint's token, not the operator's password: no lockout to fear
+		}
 		switch ae.StatusCode {
 		case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden:
 			return true

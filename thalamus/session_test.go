@@ -825,7 +825,7 @@ func TestBaseURLWithTheAPIPrefixIsRefused(t *testing.T) {
 	for _, u := range []string{"https://crm.example.com/api/v4", "https://crm.example.com/inst/api/v4/", "https://crm.example.com/api/v3"} {
 		_, err := thalamus.NewClient(u, creds)
 		assert.ErrorIs(t, err, thalamus.ErrInvalidInput, u)
-		assert.ErrorContains(t, err, "which the SDK adds", u)
+		assert.ErrorContains(t, err, "the SDK adds itself", u)
 	}
 	_, err := thalamus.NewClient("", creds)
 	assert.ErrorIs(t, err, thalamus.ErrInvalidInput, "an empty base URL")
@@ -926,4 +926,21 @@ func TestContextEndedLoginIsNotHandedToWaiters(t *testing.T) {
 	login, shared := thalamus.SharedLoginFailure(c, ctx)
 	assert.ErrorIs(t, login, context.Canceled)
 	assert.NoError(t, shared)
+}
+
+// A refused touchpoint token is not made sticky (no operator account is
+// at stake): the next call tries the login again.
+func TestRefusedTokenIsNotSticky(t *testing.T) {
+	t.Parallel()
+	srv := thalamustest.Start(t)
+	srv.RequireLogin(operator, password)
+	c, err := thalamus.NewClient(srv.URL, thalamus.Credentials{Touchpoint: creds.Touchpoint, Token: "not-the-token-0000"},
+		thalamus.WithOperatorLogin(operator, password))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	for range 2 {
+		_, err = c.GetCase(context.Background(), thalamustest.ComplaintCase)
+		assert.ErrorContains(t, err, "Credentials.Touchpoint and Credentials.Token")
+	}
+	assert.Len(t, srv.Requests(), 2, "each call tried the login")
 }

@@ -259,6 +259,41 @@ func (s *Server) AddCase(hubID int64, raw []byte) error {
 	return nil
 }
 
+// AddCases adds n cases to a hub, shaped like the documentation's example
+// case (its roles Case Manager and Watcher, empty of users) with ids after
+// the hub's highest, and returns their ids: fixtures for bulk calls.
+func (s *Server) AddCases(hubID int64, n int) []int64 {
+	var tmpl map[string]any
+	if err := json.Unmarshal(SeedCase, &tmpl); err != nil {
+		panic("actionmgmttest: bad embedded seed: " + err.Error())
+	}
+	s.mu.Lock()
+	h := s.hubLocked(hubID)
+	next := int64(0)
+	for id := range h.cases {
+		next = max(next, id)
+	}
+	s.mu.Unlock()
+	ids := make([]int64, n)
+	for i := range n {
+		next++
+		tmpl["id"], tmpl["name"] = next, fmt.Sprintf("Case %d", next)
+		if roles, ok := tmpl["roles"].([]any); ok {
+			for _, r := range roles {
+				if m, ok := r.(map[string]any); ok {
+					m["caseId"], m["users"] = next, []any{}
+				}
+			}
+		}
+		b, _ := json.Marshal(tmpl)
+		if err := s.AddCase(hubID, b); err != nil {
+			panic(err)
+		}
+		ids[i] = next
+	}
+	return ids
+}
+
 // AddEndUser adds a user to an End User List of a hub (creating the hub and
 // the list as needed), or replaces the user with the same ID there. Only
 // active users of a hub's lists can be put in a role.

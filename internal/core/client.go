@@ -137,7 +137,7 @@ func New(spec Spec, o Options) (*Client, error) {
 	}
 	for _, p := range spec.APIPrefixes {
 		if strings.HasSuffix(strings.ToLower(base.Path), strings.ToLower(p)) {
-			return nil, Invalid(spec.Package, "base URL", fmt.Sprintf("ends with %s, which the SDK adds to every path itself: give %s",
+			return nil, Invalid(spec.Package, "base URL", fmt.Sprintf("ends with %s, a path prefix the SDK adds itself to the paths it calls: give %s",
 				p, strings.TrimSuffix(base.Scheme+"://"+base.Host+base.Path[:len(base.Path)-len(p)], "/")))
 		}
 	}
