@@ -3,25 +3,22 @@ package rootly
 // This file is the package's one JSON:API seam: every request document is
 // built here and every response document is read here.
 //
-// Requests are built with github.com/google/jsonapi. Responses are read with
-// encoding/json into the wire structs below: google/jsonapi v1.0.0 cannot
-// type the nested {"data": ...} user and severity attributes without tags
-// all the way down, fails on map attributes such as labels, cannot tell
-// null from absent, and drops list links and meta. On the documented assign
-// response, `go test -bench Decode -benchmem ./rootly` measured (2 cores,
-// Go 1.26) about 102 µs and 776 allocations per decode with google/jsonapi,
-// 64 µs and 92 allocations with this decoder, and 59 µs and 65 allocations
-// for plain encoding/json into equivalent structs.
+// Requests are built with encoding/json into a fixed struct whose output
+// the tests compare with github.com/google/jsonapi's. Responses are read
+// with jsonx.Unmarshal (github.com/go-json-experiment/json, tolerant of
+// duplicate names and invalid UTF-8) into the wire structs below:
+// google/jsonapi v1.0.0 cannot type the nested {"data": ...} user and
+// severity attributes without tags all the way down, fails on map
+// attributes such as labels, cannot tell null from absent, and drops list
+// links and meta. Figures for each choice are in BENCHMARKS.md ("The JSON
+// engine").
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/caseassign/caseassign/internal/jsonx"
 	"time"
-
-	"github.com/google/jsonapi"
 )
 
 // TypeMismatchError reports a resource of another type than the one an
@@ -37,21 +34,29 @@ func (e *TypeMismatchError) Error() string {
 	return fmt.Sprintf("JSON:API type mismatch in %s: want %q, got %q", e.Where, e.Want, e.Got)
 }
 
-// assignDocument is the request body of assign and unassign.
+// assignDocument is the request body of assign and unassign:
+// {"data":{"type":"incidents","attributes":{"user_id":...,"incident_role_id":...}}},
+// with no id (the incident is in the path). The wire format is checked
+// against github.com/google/jsonapi's MarshalPayload in the tests, which
+// stays the oracle: encoding this fixed shape with encoding/json costs 2
+// allocations where MarshalPayload cost about 20 (BENCHMARKS.md).
 type assignDocument struct {
-	ID             string `jsonapi:"primary,incidents"`
-	UserID         string `jsonapi:"attr,user_id"`
-	IncidentRoleID string `jsonapi:"attr,incident_role_id"`
+	Data struct {
+		Type       string `json:"type"`
+		Attributes struct {
+			UserID         string `json:"user_id"`
+			IncidentRoleID string `json:"incident_role_id"`
+		} `json:"attributes"`
+	} `json:"data"`
 }
 
-// encodeAssign builds {"data":{"type":"incidents","attributes":{...}}}
-// (no id) with google/jsonapi.
+// encodeAssign builds the assign and unassign request document.
 func encodeAssign(req AssignRoleRequest) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := jsonapi.MarshalPayload(&buf, &assignDocument{UserID: req.UserID, IncidentRoleID: req.IncidentRoleID}); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	var doc assignDocument
+	doc.Data.Type = "incidents"
+	doc.Data.Attributes.UserID = req.UserID
+	doc.Data.Attributes.IncidentRoleID = req.IncidentRoleID
+	return json.Marshal(&doc)
 }
 
 type resource[A any] struct {

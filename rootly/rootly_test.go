@@ -14,6 +14,7 @@ import (
 
 	"github.com/caseassign/caseassign/rootly"
 	"github.com/caseassign/caseassign/rootly/rootlytest"
+	"github.com/google/jsonapi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -594,12 +595,32 @@ func TestRetriedAssignAppliedOnce(t *testing.T) {
 	assert.Len(t, srv.Events(), 1, "the replayed POST assigned once")
 }
 
+// jsonapiAssign is the request document as github.com/google/jsonapi
+// models it: the oracle for the SDK's encoder.
+type jsonapiAssign struct {
+	ID             string `jsonapi:"primary,incidents"`
+	UserID         string `jsonapi:"attr,user_id"`
+	IncidentRoleID string `jsonapi:"attr,incident_role_id"`
+}
+
 func TestEncodeAssign(t *testing.T) {
 	t.Parallel()
+	for _, req := range []rootly.AssignRoleRequest{
+		{UserID: "321", IncidentRoleID: rootlytest.ScribeRole},
+		{UserID: `a"b`, IncidentRoleID: "r"},
+		{UserID: "<tag>&\u2028\n", IncidentRoleID: "é\t"},
+		{},
+	} {
+		got, err := rootly.EncodeAssign(req)
+		require.NoError(t, err)
+		var want bytes.Buffer
+		require.NoError(t, jsonapi.MarshalPayload(&want, &jsonapiAssign{UserID: req.UserID, IncidentRoleID: req.IncidentRoleID}))
+		assert.JSONEq(t, want.String(), string(got), "google/jsonapi writes the same document for %+v", req)
+		assert.False(t, strings.HasSuffix(string(got), "\n"))
+	}
 	b, err := rootly.EncodeAssign(rootly.AssignRoleRequest{UserID: `a"b`, IncidentRoleID: "r"})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"data":{"type":"incidents","attributes":{"user_id":"a\"b","incident_role_id":"r"}}}`, string(b))
-	assert.False(t, strings.HasSuffix(string(b), "\n"))
 }
 
 func FuzzDecodeIncident(f *testing.F) {
