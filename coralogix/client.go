@@ -208,7 +208,7 @@ func (c *Client) AssignCases(ctx context.Context, req AssignCasesRequest) ([]Cas
 // unconfirmed returns a *BulkError naming each id the answer does not
 // confirm (ErrNotConfirmed), or nil.
 func unconfirmed(ids []string, cases []Case, done func(*Case) bool) error {
-	_, failures := confirm(ids, cases, done)
+	failures := confirm(ids, cases, done)
 	if len(failures) == 0 {
 		return nil
 	}

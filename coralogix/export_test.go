@@ -5,3 +5,6 @@ var DecodeCases = decodeCases
 
 // DecodeList exposes the page decoding to the benchmarks.
 var DecodeList = decodeList
+
+// DedupeIDs exposes the bulk calls' duplicate removal to its tests.
+var DedupeIDs = dedupeIDs

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -189,4 +190,50 @@ func TestSplittingIsBounded(t *testing.T) {
 		cs, _ := srv.Case(id)
 		assert.Nil(t, cs.Assignee, "a failed id was not assigned: %s", id)
 	}
+}
+
+func TestDedupeIDsKeepsTheFirstOfEachInInputOrder(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in, want []string
+	}{
+		{in: nil, want: nil},
+		{in: []string{"A-1"}, want: []string{"A-1"}},
+		{in: []string{"B-2", "A-1", "C-3"}, want: []string{"B-2", "A-1", "C-3"}},
+		{in: []string{"B-2", "A-1", "B-2", "C-3", "A-1", "B-2"}, want: []string{"B-2", "A-1", "C-3"}},
+		{in: []string{"A-1", "A-1", "A-1"}, want: []string{"A-1"}},
+		{in: []string{"Z-9", "Y-8", "Z-9", "X-7", "Y-8"}, want: []string{"Z-9", "Y-8", "X-7"}},
+	} {
+		in := append([]string(nil), tc.in...)
+		got, err := coralogix.DedupeIDs("ids", in)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, got, "%v", tc.in)
+		assert.Equal(t, tc.in, in, "the caller's slice is not changed")
+	}
+	_, err := coralogix.DedupeIDs("ids", []string{"A-1", "../x"})
+	assert.ErrorIs(t, err, coralogix.ErrInvalidInput)
+}
+
+func FuzzDedupeIDs(f *testing.F) {
+	f.Add("A-1,B-2,A-1")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, s string) {
+		in := strings.Split(s, ",")
+		got, err := coralogix.DedupeIDs("ids", in)
+		if err != nil {
+			return
+		}
+		// The first occurrence of each id, in input order, as a set would keep it.
+		seen := map[string]bool{}
+		var want []string
+		for _, id := range in {
+			if !seen[id] {
+				seen[id] = true
+				want = append(want, id)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("DedupeIDs(%q) = %q, want %q", in, got, want)
+		}
+	})
 }

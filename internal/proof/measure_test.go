@@ -8,7 +8,6 @@ import (
 	"github.com/caseassign/caseassign/internal/testsrv"
 	"github.com/caseassign/caseassign/rootly"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseassign/caseassign/coralogix"
-	"github.com/caseassign/caseassign/coralogix/coralogixtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -100,39 +97,6 @@ func TestMeasureThroughput(t *testing.T) {
 			tg.closeIdle()
 		}
 	}
-}
-
-// TestMeasureCoralogix100k sends 100,000 ids through AssignCasesInBatches.
-// Run it in a process of its own: the peak RSS it reports is the process's.
-func TestMeasureCoralogix100k(t *testing.T) {
-	out := proofOut(t)
-	const n = 100000
-	srv := coralogixtest.NewServer()
-	defer srv.Close()
-	srv.SetRecording(false)
-	ids := srv.AddCases("BIG", n)
-	c, err := coralogix.NewClient(srv.APIKey, coralogix.WithBaseURL(srv.URL))
-	require.NoError(t, err)
-	defer c.CloseIdleConnections()
-	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-	start := time.Now()
-	res, err := c.AssignCasesInBatches(context.Background(), coralogix.AssignCasesRequest{
-		Assignee: coralogix.UserDetails{UserID: cxUser}, IDs: ids,
-	}, coralogix.BulkOptions{Concurrency: 8})
-	elapsed := time.Since(start)
-	require.NoError(t, err)
-	var after runtime.MemStats
-	runtime.ReadMemStats(&after)
-	record(t, out, map[string]any{
-		"kind": "coralogix100k", "ids": n, "requests": srv.Handled(), "cases_returned": len(res.Cases),
-		"failures": len(res.Failures), "seconds": elapsed.Seconds(), "peak_rss_mib": peakRSSMiB(),
-		"go_heap_sys_mib":    float64(after.HeapSys) / (1 << 20),
-		"go_total_alloc_mib": float64(after.TotalAlloc-before.TotalAlloc) / (1 << 20),
-	})
-	assert.Equal(t, 100, srv.Handled(), "100 requests of 1000 ids")
-	assert.Len(t, res.Cases, n)
 }
 
 // peakRSSMiB reads the process's peak resident set size (Linux VmHWM).
