@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/caseassign/caseassign/internal/core"
+	"github.com/caseassign/caseassign/internal/jsonx"
 )
 
 // MaxCasePageSize is the largest CaseQuery.Top the API accepts (a larger
@@ -128,7 +129,7 @@ func (c *Client) QueryCases(ctx context.Context, hubID int64, q CaseQuery) (*Cas
 	}
 	return core.Call(ctx, c.core, r, func(body []byte) (*CasePage, error) {
 		var w casePageWire
-		if err := json.Unmarshal(body, &w); err != nil {
+		if err := jsonx.Unmarshal(body, &w); err != nil {
 			return nil, err
 		}
 		if w.Items == nil {

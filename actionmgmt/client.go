@@ -3,9 +3,9 @@ package actionmgmt
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/caseassign/caseassign/internal/jsonx"
 	"iter"
 	"log/slog"
 	"net/http"
@@ -248,7 +248,7 @@ func (c *Client) ListRoles(ctx context.Context, hubID int64) ([]Role, error) {
 	r := &core.Request{Method: http.MethodGet, Path: hubPath(hubID, "roles")}
 	return core.Call(ctx, c.core, r, func(body []byte) ([]Role, error) {
 		var out roleList
-		if err := json.Unmarshal(body, &out); err != nil {
+		if err := jsonx.Unmarshal(body, &out); err != nil {
 			return nil, err
 		}
 		if out.Items == nil {
@@ -292,7 +292,7 @@ func (c *Client) QueryEndUsers(ctx context.Context, hubID, listID int64, opts *E
 	}
 	return core.Call(ctx, c.core, r, func(body []byte) (*EndUserPage, error) {
 		var out EndUserPage
-		if err := json.Unmarshal(body, &out); err != nil {
+		if err := jsonx.Unmarshal(body, &out); err != nil {
 			return nil, err
 		}
 		if out.Items == nil {

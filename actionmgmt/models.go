@@ -80,7 +80,7 @@ func (w *roleWire) role() CaseRole {
 // every level, in one decoding pass and one scan.
 func (c *Case) UnmarshalJSON(data []byte) error {
 	var w caseWire
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := jsonx.Unmarshal(data, &w); err != nil {
 		return err
 	}
 	*c = Case{
@@ -218,7 +218,7 @@ type roleFields CaseRole
 // UnmarshalJSON decodes the typed fields and keeps everything else.
 func (r *CaseRole) UnmarshalJSON(data []byte) error {
 	var w roleWire
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := jsonx.Unmarshal(data, &w); err != nil {
 		return err
 	}
 	*r = w.role()
@@ -274,7 +274,7 @@ type userFields RoleUser
 
 // UnmarshalJSON decodes the typed fields and keeps everything else.
 func (u *RoleUser) UnmarshalJSON(data []byte) error {
-	if err := json.Unmarshal(data, (*userFields)(u)); err != nil {
+	if err := jsonx.Unmarshal(data, (*userFields)(u)); err != nil {
 		return err
 	}
 	return u.keep(data)
@@ -325,7 +325,7 @@ type listValueFields ListValue
 
 // UnmarshalJSON decodes the typed fields and keeps everything else.
 func (v *ListValue) UnmarshalJSON(data []byte) error {
-	if err := json.Unmarshal(data, (*listValueFields)(v)); err != nil {
+	if err := jsonx.Unmarshal(data, (*listValueFields)(v)); err != nil {
 		return err
 	}
 	return v.keep(data)
@@ -366,7 +366,7 @@ type sourceFields Source
 
 // UnmarshalJSON decodes the typed fields and keeps everything else.
 func (s *Source) UnmarshalJSON(data []byte) error {
-	if err := json.Unmarshal(data, (*sourceFields)(s)); err != nil {
+	if err := jsonx.Unmarshal(data, (*sourceFields)(s)); err != nil {
 		return err
 	}
 	return s.keep(data)
