@@ -14,6 +14,7 @@ import (
 	"github.com/caseassign/caseassign/coralogix"
 	"github.com/caseassign/caseassign/coralogix/coralogixtest"
 	"github.com/caseassign/caseassign/internal/benchx"
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // rawCase is what a hand-written client would decode a case into: the same
@@ -143,7 +144,9 @@ func assignOps(tb testing.TB, srv *coralogixtest.Server, transport func() http.R
 }
 
 // BenchmarkDecode compares decoding the seed response into the SDK's Case
-// with plain encoding/json into equivalent structs, without the network.
+// with plain encoding/json into equivalent structs ("raw") and with the
+// same structs decoded by the JSON engine's defaults ("raw-v2"), without
+// the network.
 func BenchmarkDecode(b *testing.B) {
 	b.Run("sdk", func(b *testing.B) {
 		b.ReportAllocs()
@@ -160,6 +163,17 @@ func BenchmarkDecode(b *testing.B) {
 				Cases []rawCase `json:"cases"`
 			}
 			if err := json.Unmarshal(coralogixtest.SeedAssignResponse, &out); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("raw-v2", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var out struct {
+				Cases []rawCase `json:"cases"`
+			}
+			if err := jsonv2.Unmarshal(coralogixtest.SeedAssignResponse, &out); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/caseassign/caseassign/internal/benchx"
 	"github.com/caseassign/caseassign/rootly"
 	"github.com/caseassign/caseassign/rootly/rootlytest"
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/google/jsonapi"
 )
 
@@ -312,8 +313,10 @@ type gjAssignment struct {
 }
 
 // BenchmarkDecode compares decoding the documented assign response: the
-// SDK's decoder, plain encoding/json into equivalent structs, and
-// google/jsonapi's UnmarshalPayload.
+// SDK's decoder, plain encoding/json into equivalent structs ("raw"), the
+// same structs with the JSON engine's defaults ("raw-v2":
+// github.com/go-json-experiment/json, strict on duplicate names and UTF-8),
+// and google/jsonapi's UnmarshalPayload.
 func BenchmarkDecode(b *testing.B) {
 	body := rootlytest.SeedAssignResponse
 	b.Run("sdk", func(b *testing.B) {
@@ -329,6 +332,15 @@ func BenchmarkDecode(b *testing.B) {
 		for b.Loop() {
 			var doc rawIncidentDoc
 			if err := json.Unmarshal(body, &doc); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("raw-v2", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var doc rawIncidentDoc
+			if err := jsonv2.Unmarshal(body, &doc); err != nil {
 				b.Fatal(err)
 			}
 		}
