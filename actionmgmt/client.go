@@ -7,18 +7,20 @@ import (
 	"fmt"
 	"github.com/caseassign/caseassign/internal/jsonx"
 	"iter"
-	"log/slog"
 	"net/http"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/caseassign/caseassign/internal/core"
 	"golang.org/x/oauth2"
 )
+
+// The shared surface of the package (error types, bulk options, common
+// options and Client methods) is generated from internal/gen.
+//go:generate go run ../internal/gen -pkg actionmgmt -kind public -o public.go
 
 const pkg = "actionmgmt"
 
@@ -43,43 +45,6 @@ type Client struct {
 type Option func(*options)
 
 type options struct{ core core.Options }
-
-// WithBaseURL overrides baseURL: scheme, host and optional path prefix;
-// https only, except for loopback hosts.
-func WithBaseURL(rawURL string) Option { return func(o *options) { o.core.SetBaseURL(rawURL) } }
-
-// WithInsecureHTTP allows plain http to a non-loopback host, on purpose.
-func WithInsecureHTTP() Option { return func(o *options) { o.core.SetInsecureHTTP() } }
-
-// WithHTTPClient uses hc as the base for requests. hc is copied, never mutated;
-// its Transport, Jar, Timeout and CheckRedirect are honoured.
-func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.core.SetHTTPClient(hc) } }
-
-// WithRetryMax sets the retries after the first try (default 4); 0 disables.
-func WithRetryMax(n int) Option { return func(o *options) { o.core.SetRetryMax(n) } }
-
-// WithRetryWait sets the bounds of the jittered exponential backoff
-// (default 250ms to 30s). A Retry-After longer than max is not waited.
-func WithRetryWait(min, max time.Duration) Option {
-	return func(o *options) { o.core.SetRetryWait(min, max) }
-}
-
-// WithRateLimit limits the client to perSecond requests with the given burst;
-// 0 disables (the default).
-func WithRateLimit(perSecond float64, burst int) Option {
-	return func(o *options) { o.core.SetRateLimit(perSecond, burst) }
-}
-
-// WithLogger logs each try at debug level and each retry at warn level.
-// nil (the default) keeps the client silent. No secret is ever logged.
-func WithLogger(l *slog.Logger) Option { return func(o *options) { o.core.SetLogger(l) } }
-
-// WithUserAgent appends ua to the SDK's User-Agent.
-func WithUserAgent(ua string) Option { return func(o *options) { o.core.SetUserAgent(ua) } }
-
-// WithMaxResponseBytes caps response bodies (default 32 MiB); a larger body
-// is an error matching ErrResponseTooLarge.
-func WithMaxResponseBytes(n int64) Option { return func(o *options) { o.core.SetMaxResponseBytes(n) } }
 
 // NewClient returns a client for the site at baseURL (EuroURL, USURL, ...)
 // that takes a bearer token from tokens on every try, so a refreshed token
@@ -164,32 +129,6 @@ func reauth(tokens oauth2.TokenSource) func(string) bool {
 		return true
 	}
 }
-
-// BaseURL returns the site URL the client calls.
-func (c *Client) BaseURL() string { return c.transport().BaseURL() }
-
-// CloseIdleConnections closes idle connections of the client's own default
-// transport; a transport given with WithHTTPClient is left alone.
-func (c *Client) CloseIdleConnections() { c.transport().CloseIdleConnections() }
-
-// String names the package and base URL; a Client never prints a
-// credential, under any fmt verb.
-func (c *Client) String() string { return core.Describe(pkg, c.transport()) }
-
-// Format prints the String form under every fmt verb (%v, %+v, %#v, %s, %q).
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
-
-// transport returns the shared transport, nil for a nil or zero Client.
-func (c *Client) transport() *core.Client {
-	if c == nil {
-		return nil
-	}
-	return c.core
-}
-
-// ready refuses a nil or zero-value Client and a nil context, before any
-// other check: every method calls it first.
-func (c *Client) ready(ctx context.Context) error { return public(core.Ready(pkg, c.transport(), ctx)) }
 
 // hubsPath is the prefix of every Action Management path.
 const hubsPath = "/v1/actionmanagement/hubs/"

@@ -38,6 +38,9 @@ import (
 	"github.com/caseassign/caseassign/internal/testsrv"
 )
 
+// The methods every test server shares are generated from internal/gen.
+//go:generate go run ../../internal/gen -pkg actionmgmt -kind fake -o fake.go
+
 // SeedCase is the documentation's example case (with the stray "} ]" of the
 // printed sample fixed), as the server holds it at start.
 //

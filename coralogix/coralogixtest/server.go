@@ -38,6 +38,9 @@ import (
 	"github.com/caseassign/caseassign/internal/testsrv"
 )
 
+// The methods every test server shares are generated from internal/gen.
+//go:generate go run ../../internal/gen -pkg coralogix -kind fake -o fake.go
+
 // SeedAssignResponse is the response body of Coralogix's documented
 // "assign multiple cases" sample, byte for byte as the server sends it for
 // the seeded case.

@@ -53,6 +53,9 @@ import (
 	"github.com/caseassign/caseassign/internal/testsrv"
 )
 
+// The methods every test server shares are generated from internal/gen.
+//go:generate go run ../../internal/gen -pkg rootly -kind fake -o fake.go
+
 // SeedAssignResponse is the documented response of assign_role_to_user,
 // byte for byte what the server answers while the seeded incident is as
 // seeded.
@@ -806,4 +809,14 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
 		}
 		return out
 	})
+}
+
+// SetRateLimitAnswers chooses how the rate limit shows in answers: with
+// headers, every answer carries X-RateLimit-Limit, -Remaining, -Used and
+// -Reset (the default, as Rootly does); with retryAfter, a 429 carries
+// Retry-After (the default). Turn one off to see how a client copes with
+// only the other.
+func (s *Server) SetRateLimitAnswers(headers, retryAfter bool) {
+	s.base.SetRateLimitHeaders(headers)
+	s.base.SetRateLimitRetryAfter(retryAfter)
 }

@@ -38,6 +38,9 @@ import (
 	"github.com/caseassign/caseassign/internal/testsrv"
 )
 
+// The methods every test server shares are generated from internal/gen.
+//go:generate go run ../../internal/gen -pkg thalamus -kind fake -o fake.go
+
 // The credentials NewServer accepts.
 const (
 	Touchpoint = "web-touchpoint"
