@@ -24,13 +24,6 @@ var (
 
 var errEmptyToken = errors.New("actionmgmt: the token source returned an empty token")
 
-func positive(field string, v int64) error {
-	if v <= 0 {
-		return invalid(field, "must be a positive id")
-	}
-	return nil
-}
-
 // decodeError reads the 400 body, whose shape is not documented: a message
 // in "message", "Message", "error", "error_description", "title" or "detail",
 // a list of "errors", or plain text.

@@ -126,6 +126,15 @@ func keepInto[F any](data []byte, extra *map[string]json.RawMessage, kept *uint6
 	return err
 }
 
+// decodeFlat decodes a model without nested models (its fields type F)
+// and keeps what it does not model.
+func decodeFlat[F any](data []byte, fields *F, extra *map[string]json.RawMessage, kept *uint64) error {
+	if err := jsonx.Unmarshal(data, fields); err != nil {
+		return err
+	}
+	return keepInto[F](data, extra, kept, nil)
+}
+
 // keepEach runs keep on each item with its element of the JSON array raw.
 func keepEach[T any](raw []byte, items []T, keep func(*T, []byte) error) {
 	_ = jsonx.Elements(raw, func(i int, el []byte) {
@@ -274,10 +283,7 @@ type userFields RoleUser
 
 // UnmarshalJSON decodes the typed fields and keeps everything else.
 func (u *RoleUser) UnmarshalJSON(data []byte) error {
-	if err := jsonx.Unmarshal(data, (*userFields)(u)); err != nil {
-		return err
-	}
-	return u.keep(data)
+	return decodeFlat(data, (*userFields)(u), &u.Extra, &u.kept)
 }
 
 func (u *RoleUser) keep(data []byte) error {
@@ -325,10 +331,7 @@ type listValueFields ListValue
 
 // UnmarshalJSON decodes the typed fields and keeps everything else.
 func (v *ListValue) UnmarshalJSON(data []byte) error {
-	if err := jsonx.Unmarshal(data, (*listValueFields)(v)); err != nil {
-		return err
-	}
-	return v.keep(data)
+	return decodeFlat(data, (*listValueFields)(v), &v.Extra, &v.kept)
 }
 
 func (v *ListValue) keep(data []byte) error {
@@ -366,10 +369,7 @@ type sourceFields Source
 
 // UnmarshalJSON decodes the typed fields and keeps everything else.
 func (s *Source) UnmarshalJSON(data []byte) error {
-	if err := jsonx.Unmarshal(data, (*sourceFields)(s)); err != nil {
-		return err
-	}
-	return s.keep(data)
+	return decodeFlat(data, (*sourceFields)(s), &s.Extra, &s.kept)
 }
 
 func (s *Source) keep(data []byte) error {

@@ -100,14 +100,8 @@ var eventType = reflect.TypeFor[eventFields]()
 // known member whose value does not fit its field (a timestamp that does
 // not parse) leaves that field empty and is kept verbatim in Extra: one
 // odd event never fails the timeline.
-func (e *CaseEvent) UnmarshalJSON(data []byte) error {
-	bad, err := decodeLenient(data, (*eventFields)(e))
-	if err != nil {
-		return err
-	}
-	extra, err := jsonx.Unknown(data, jsonx.Known[eventFields]())
-	e.Extra = mergeBad(extra, bad)
-	e.raw = append([]byte(nil), data...)
+func (e *CaseEvent) UnmarshalJSON(data []byte) (err error) {
+	e.Extra, e.raw, err = decodeKeeping(data, (*eventFields)(e))
 	return err
 }
 

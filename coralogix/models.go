@@ -214,15 +214,21 @@ var caseType = reflect.TypeFor[caseFields]()
 // that field empty and is kept verbatim in Extra, so one odd member never
 // fails a case, or the page it is on. A document that is not whole JSON
 // (truncated, or nested deeper than encoding/json allows) is an error.
-func (c *Case) UnmarshalJSON(data []byte) error {
-	bad, err := decodeLenient(data, (*caseFields)(c))
-	if err != nil {
-		return err
-	}
-	extra, err := jsonx.Unknown(data, jsonx.Known[caseFields]())
-	c.Extra = mergeBad(extra, bad)
-	c.raw = append([]byte(nil), data...)
+func (c *Case) UnmarshalJSON(data []byte) (err error) {
+	c.Extra, c.raw, err = decodeKeeping(data, (*caseFields)(c))
 	return err
+}
+
+// decodeKeeping decodes a model whose fields type is F leniently (see
+// decodeLenient) and returns what it keeps besides: the members it does
+// not model, or could not hold, and a copy of data.
+func decodeKeeping[F any](data []byte, fields *F) (extra map[string]json.RawMessage, raw []byte, err error) {
+	bad, err := decodeLenient(data, fields)
+	if err != nil {
+		return nil, nil, err
+	}
+	unknown, err := jsonx.Unknown(data, jsonx.Known[F]())
+	return mergeBad(unknown, bad), append([]byte(nil), data...), err
 }
 
 // decodeLenient decodes data into v (a pointer to a struct without

@@ -279,12 +279,9 @@ func (c *Client) AllIncidentRoles(ctx context.Context, opts *ListIncidentRolesOp
 }
 
 func (c *Client) allIncidentRoles(ctx context.Context, opts *ListIncidentRolesOptions, maxPages int) iter.Seq2[*IncidentRole, error] {
-	o := ListIncidentRolesOptions{}
-	if opts != nil {
-		o = *opts
-	}
-	return pages(&o.ListOptions, nil, maxPages, func(r *IncidentRole) string { return r.ID }, func() ([]*IncidentRole, Links, *ListMeta, error) {
-		l, err := c.ListIncidentRoles(ctx, &o)
+	base := func(o *ListIncidentRolesOptions) *ListOptions { return &o.ListOptions }
+	return pagesOf(opts, base, maxPages, func(r *IncidentRole) string { return r.ID }, func(o *ListIncidentRolesOptions) ([]*IncidentRole, Links, *ListMeta, error) {
+		l, err := c.ListIncidentRoles(ctx, o)
 		if err != nil {
 			return nil, Links{}, nil, err
 		}
@@ -298,12 +295,9 @@ func (c *Client) AllUsers(ctx context.Context, opts *ListUsersOptions) iter.Seq2
 }
 
 func (c *Client) allUsers(ctx context.Context, opts *ListUsersOptions, maxPages int) iter.Seq2[*User, error] {
-	o := ListUsersOptions{}
-	if opts != nil {
-		o = *opts
-	}
-	return pages(&o.ListOptions, nil, maxPages, func(u *User) string { return u.ID }, func() ([]*User, Links, *ListMeta, error) {
-		l, err := c.ListUsers(ctx, &o)
+	base := func(o *ListUsersOptions) *ListOptions { return &o.ListOptions }
+	return pagesOf(opts, base, maxPages, func(u *User) string { return u.ID }, func(o *ListUsersOptions) ([]*User, Links, *ListMeta, error) {
+		l, err := c.ListUsers(ctx, o)
 		if err != nil {
 			return nil, Links{}, nil, err
 		}
@@ -313,6 +307,16 @@ func (c *Client) allUsers(ctx context.Context, opts *ListUsersOptions, maxPages 
 
 // MaxPages is the most pages an iterator reads before it stops with an error.
 const MaxPages = core.MaxPages
+
+// pagesOf pages with a copy of opts (the zero options when nil), whose
+// page fields base returns, through list.
+func pagesOf[O, T any](opts *O, base func(*O) *ListOptions, maxPages int, id func(T) string, list func(*O) ([]T, Links, *ListMeta, error)) iter.Seq2[T, error] {
+	var o O
+	if opts != nil {
+		o = *opts
+	}
+	return pages(base(&o), nil, maxPages, id, func() ([]T, Links, *ListMeta, error) { return list(&o) })
+}
 
 // pages drives a paged list: fetch reads the page lo (and, for a list that
 // pages by cursor, *after) points at. It goes on while the server says

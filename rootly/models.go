@@ -3,7 +3,10 @@ package rootly
 import (
 	"encoding/json"
 	"net/url"
+	"strings"
 	"time"
+
+	"github.com/caseassign/caseassign/internal/core"
 )
 
 // AssignRoleRequest names the user (a numeric string id such as "317") and
@@ -11,6 +14,22 @@ import (
 type AssignRoleRequest struct {
 	UserID         string
 	IncidentRoleID string
+}
+
+// validate refuses an assignment the API would refuse, before sending:
+// prefix names the request in the error ("assignments[2].").
+func (r AssignRoleRequest) validate(prefix string) error {
+	switch {
+	case r.UserID == "":
+		return invalid(prefix+"UserID", "is empty")
+	case strings.Contains(r.UserID, "@"):
+		return invalid(prefix+"UserID", "is an e-mail address, not a user id: use AssignRoleByEmail")
+	case r.UserID == "me" || validateUserID(prefix+"UserID", r.UserID) != nil:
+		return invalid(prefix+"UserID", "is not a user id: give the user's numeric id (\"317\"); ListUsers with Email finds it, or use AssignRoleByEmail")
+	case !core.IsUUID(r.IncidentRoleID, false):
+		return invalid(prefix+"IncidentRoleID", "must be a UUID")
+	}
+	return nil
 }
 
 // Incident is a Rootly incident. Attributes that were null or absent stay

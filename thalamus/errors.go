@@ -85,13 +85,6 @@ func invalidAs(field, reason string, kind error) *ValidationError {
 	return &ValidationError{Field: e.Field, Reason: e.Reason, err: e}
 }
 
-func validateCaseID(field string, id int64) error {
-	if id <= 0 {
-		return invalid(field, "must be a positive case instance id")
-	}
-	return nil
-}
-
 // ParseFieldErrors reads {"errors": {"<field>": "<code>", ...}} keeping
 // every pair in order, duplicate keys included (a Go map would keep only the
 // last). A value that is a list of codes gives one pair per code; any other

@@ -249,17 +249,9 @@ func objectAt(data []byte, i, depth int, fn func(key, raw []byte)) int {
 		if fn != nil {
 			fn(key, data[vs:i])
 		}
-		i = skipWS(data, i)
-		if i >= len(data) {
-			return -1
-		}
-		switch data[i] {
-		case ',':
-			i = skipWS(data, i+1)
-		case '}':
-			return i + 1
-		default:
-			return -1
+		var end bool
+		if i, end = afterMember(data, i, '}'); end {
+			return i
 		}
 	}
 }
@@ -329,17 +321,9 @@ func elementsAt(data []byte, i int, fn func(i int, raw []byte), member func(i in
 			return -1
 		}
 		fn(n, data[vs:i])
-		i = skipWS(data, i)
-		if i >= len(data) {
-			return -1
-		}
-		switch data[i] {
-		case ',':
-			i = skipWS(data, i+1)
-		case ']':
-			return i + 1
-		default:
-			return -1
+		var end bool
+		if i, end = afterMember(data, i, ']'); end {
+			return i
 		}
 	}
 }
@@ -520,4 +504,21 @@ func DuplicateKeys(data []byte) bool {
 		return false
 	}
 	return walk()
+}
+
+// afterMember reads what follows a member or element ending at i: a comma
+// (the next one starts at the returned index) or the closing byte (the
+// container ends: the index after it, and end). Anything else, or the end
+// of data, is an error: -1 and end.
+func afterMember(data []byte, i int, closing byte) (next int, end bool) {
+	i = skipWS(data, i)
+	switch {
+	case i >= len(data):
+		return -1, true
+	case data[i] == ',':
+		return skipWS(data, i+1), false
+	case data[i] == closing:
+		return i + 1, true
+	}
+	return -1, true
 }

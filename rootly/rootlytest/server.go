@@ -636,16 +636,13 @@ func (s *Server) listRoles(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	created, _ := time.Parse(time.RFC3339, stamp)
-	s.mu.Lock()
-	var items []any
-	var refused error
-	for i := range s.roles {
+	s.writeFiltered(w, r, "/v1/incident_roles", func() int { return len(s.roles) }, func(i int) (bool, error) {
 		ro := &s.roles[i]
 		if (loose.Get("filter[slug]") != "" && !strings.Contains(ro.Slug, loose.Get("filter[slug]"))) ||
 			(loose.Get("filter[name]") != "" && !strings.Contains(ro.Name, loose.Get("filter[name]"))) {
-			continue
+			return false, nil
 		}
-		ok, err := matchFilters(q, func(name string) ([]string, bool) {
+		return matchFilters(q, func(name string) ([]string, bool) {
 			switch name {
 			case "slug":
 				return []string{ro.Slug}, true
@@ -656,20 +653,7 @@ func (s *Server) listRoles(w http.ResponseWriter, r *http.Request) {
 			}
 			return nil, false
 		}, func(name string) (time.Time, bool, bool) { return created, true, name == "created_at" }, ro.Name+" "+ro.Slug)
-		if err != nil {
-			refused = err
-			break
-		}
-		if ok {
-			items = append(items, roleResource(ro))
-		}
-	}
-	s.mu.Unlock()
-	if refused != nil {
-		writeErrors(w, http.StatusBadRequest, "Invalid filter", "", refused.Error())
-		return
-	}
-	s.writeList(w, r, "/v1/incident_roles", items)
+	}, func(i int) any { return roleResource(&s.roles[i]) })
 }
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
@@ -678,22 +662,31 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 	email := strings.ToLower(q.Get("filter[email]"))
 	q.Del("filter[email]")
 	created, _ := time.Parse(time.RFC3339, stamp)
+	s.writeFiltered(w, r, "/v1/users", func() int { return len(s.users) }, func(i int) (bool, error) {
+		u := &s.users[i]
+		if email != "" && !strings.Contains(strings.ToLower(u.Email), email) {
+			return false, nil
+		}
+		return matchFilters(q, func(string) ([]string, bool) { return nil, false },
+			func(name string) (time.Time, bool, bool) { return created, true, name == "created_at" }, u.Name+" "+u.Email)
+	}, func(i int) any { return userResource(&s.users[i]) })
+}
+
+// writeFiltered answers the list of the items (0 to n()-1, read under the
+// lock) that match takes, as resource renders them, or 400 when match
+// refuses a filter.
+func (s *Server) writeFiltered(w http.ResponseWriter, r *http.Request, path string, n func() int, match func(i int) (bool, error), resource func(i int) any) {
 	s.mu.Lock()
 	var items []any
 	var refused error
-	for i := range s.users {
-		u := &s.users[i]
-		if email != "" && !strings.Contains(strings.ToLower(u.Email), email) {
-			continue
-		}
-		ok, err := matchFilters(q, func(string) ([]string, bool) { return nil, false },
-			func(name string) (time.Time, bool, bool) { return created, true, name == "created_at" }, u.Name+" "+u.Email)
+	for i := range n() {
+		ok, err := match(i)
 		if err != nil {
 			refused = err
 			break
 		}
 		if ok {
-			items = append(items, userResource(u))
+			items = append(items, resource(i))
 		}
 	}
 	s.mu.Unlock()
@@ -701,7 +694,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, http.StatusBadRequest, "Invalid filter", "", refused.Error())
 		return
 	}
-	s.writeList(w, r, "/v1/users", items)
+	s.writeList(w, r, path, items)
 }
 
 // getUser answers GET /v1/users/{id}; "me" is the token's user (Creator).
