@@ -10,5 +10,6 @@
 //
 // Vendor packages describe their API with a Spec (name, default base URL,
 // auth hook, credential names to keep on their origin, error body decoder)
-// and expose the shared Options through thin wrappers.
+// and expose the shared Options through thin wrappers, which internal/gen
+// writes into each package's public.go from one template.
 package core
