@@ -308,7 +308,7 @@ func roleOf(cs *Case, roleID int64) (*CaseRole, error) {
 	if r := cs.Role(roleID); r != nil {
 		return r, nil
 	}
-	return nil, fmt.Errorf("%s: case %d has no role %d: %w", pkg, cs.ID, roleID, ErrNotFound)
+	return nil, fmt.Errorf("%s: case %d has no role %d (ListRoles lists the hub's roles and their ids): %w", pkg, cs.ID, roleID, ErrNotFound)
 }
 
 // idArg is a named id argument for positives.

@@ -65,9 +65,10 @@ func (r *BatchResult) FailedIDs() []string {
 // batch is refused for its content (400, 404, 409 or 422: an unknown or
 // closed case, most likely), it is split in two and each half sent again,
 // down to single ids; each split costs two requests. Isolating k refused
-// ids in a batch of 1000 costs about 2k·log2(1000/k) extra requests: 20
-// for one, about 130 for ten (1% of the ids), about 660 for a hundred.
-// Past the bound (a batch where most ids are refused), the parts not yet
+// ids in a batch of 1000 costs at most about 2k·(log2(1000/k)+1) extra
+// requests, when they are spread out: 18 for one, 146 for ten (1% of the
+// ids), 846 for a hundred; side by side they cost less (34 for ten, 210
+// for a hundred). Past the bound (a batch where most ids are refused), the parts not yet
 // settled fail together, with an error that says they were not tried one
 // by one.
 const MaxSplitRequests = MaxIDs
@@ -76,7 +77,9 @@ const MaxSplitRequests = MaxIDs
 // succeeded but whose case the answer did not hold as asked (missing, or
 // with another assignee): the server did not say it changed it, so it is
 // not reported as done. A server that skips unknown or closed ids instead
-// of refusing the batch answers this way.
+// of refusing the batch answers this way. Unlike rootly.ErrNotConfirmed,
+// it does not match ErrUnexpectedResponse: leaving a closed case out of an
+// answer is a way Coralogix may answer, not a malformed one.
 var ErrNotConfirmed = errors.New("coralogix: the answer does not confirm the change")
 
 // AssignCasesInBatches assigns any number of cases to one user. The ids are
@@ -312,7 +315,7 @@ func confirm(ids []string, cases []Case, done func(*Case) bool) (failures []Batc
 		if _, yes := confirmed[key]; yes {
 			continue
 		}
-		failures = append(failures, BatchFailure{IDs: []string{id}, Err: fmt.Errorf("case %s: %w", id, ErrNotConfirmed)})
+		failures = append(failures, BatchFailure{IDs: []string{id}, Err: fmt.Errorf("case %s: %w (it may be closed, unknown, or changed since by someone else: GetCase shows it)", id, ErrNotConfirmed)})
 	}
 	return failures
 }
@@ -374,7 +377,7 @@ type untriedError struct {
 }
 
 func (e *untriedError) Error() string {
-	return fmt.Sprintf("%d ids not tried one by one (the batch's MaxSplitRequests are spent); the part holding them was refused: %v", e.n, e.err)
+	return fmt.Sprintf("%d ids not tried one by one (the batch's MaxSplitRequests are spent), most of them likely fine: send them again in a call of their own; the part holding them was refused: %v", e.n, e.err)
 }
 
 func (e *untriedError) Unwrap() error { return e.err }

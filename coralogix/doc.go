@@ -17,8 +17,8 @@
 // # Assigning
 //
 // AssignCases assigns up to 1000 cases to one user in one PUT. Case ids are
-// case UUIDs or readable ids such as "CASE-123"; user ids are lower-case
-// UUIDs. Both are checked before anything is sent, and a bad one is reported
+// case UUIDs or readable ids such as "CASE-123"; user ids are UUIDs (the
+// SDK sends UUIDs in lower case, as the API wants them). Both are checked before anything is sent, and a bad one is reported
 // as a *ValidationError naming the field, e.g. "ids[3]":
 //
 //	cases, err := client.AssignCases(ctx, coralogix.AssignCasesRequest{
@@ -92,8 +92,8 @@
 // rate budget among processes; WithTryHook sees every try.
 //
 // Errors: every non-2xx answer is an *APIError; errors.Is maps it onto
-// ErrUnauthorized, ErrForbidden, ErrNotFound, ErrConflict, ErrRateLimited
-// and ErrServer. Coralogix's JSON errors {"code", "message"} and its legacy
+// ErrRejected (400, 422: a closed case, for one), ErrUnauthorized,
+// ErrForbidden, ErrNotFound, ErrConflict, ErrRateLimited and ErrServer. Coralogix's JSON errors {"code", "message"} and its legacy
 // plain-text errors ("Not Found: <message>") both land in APIError.Message.
 //
 // # Testing

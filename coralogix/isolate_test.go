@@ -2,6 +2,8 @@ package coralogix_test
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -236,4 +238,37 @@ func FuzzDedupeIDs(f *testing.F) {
 			t.Fatalf("DedupeIDs(%q) = %q, want %q", in, got, want)
 		}
 	})
+}
+
+// The cost of isolating k refused ids in one batch of 1000, spread evenly
+// or side by side: the figures MaxSplitRequests's doc and the README give
+// (go test -run TestSplitCost -v ./coralogix prints them). Splitting is
+// sequential within a batch, so the counts do not depend on timing.
+func TestSplitCost(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		k      int
+		spread bool
+	}{{1, true}, {10, true}, {100, true}, {10, false}, {100, false}} {
+		// Each refused id costs at most two requests per level of the
+		// split tree below the point where its part holds no other.
+		within := 1 + int(2*float64(tc.k)*(math.Log2(1000/float64(tc.k))+1))
+		t.Run(fmt.Sprintf("k=%d/spread=%v", tc.k, tc.spread), func(t *testing.T) {
+			t.Parallel()
+			srv, c := newServer(t)
+			ids := srv.AddCases("COST", 1000)
+			for i := range tc.k {
+				at := 500 + i // side by side, from the middle
+				if tc.spread {
+					at = i*(1000/tc.k) + 1000/tc.k/2
+				}
+				require.True(t, srv.CloseCase(ids[at]))
+			}
+			res, err := c.AssignCasesInBatches(context.Background(), coralogix.AssignCasesRequest{Assignee: coralogix.UserDetails{UserID: user}, IDs: ids}, coralogix.BulkOptions{DiscardCases: true})
+			require.Error(t, err)
+			assert.Len(t, res.SucceededIDs, 1000-tc.k)
+			assert.LessOrEqual(t, len(srv.Requests()), within)
+			t.Logf("k=%d spread=%v: %d requests (the first included)", tc.k, tc.spread, len(srv.Requests()))
+		})
+	}
 }

@@ -60,7 +60,7 @@ func ValidCaseID(id string) bool {
 
 func validateCaseID(field, id string) error {
 	if !ValidCaseID(id) {
-		return invalid(field, "must be a lower-case case UUID or a readable id like CASE-123 (1 to 64 characters)")
+		return invalid(field, "must be a case UUID or a readable id like CASE-123 (1 to 64 characters)")
 	}
 	return nil
 }

@@ -91,7 +91,7 @@ func (c *Client) roleIDBySlug(ctx context.Context, slug string) (string, error) 
 		if r.Slug == slug {
 			if !r.Enabled && explicitlyDisabled(r.Raw) {
 				// Not cached: a role enabled again is found at once.
-				return "", fmt.Errorf("%s: incident role %q is disabled in this Rootly account (enable it, or pick another role): %w", pkg, slug, ErrRoleDisabled)
+				return "", roleDisabledError(slug)
 			}
 			c.cache.put(key, r.ID)
 			return r.ID, nil
@@ -166,3 +166,13 @@ func explicitlyDisabled(raw []byte) bool {
 	}
 	return json.Unmarshal(raw, &doc) == nil && doc.Attributes.Enabled != nil && !*doc.Attributes.Enabled
 }
+
+// roleDisabledError is the refusal of a disabled incident role: it
+// matches ErrRoleDisabled, and says which role and what to do.
+type roleDisabledError string
+
+func (e roleDisabledError) Error() string {
+	return fmt.Sprintf("%s: incident role %q is disabled in this Rootly account (enable it, or pick another role)", pkg, string(e))
+}
+
+func (e roleDisabledError) Is(target error) bool { return target == ErrRoleDisabled }

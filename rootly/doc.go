@@ -13,8 +13,9 @@
 // answers are JSON:API documents (application/vnd.api+json).
 //
 // People know each other by e-mail and roles by slug, while the API wants
-// ids: AssignRoleByEmail resolves both (filter[email], exact and
-// case-insensitive; filter[slug], exact), remembers them for five minutes
+// ids: AssignRoleByEmail resolves both (filter[email], keeping only the
+// user whose address matches exactly, ignoring case; filter[slug], exact),
+// remembers them for five minutes
 // (WithLookupCacheTTL), and returns ErrNotFound without assigning anything
 // when either is unknown.
 //

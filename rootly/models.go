@@ -381,7 +381,7 @@ type ListIncidentsOptions struct {
 // operation in Rootly's swagger.
 type ListUsersOptions struct {
 	ListOptions
-	Email     string    `url:"filter[email],omitempty"`  // exact, ignoring case
+	Email     string    `url:"filter[email],omitempty"`  // how it matches is not documented: the server may match part of the address
 	Search    string    `url:"filter[search],omitempty"` // name or e-mail
 	CreatedAt TimeRange `url:"filter[created_at],omitempty"`
 	// Sort is the spec's sort parameter, e.g. "-created_at".

@@ -66,8 +66,7 @@ func (e *APIError) Error() string { return e.base().Error() }
 // ErrServer (5xx).
 func (e *APIError) Is(target error) bool { return e.base().Is(target) }
 
-// Unwrap returns the vendor's error details, where the package decodes
-// them (see the APIError doc), or nil.
+// Unwrap returns the answer's ErrorObjects, or nil when it held none.
 func (e *APIError) Unwrap() error { return e.base().Unwrap() }
 
 // GoString prints the fields; every text in them is already redacted.
@@ -76,7 +75,7 @@ func (e *APIError) GoString() string { return e.base().GoString() }
 // ValidationError reports a call rejected before any I/O: nothing went on
 // the wire. errors.Is(err, ErrInvalidInput) holds for every one.
 type ValidationError struct {
-	// Field names the offending input, e.g. "ids[3]" or "ctx".
+	// Field names the offending input, e.g. "incidentID", "UserID" or "ctx".
 	Field string
 	// Reason says what is wrong with it.
 	Reason string
@@ -168,8 +167,8 @@ func (o BulkOptions) core() core.BulkOptions {
 
 // BulkError is the error of AssignRoles when at least one item
 // failed, next to the outcomes of every item. errors.Is(err, target) holds
-// when it holds for any failure's error, and errors.As reaches each one's
-// *APIError.
+// when it holds for any failure's error; errors.As finds the first
+// failure's error of the type asked for (range over Errs for each one).
 type BulkError struct {
 	// Failed is how many assignments failed; Total is how many there were.
 	Failed, Total int
@@ -258,8 +257,8 @@ func WithAttemptTimeout(d time.Duration) Option {
 }
 
 // RateLimit returns what the last answer carrying X-RateLimit-* headers
-// said (Seen is zero before any did), so a job sharing an API key can
-// watch its headroom. Safe for concurrent use.
+// said (Seen is zero before any did), so jobs sharing credentials can
+// watch their headroom. Safe for concurrent use.
 func (c *Client) RateLimit() RateLimit { return rateLimitOf(c.transport().RateLimit()) }
 
 // public turns the core's error types into this package's.

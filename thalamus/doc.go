@@ -95,7 +95,7 @@
 // AssignCase answers 201 with the session context and the case; GetCase
 // (GET /api/v4/cases/{id}) answers the case. Every answer is read from each
 // form Thalamus uses: the bare case object (as the get-case documentation
-// shows), {"context", "case"} (the seed's), and the API's common envelope
+// shows), {"context", "case"} (as the assign-case documentation shows), and the API's common envelope
 // {"links", "data": {"activities", "entity"}, "errors"}. The context,
 // links, activities and errors are kept as raw JSON in AssignmentResult.
 // When none of these holds the case, the first member holding an object is

@@ -37,8 +37,9 @@ var ErrLoginFailed = errors.New("thalamus: operator login failed")
 var ErrNoLogin = errors.New("thalamus: Login needs WithOperatorLogin")
 
 // WithOperatorLogin makes the client log an operator in, as operations on
-// cases need: before its first call, and once more when a call answers 401
-// because the session expired (the call is then retried once). Concurrent
+// cases need: before its first call, and once more when a call finds the
+// session gone (a 401, a write redirected, or the login page where JSON was
+// expected; the call is then retried once). Concurrent
 // calls wait for one shared login. principal is the instance's operator
 // identifier (user name, e-mail, "documentTypeId:number", ...); password is
 // a secret like the token: redacted from every error and log line, sent only

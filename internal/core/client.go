@@ -673,6 +673,9 @@ func (e redactedError) Unwrap() error { return e.err }
 // a server's answer) may hold what the text leaves out.
 func (e redactedError) GoString() string { return strconv.Quote(e.Error()) }
 
+// hintWaitTooLong is the hint of an answer whose wait the client declined.
+const hintWaitTooLong = "the server asked for a wait longer than the client's maximum retry wait (WithRetryWait), so it was not waited: call again after RetryAfter, or raise the maximum"
+
 func (c *Client) apiError(method, u string, resp *http.Response, body []byte, rateLimited bool) *APIError {
 	e := &APIError{
 		StatusCode:  resp.StatusCode,
@@ -685,6 +688,9 @@ func (c *Client) apiError(method, u string, resp *http.Response, body []byte, ra
 	e.RequestID = c.Redact(requestID(resp.Header))
 	if d, ok := retryAfter(resp.Header, resp.StatusCode, c.now()); ok {
 		e.RetryAfter = d
+	}
+	if rateLimited {
+		e.hint = hintWaitTooLong
 	}
 	if len(body) > 0 {
 		// Redacted before anything is decoded from it, so no vendor detail

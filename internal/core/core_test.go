@@ -220,6 +220,7 @@ func TestRetryAfterBeyondMaxWaitReturnsAtOnce(t *testing.T) {
 			require.ErrorAs(t, err, &ae)
 			assert.GreaterOrEqual(t, ae.RetryAfter, tt.minWait)
 			assert.Contains(t, ae.Error(), "retry after")
+			assert.Contains(t, ae.Error(), "WithRetryWait", "the error says why it was not waited and what to do")
 			assert.Len(t, srv.Requests(), 1)
 		})
 	}

@@ -46,7 +46,7 @@ func TestEveryRowFillsWhatEveryPackageDocuments(t *testing.T) {
 		for name, text := range map[string]string{
 			"Vendor": v.Vendor, "APIErrorNote": v.APIErrorNote, "BulkFor": v.BulkFor, "Concurrency": v.Concurrency,
 			"OnProgress": v.OnProgress, "Unit": v.Unit, "BulkFailed": v.BulkFailed, "BulkErrs": v.BulkErrs,
-			"RateLimitDoc": v.RateLimitDoc, "BaseURLDoc": v.BaseURLDoc, "BaseURLWhat": v.BaseURLWhat,
+			"RateLimitDoc": v.RateLimitDoc, "UnwrapDoc": v.UnwrapDoc, "FieldExample": v.FieldExample, "BaseURLDoc": v.BaseURLDoc, "BaseURLWhat": v.BaseURLWhat,
 			"NewClientDoc": v.NewClientDoc, "NewClientBody": v.NewClientBody,
 		} {
 			assert.NotEmpty(t, strings.TrimSpace(text), "%s: %s", pkg, name)

@@ -10,6 +10,9 @@ type Vendor struct {
 	// public.go
 	APIErrorNote  string // after the APIError summary: the vendor's error document
 	BulkFor       string // the bulk methods BulkOptions and BulkError belong to
+	BulkErrorFor  string // the methods returning BulkError, when more than BulkFor
+	UnwrapDoc     string // APIError.Unwrap's doc: the details the package decodes
+	FieldExample  string // ValidationError.Field's examples, quoted
 	Concurrency   string // BulkOptions.Concurrency's doc
 	OnProgress    string // the opening of BulkOptions.OnProgress's doc
 	Unit          string // what a bulk call counts: "ids", "cases", ...
@@ -35,8 +38,12 @@ var vendors = map[string]Vendor{
 		Vendor: "Coralogix",
 		APIErrorNote: `The exact answer "Not Found: Not Found" (a route Coralogix does not
 serve: check the region or base URL) also matches ErrUnknownRoute.`,
-		BulkFor:     "AssignCasesInBatches and UnassignCasesInBatches",
-		Concurrency: "Concurrency is the number of requests in flight; 0 (or less) means 8.",
+		BulkFor:      "AssignCasesInBatches and UnassignCasesInBatches",
+		BulkErrorFor: "AssignCases and UnassignCases (ids the answer does not confirm), AssignCasesInBatches and UnassignCasesInBatches",
+		UnwrapDoc: `Unwrap returns ErrUnknownRoute for the answer "Not Found: Not Found",
+ErrNotFound for a 400 that says a case was not found, and nil otherwise.`,
+		FieldExample: `"ids[3]", "assignee.userId"`,
+		Concurrency:  "Concurrency is the number of requests in flight; 0 (or less) means 8.",
 		OnProgress: `OnProgress, when set, is called after each batch with the number
 of ids done and the total (ids, whatever their batch).`,
 		Unit: "ids",
@@ -63,10 +70,12 @@ a test of your own code needs; every test server has it.`,
 	"thalamus": {
 		Vendor: "Thalamus",
 		APIErrorNote: `Every (field, code) pair of a 400 is reachable with
-errors.As(err, &thalamus.FieldErrors{}), and the seed's codes match
-their sentinels (ErrOperatorBlocked, ...).`,
-		BulkFor:     "AssignCases",
-		Concurrency: "Concurrency is the number of requests in flight; 0 (or less) means 8.",
+errors.As(err, &thalamus.FieldErrors{}), and the codes the API documents
+match their sentinels (ErrOperatorBlocked, ...).`,
+		BulkFor:      "AssignCases",
+		UnwrapDoc:    "Unwrap returns the FieldErrors of a 400 that lists them, or nil.",
+		FieldExample: `"caseInstanceID", "to.email"`,
+		Concurrency:  "Concurrency is the number of requests in flight; 0 (or less) means 8.",
 		OnProgress: `OnProgress, when set, is called after each case with the number
 of cases done and the total.`,
 		Unit:          "cases",
@@ -90,7 +99,9 @@ server has it.`,
 		Vendor: "Action Management",
 		APIErrorNote: `Action Management's error bodies are not documented: Message holds
 what could be read of them.`,
-		BulkFor: "AssignUsers and UnassignUsers",
+		BulkFor:      "AssignUsers and UnassignUsers",
+		UnwrapDoc:    "Unwrap returns nil: Action Management's error bodies carry no documented details.",
+		FieldExample: `"caseID", "hubID"`,
 		Concurrency: `Concurrency is the number of cases worked on at once (each one GET
 and at most one PUT at a time); 0 (or less) means 8.`,
 		OnProgress: `OnProgress, when set, is called as each case's pairs are settled,
@@ -120,8 +131,10 @@ return actionmgmt.NewClient(s.URL, tokens, opts...)`,
 		APIErrorNote: `Message is the first error object's title and detail ("Validation
 failed: User 9 does not exist") and Code its code; every error object
 is reachable with errors.As(err, &rootly.ErrorObjects{}).`,
-		BulkFor:     "AssignRoles",
-		Concurrency: "Concurrency is the number of requests in flight; 0 (or less) means 8.",
+		BulkFor:      "AssignRoles",
+		UnwrapDoc:    "Unwrap returns the answer's ErrorObjects, or nil when it held none.",
+		FieldExample: `"incidentID", "UserID"`,
+		Concurrency:  "Concurrency is the number of requests in flight; 0 (or less) means 8.",
 		OnProgress: `OnProgress, when set, is called after each assignment with the
 number of assignments done and the total.`,
 		Unit:          "assignments",

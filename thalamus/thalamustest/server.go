@@ -256,7 +256,8 @@ func (s *Server) AddCase(c Case) {
 // session from then on. Before the first RequireLogin, calls need no
 // session and any login succeeds (a client built WithOperatorLogin works
 // against a fresh server); after it, only the operators it named can log
-// in, and a wrong password is answered 401.
+// in, and a wrong password is answered 401. Sessions opened before it
+// stay open, as a real instance's would; ExpireSessions ends them.
 func (s *Server) RequireLogin(principal, password string) {
 	s.mu.Lock()
 	s.logins[principal] = password
