@@ -298,14 +298,19 @@ type Limiter interface {
 // turn only when the try can go at once. nil removes it.
 func WithLimiter(l Limiter) Option { return func(o *options) { o.core.SetLimiter(l) } }
 
-// WithoutAdaptivePace turns off the adaptive pace. By default, once a try
-// is throttled (429, or 503 with Retry-After), the whole client waits out
-// the server's pause and then paces itself: at the rate that succeeded,
-// tripling every second until the next throttle, then cut by 10% on each
-// throttle (at most once a second) and rising again by 10% a second, 1% a
-// second near the rate of the last throttle. Without it, each call only honours its
-// own Retry-After (the whole client still waits for a used-up
-// X-RateLimit window).
+// WithoutAdaptivePace turns off the adaptive pace. With it (the default),
+// a throttled try (429, or 503 with Retry-After) makes the whole client
+// wait out the pause the server asked for, and the client then paces
+// itself: at the rate answers succeeded in the last second, tripling every
+// second until the next throttle; each later throttle (at most one a
+// second) cuts the pace to 90% of the lower of the pace and the last
+// second's success rate, and the pace rises again by 10% a second, 1% a
+// second near the rate of the last cut. A first throttle while fewer than
+// 5 answers a second succeed only pauses the client: another one, a
+// second to 30 seconds later, starts the pace. Without it, the client never paces itself: a throttled try
+// still makes the whole client wait out the server's pause (Retry-After),
+// and a used-up X-RateLimit window still holds every try until it resets;
+// past those waits, tries go as fast as the callers send them.
 func WithoutAdaptivePace() Option { return func(o *options) { o.core.SetAdaptive(false) } }
 
 // WithRetryBudget sizes the client's retry budget: n retries after

@@ -217,7 +217,7 @@ func (c *Client) runBatches(ctx context.Context, batches [][]string, total int, 
 	nFailed := 0
 	for i := range batches {
 		if errs[i] != nil { // not started: the context ended
-			outs[i] = batchOut{failures: []BatchFailure{{IDs: batches[i], Err: errs[i]}}, failed: len(batches[i])}
+			outs[i] = batchOut{failures: []BatchFailure{{IDs: slices.Clone(batches[i]), Err: errs[i]}}, failed: len(batches[i])}
 		}
 		nFailed += outs[i].failed
 	}
@@ -258,7 +258,9 @@ func (c *Client) settle(ctx context.Context, ids []string, send func(context.Con
 		if len(ids) > 1 && *budget < 2 && refusedForContent(err) {
 			err = &untriedError{n: len(ids), err: err}
 		}
-		o.failures = append(o.failures, BatchFailure{IDs: ids, Err: err})
+		// A copy: ids may be the caller's own slice (dedupeIDs returns it
+		// when no id repeats), which the result must not share.
+		o.failures = append(o.failures, BatchFailure{IDs: slices.Clone(ids), Err: err})
 		o.failed += len(ids)
 		return
 	}
@@ -302,7 +304,7 @@ func confirm(ids []string, cases []Case, done func(*Case) bool) (failures []Batc
 	for i := range cases {
 		if done(&cases[i]) {
 			confirmed[strings.ToLower(cases[i].ID)] = struct{}{}
-			if cases[i].ReadableID != "" {
+			if isReadableID(cases[i].ReadableID) { // not a UUID posing as one
 				confirmed[cases[i].ReadableID] = struct{}{}
 			}
 		}

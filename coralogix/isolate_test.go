@@ -272,3 +272,30 @@ func TestSplitCost(t *testing.T) {
 		})
 	}
 }
+
+// The result shares no memory with the caller's slice of ids: changing
+// the slice after the call changes nothing in the result.
+func TestBatchResultDoesNotShareTheCallersIDs(t *testing.T) {
+	t.Parallel()
+	srv, c := newServer(t)
+	ids := srv.AddCases("OWN", 4)
+	require.True(t, srv.CloseCase(ids[0]))
+	for _, unassign := range []bool{false, true} {
+		in := append([]string(nil), ids...)
+		var res *coralogix.BatchResult
+		var err error
+		if unassign {
+			res, err = c.UnassignCasesInBatches(context.Background(), in, coralogix.BulkOptions{})
+		} else {
+			res, err = c.AssignCasesInBatches(context.Background(), coralogix.AssignCasesRequest{Assignee: coralogix.UserDetails{UserID: user}, IDs: in}, coralogix.BulkOptions{})
+		}
+		require.Error(t, err)
+		failed, succeeded := res.FailedIDs(), slices.Clone(res.SucceededIDs)
+		for i := range in {
+			in[i] = "CHANGED-1"
+		}
+		assert.Equal(t, failed, res.FailedIDs(), "unassign=%v", unassign)
+		assert.Equal(t, succeeded, res.SucceededIDs, "unassign=%v", unassign)
+		assert.NotContains(t, res.FailedIDs(), "CHANGED-1")
+	}
+}

@@ -152,8 +152,9 @@ burst; 0 disables (the default). Rootly allows about 3000 requests a
 minute per API key for reads, and as many for writes: WithRateLimit(45,
 10) keeps a bulk job under it with room for other clients of the key.`,
 		BaseURLWhat: "the API origin",
-		FakeRateLimit: `Every answer carries X-RateLimit-Limit (the burst), -Remaining, -Used
-and -Reset (a Unix time), as Rootly's do.`,
+		FakeRateLimit: `Every answer carries X-RateLimit-Limit ("<burst>, <burst>;window=<seconds
+to fill the burst>"), -Remaining, -Used and -Reset (a Unix time), as
+Rootly's do.`,
 		NewClientDoc: `NewClient returns a rootly.Client for the server: its base URL and its API
 token (Token) are set, then opts (which may override them). It is what a
 test of your own code needs; every test server has it.`,

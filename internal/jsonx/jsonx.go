@@ -471,6 +471,9 @@ func Kind(data []byte) byte {
 // names). A model keeps one value per name, so a round trip of such a
 // document cannot give every member back.
 func DuplicateKeys(data []byte) bool {
+	if !json.Valid(data) { // the walk below trusts the syntax
+		return false
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var walk func() bool
 	walk = func() bool {

@@ -168,3 +168,15 @@ func TestOverlayKeepsZeroValuedKnownMembers(t *testing.T) {
 		})
 	}
 }
+
+func TestDuplicateKeysEndsOnAnyInput(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		doc  string
+		want bool
+	}{
+		{`{"a":[aaaa:4}]}`, false}, {`{"a":1,"A":2}`, true}, {`{"a":{"b":1,"b":2}}`, true}, {`[{"a":1},{"a":1}]`, false}, {`{`, false},
+	} {
+		assert.Equal(t, tc.want, DuplicateKeys([]byte(tc.doc)), tc.doc)
+	}
+}

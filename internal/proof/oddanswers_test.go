@@ -233,6 +233,28 @@ func TestAnswersAboutAnotherObjectAreNotSuccesses(t *testing.T) {
 	assert.ErrorIs(t, err, coralogix.ErrNotConfirmed)
 	assert.Empty(t, res.SucceededIDs)
 
+	// Members that only look like "id" do not name the case: "_id" is not
+	// "id", and a UUID in readableId is not a readable id.
+	for name, body := range map[string]string{
+		"_id":                `{"cases":[{"id":"` + other + `","_id":"` + asked + `","assignee":{"userId":"` + user + `"}}]}`,
+		"i_d":                `{"cases":[{"id":"` + other + `","i_d":"` + asked + `","assignee":{"userId":"` + user + `"}}]}`,
+		"a UUID as readable": `{"cases":[{"id":"` + other + `","readableId":"` + asked + `","assignee":{"userId":"` + user + `"}}]}`,
+	} {
+		res, err := cx(t, body).AssignCasesInBatches(ctx, coralogix.AssignCasesRequest{Assignee: coralogix.UserDetails{UserID: user}, IDs: []string{asked}}, coralogix.BulkOptions{})
+		assert.ErrorIs(t, err, coralogix.ErrNotConfirmed, name)
+		assert.Empty(t, res.SucceededIDs, name)
+	}
+	amc := func(t *testing.T, body string) *actionmgmt.Client {
+		c, err := actionmgmt.NewClient(serveBody(t, body), oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "forsta-token-0123"}), actionmgmt.WithRetryMax(0))
+		require.NoError(t, err)
+		t.Cleanup(c.CloseIdleConnections)
+		return c
+	}
+	for _, body := range []string{`{"id":9,"name":"case nine","_id":7}`, `{"id":9,"I-D":7}`, `{"_id":7}`} {
+		_, err := amc(t, body).GetCase(ctx, 1, 7)
+		assert.ErrorIs(t, err, core.ErrUnexpectedResponse, body)
+	}
+
 	incident := func(id string, roles string) string {
 		return `{"data":{"id":"` + id + `","type":"incidents","attributes":{"title":"t","slug":"s","created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-01T00:00:00Z"},` +
 			`"relationships":{"roles":{"data":[` + roles + `]}}},"included":[{"id":"ra1","type":"incident_role_assignments","attributes":{` +

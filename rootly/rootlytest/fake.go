@@ -114,8 +114,9 @@ func (s *Server) SetLatency(d time.Duration) { s.base.SetLatency(d) }
 // SetRateLimit is the one way to give the server a rate limit: at most
 // perSecond requests a second on average, burst at once. Past it the server
 // answers 429 with Retry-After (whole seconds, at least 1).
-// Every answer carries X-RateLimit-Limit (the burst), -Remaining, -Used
-// and -Reset (a Unix time), as Rootly's do.
+// Every answer carries X-RateLimit-Limit ("<burst>, <burst>;window=<seconds
+// to fill the burst>"), -Remaining, -Used and -Reset (a Unix time), as
+// Rootly's do.
 // perSecond 0 turns the limit off.
 func (s *Server) SetRateLimit(perSecond float64, burst int) { s.base.SetRateLimit(perSecond, burst) }
 
