@@ -280,7 +280,7 @@ func writeProofs(p func(string, ...any), proofs []map[string]any, misses *[]stri
 		p("- **retry-after**: the server's 429s carry `Retry-After: 1`, no rate-limit headers; no client limiter.\n")
 		p("- **headers**: every answer carries `X-RateLimit-*` and 429s carry nothing else (Rootly style); no client limiter.\n")
 		p("- **fixed**: as retry-after, with `WithRateLimit(50, 10)`.\n")
-		p("- **no-adaptation**: as retry-after, with `WithoutAdaptivePace()`: each call honours only its own\n  `Retry-After`, as the SDK did before the adaptive pace.\n\n")
+		p("- **no-adaptation**: as retry-after, with `WithoutAdaptivePace()`: the whole client still waits out\n  each `Retry-After`, but never paces itself after it.\n\n")
 		p("| set-up | seconds | x floor | tries | 429s | 429s %% of tries | failed | lost | duplicated |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		for _, r := range rs {
 			mode, _ := r["mode"].(string)

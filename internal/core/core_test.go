@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -1240,3 +1241,41 @@ func TestContentTypeIsNeverRepeated(t *testing.T) {
 	assert.NotContains(t, strings.ToLower(fmt.Sprintf("%v %+v %#v", err, err, err)), strings.ToLower(secret))
 	assert.Contains(t, err.Error(), "a content type that is not JSON")
 }
+
+// Every try's body reaches net/http as an in-memory reader it recognizes
+// (io.NopCloser of a *bytes.Reader), so the headers and the body go out in
+// one write, and every try carries the whole body afresh.
+func TestEveryTryBodyIsAnInMemoryReader(t *testing.T) {
+	t.Parallel()
+	inMemory := reflect.TypeOf(io.NopCloser(bytes.NewReader(nil)))
+	var mu sync.Mutex
+	var types []reflect.Type
+	var bodies []string
+	tries := 0
+	rt := roundTripper(func(r *http.Request) (*http.Response, error) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		types, bodies = append(types, reflect.TypeOf(r.Body)), append(bodies, string(b))
+		tries++
+		status := http.StatusServiceUnavailable
+		if tries == 3 {
+			status = http.StatusOK
+		}
+		mu.Unlock()
+		return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(`{}`)), Request: r}, nil
+	})
+	o := fastOptions("https://api.example.com")
+	o.SetHTTPClient(&http.Client{Transport: rt})
+	c := newTestClient(t, testSpec(), o)
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodPut, Path: "/x", Body: []byte(`{"a":1}`)})
+	require.NoError(t, err)
+	require.Len(t, types, 3)
+	for i := range types {
+		assert.Equal(t, inMemory, types[i], "try %d", i+1)
+		assert.Equal(t, `{"a":1}`, bodies[i], "try %d", i+1)
+	}
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -109,24 +110,28 @@ type callContext struct {
 	context.Context
 	policy policy
 
-	body   []byte  // the request body, replayed on every try
-	probe  bufBody // what bodyReader gives go-retryablehttp's first call
-	probed bool
+	body  []byte       // the request body, replayed on every try
+	first bytes.Reader // the reader of the length probe and of the first try
+	reads int          // bodyReader's calls
 }
 
 // bodyReader gives the request body afresh for each try (go-retryablehttp
-// calls it before every try, and net/http through GetBody to rewind). Its
-// first call, go-retryablehttp's probe for the length, gets the reader
-// held in the context; every later one a new reader, so a try never
-// shares its body with the previous try, which net/http may still be
-// writing.
+// calls it once to probe its length, then before every try, and net/http
+// through GetBody to rewind). The probe, which only asks the length, and
+// the first try get the reader held in the context; every later try a new
+// one, so a try never shares its body with the previous try, which
+// net/http may still be writing. The readers are *bytes.Reader: net/http
+// then knows the body is in memory and writes it with the headers in one
+// write, where any other reader makes it send the headers first (one more
+// syscall and packet per request: 10 µs of a 50 µs Thalamus call on
+// loopback).
 func (cc *callContext) bodyReader() (io.Reader, error) {
-	if !cc.probed {
-		cc.probed = true
-		cc.probe = bufBody{b: cc.body}
-		return &cc.probe, nil
+	cc.reads++
+	if cc.reads <= 2 {
+		cc.first.Reset(cc.body)
+		return &cc.first, nil
 	}
-	return &bufBody{b: cc.body}, nil
+	return bytes.NewReader(cc.body), nil
 }
 
 type policyKey struct{}
