@@ -150,11 +150,21 @@ func TestOverlayKeepsZeroValuedKnownMembers(t *testing.T) {
 		When time.Time `json:"when,omitzero"`
 		N    int       `json:"n,omitzero"`
 	}
+	type oneOf struct {
+		A *struct {
+			X int `json:"x"`
+		} `json:"a,omitzero"`
+	}
 	type model struct {
 		At    time.Time `json:"at,omitzero"`
 		Inner *nested   `json:"inner,omitzero"`
+		Deep  []struct {
+			Status oneOf `json:"status,omitzero"`
+		} `json:"deep,omitzero"`
 	}
 	tests := []struct{ name, raw, typed, want string }{
+		{"a one-of holding only an unknown variant, nested", `{"deep":[{"status":{"paused":{}}}]}`, `{"deep":[{}]}`, `{"deep":[{"status":{"paused":{}}}]}`},
+		{"a one-of variant the caller cleared stays cleared", `{"deep":[{"status":{"a":{"x":1}}}]}`, `{"deep":[{}]}`, `{"deep":[{}]}`},
 		{"zero time at the top", `{"at":"0001-01-01T00:00:00Z"}`, `{}`, `{"at":"0001-01-01T00:00:00Z"}`},
 		{"zero time nested, unknown kept", `{"inner":{"when":"0001-01-01T00:00:00Z","x":1}}`, `{"inner":{}}`, `{"inner":{"when":"0001-01-01T00:00:00Z","x":1}}`},
 		{"zero number", `{"inner":{"n":0}}`, `{"inner":{}}`, `{"inner":{"n":0}}`},

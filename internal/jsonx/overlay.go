@@ -17,8 +17,9 @@ import (
 //   - the members raw had whose names the type does not know (unknown
 //     members, and unknown one-of variants), verbatim;
 //   - the known members raw had with a zero value (null, "", 0, false, [],
-//     {}) that the encoding omitted, so their presence survives; a member
-//     the caller changed from non-zero to zero is not brought back.
+//     {}) that the encoding omitted, so their presence survives, and those
+//     the type cannot hold (see untypable); a member the caller changed
+//     from non-zero to zero is not brought back.
 //
 // The top level itself gets only the second kind: its unknown members are
 // the model's own Extra map. Arrays are walked element by element when they
@@ -179,7 +180,7 @@ func overlayObject(b, typed, raw []byte, t reflect.Type, top bool) ([]byte, bool
 			continue
 		}
 		ft, isKnown := lookupType(known, name)
-		if (isKnown && !zeroJSON(m.val) && !zeroTime(ft, m.val)) || (!isKnown && top) {
+		if (isKnown && !zeroJSON(m.val) && !zeroTime(ft, m.val) && !untypable(ft, m.val)) || (!isKnown && top) {
 			continue
 		}
 		written[strings.ToLower(name)] = true
@@ -192,6 +193,20 @@ func overlayObject(b, typed, raw []byte, t reflect.Type, top bool) ([]byte, bool
 		b = append(b, m.val...)
 	}
 	return append(b, '}'), true
+}
+
+// untypable reports whether v, the raw value of a known member of type t
+// that the encoding left out, is one the type cannot hold at all: it
+// decodes to the zero value (a one-of object holding only a variant the
+// type does not know, {"paused": {}}) or not at all. Such a member was
+// never the caller's to change, and is kept verbatim; a member that
+// decodes to something was cleared by the caller, and stays out.
+func untypable(t reflect.Type, v []byte) bool {
+	p := reflect.New(t)
+	if Unmarshal(v, p.Interface()) != nil {
+		return true
+	}
+	return p.Elem().IsZero()
 }
 
 // zeroTime reports whether v, the raw value of a member of type t, is a
