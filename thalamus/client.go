@@ -185,23 +185,19 @@ func (c *Client) assign(ctx context.Context, id int64, to Assignee) (*Assignment
 	if err != nil {
 		return nil, err
 	}
-	return decodeCase(resp, id)
+	return decodeCase(ctx, resp, id)
 }
 
 // decodeCase reads the answer of a call on case id: a JSON document
 // holding that case, or an error matching ErrUnexpectedResponse.
-func decodeCase(resp core.Response, id int64) (*AssignmentResult, error) {
-	if err := resp.CheckJSON(); err != nil {
-		return nil, err
-	}
-	res, err := decodeResult(resp.Body)
-	if err != nil {
-		return nil, resp.Unexpected(err)
-	}
-	if res.Case.ID != id {
-		return nil, resp.Unexpected(fmt.Errorf("the answer holds case %d, not case %d", res.Case.ID, id))
-	}
-	return res, nil
+func decodeCase(ctx context.Context, resp core.Response, id int64) (*AssignmentResult, error) {
+	return core.Decode(ctx, resp, func(body []byte) (*AssignmentResult, error) {
+		res, err := decodeResult(body)
+		if err == nil && res.Case.ID != id {
+			return nil, fmt.Errorf("the answer holds case %d, not case %d", res.Case.ID, id)
+		}
+		return res, err
+	})
 }
 
 // Outcome is the result of one case of AssignCases.
@@ -265,7 +261,7 @@ func (c *Client) GetCase(ctx context.Context, caseInstanceID int64) (*Case, erro
 	if err != nil {
 		return nil, err
 	}
-	res, err := decodeCase(resp, caseInstanceID)
+	res, err := decodeCase(ctx, resp, caseInstanceID)
 	if err != nil {
 		return nil, err
 	}

@@ -462,21 +462,29 @@ func (c *Client) JSONRequest(method, path string, in any) (*Request, error) {
 	return r, nil
 }
 
-// Call sends r and decodes the 2xx body with decode, the package's decoder.
-// An empty body, or one decode refuses, is a *RequestError matching
-// ErrUnexpectedResponse: the request did reach the server.
+// Call sends r and decodes the 2xx body with decode, the package's decoder
+// (see Decode).
 func Call[T any](ctx context.Context, c *Client, r *Request, decode func(body []byte) (T, error)) (T, error) {
-	var zero T
 	resp, err := c.Do(ctx, r)
 	if err != nil {
+		var zero T
 		return zero, err
 	}
+	return Decode(ctx, resp, decode)
+}
+
+// Decode decodes a 2xx answer with decode, the package's decoder. An
+// answer that is not JSON (CheckJSON), or one decode refuses, is a
+// *RequestError matching ErrUnexpectedResponse: the request did reach the
+// server. A big body's decoding ends with ctx (see decodeWithin).
+func Decode[T any](ctx context.Context, resp Response, decode func(body []byte) (T, error)) (T, error) {
+	var zero T
 	if err := resp.CheckJSON(); err != nil {
 		return zero, err
 	}
 	out, err := decodeWithin(ctx, resp.Body, decode)
 	if err != nil {
-		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) && resp.c != nil {
 			return zero, resp.c.public(&RequestError{Method: resp.method, URL: resp.c.Redact(cleanURL(resp.url)), Err: err,
 				Attempts: max(resp.tries, 1), pkg: resp.c.spec.Package})
 		}
