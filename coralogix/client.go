@@ -275,19 +275,8 @@ func (c *Client) oneCase(ctx context.Context, method, prefix, id string, body an
 }
 
 // is reports whether the case is the one id names: its UUID (any case),
-// or its readable id (an answer that leaves the readable id out cannot
-// disagree with it).
-func (cs *Case) is(id string) bool {
-	switch {
-	case cs.ID == "":
-		return false
-	case strings.EqualFold(cs.ID, id):
-		return true
-	case core.IsUUID(id, false):
-		return false
-	}
-	return cs.ReadableID == id || cs.ReadableID == ""
-}
+// or its readable id (see core.SameResource).
+func (cs *Case) is(id string) bool { return core.SameResource(cs.ID, cs.ReadableID, id) }
 
 // assignedTo confirms an assignment: the case's assignee is user.
 func assignedTo(user string) func(*Case) bool {

@@ -178,25 +178,10 @@ func decodeIncidentOf(body []byte, id string) (*Incident, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !sameResource(inc.ID, inc.Slug, id) {
+	if !core.SameResource(inc.ID, inc.Slug, id) {
 		return nil, fmt.Errorf("the answer is about incident %q, not %q", inc.ID, id)
 	}
 	return inc, nil
-}
-
-// sameResource reports whether a resource with this id (and slug, where
-// it has one) is the one ref names: by UUID (any case), by slug, or by an
-// id equal to ref. A slug the answer does not carry cannot disagree.
-func sameResource(id, slug, ref string) bool {
-	switch {
-	case id == "":
-		return false
-	case strings.EqualFold(id, ref):
-		return true
-	case core.IsUUID(ref, false):
-		return false
-	}
-	return slug == ref || slug == ""
 }
 
 // GetIncident reads an incident with its role assignments:

@@ -55,7 +55,7 @@ func (c *Client) GetUser(ctx context.Context, userID string) (*User, error) {
 		return nil, err
 	}
 	return getOne(ctx, c, "/v1/users", userID, "userID", userFrom, func(u *User, raw []byte) { u.Raw = raw },
-		func(u *User) bool { return userID == "me" || sameResource(u.ID, "", userID) })
+		func(u *User) bool { return userID == "me" || core.SameResource(u.ID, "", userID) })
 }
 
 // GetIncidentRole reads one incident role: GET /v1/incident_roles/{id}.
@@ -68,7 +68,7 @@ func (c *Client) GetIncidentRole(ctx context.Context, id string) (*IncidentRole,
 		return nil, err
 	}
 	return getOne(ctx, c, "/v1/incident_roles", id, "id", roleFrom, func(r *IncidentRole, raw []byte) { r.Raw = raw },
-		func(r *IncidentRole) bool { return sameResource(r.ID, r.Slug, id) })
+		func(r *IncidentRole) bool { return core.SameResource(r.ID, r.Slug, id) })
 }
 
 // getOne reads the resource prefix/id and types it with conv; an answer

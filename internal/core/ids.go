@@ -1,5 +1,7 @@
 package core
 
+import "strings"
+
 // IsUUID reports whether s is 8-4-4-4-12 hexadecimal digits; with lowerOnly,
 // only lower-case digits count.
 func IsUUID(s string, lowerOnly bool) bool {
@@ -54,4 +56,21 @@ func LowerUUIDs(ids []string) []string {
 		return ids
 	}
 	return out
+}
+
+// SameResource reports whether the resource an answer is about, with this
+// id and alias (a readable id or a slug, "" when the answer has none), is
+// the one ref names: by id (a UUID in any case), or, when ref is not a
+// UUID, by alias. An answer without the alias cannot disagree with it; an
+// answer without an id is about nothing.
+func SameResource(id, alias, ref string) bool {
+	switch {
+	case id == "":
+		return false
+	case strings.EqualFold(id, ref):
+		return true
+	case IsUUID(ref, false):
+		return false
+	}
+	return alias == ref || alias == ""
 }
