@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/caseassign/caseassign/internal/testsrv"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/caseassign/caseassign/actionmgmt"
 	"github.com/caseassign/caseassign/actionmgmt/actionmgmttest"
+	"github.com/caseassign/caseassign/internal/testsrv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/caseassign/caseassign/internal/jsonx"
 	"iter"
 	"net/http"
 	"runtime"
@@ -15,6 +14,7 @@ import (
 	"sync/atomic"
 
 	"github.com/caseassign/caseassign/internal/core"
+	"github.com/caseassign/caseassign/internal/jsonx"
 	"golang.org/x/oauth2"
 )
 

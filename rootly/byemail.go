@@ -4,11 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/caseassign/caseassign/internal/core"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/caseassign/caseassign/internal/core"
 )
 
 // AssignRoleByEmailRequest names a user by e-mail and an incident role by

@@ -17,8 +17,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/caseassign/caseassign/internal/jsonx"
 	"time"
+
+	"github.com/caseassign/caseassign/internal/jsonx"
 )
 
 // TypeMismatchError reports a resource of another type than the one an

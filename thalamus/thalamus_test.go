@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/caseassign/caseassign/internal/testsrv"
 	"net/http"
 	"net/http/httptest"
 	"net/mail"
@@ -14,6 +13,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/caseassign/caseassign/internal/testsrv"
 	"github.com/caseassign/caseassign/thalamus"
 	"github.com/caseassign/caseassign/thalamus/thalamustest"
 	"github.com/stretchr/testify/assert"

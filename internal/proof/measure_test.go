@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/caseassign/caseassign/internal/testsrv"
-	"github.com/caseassign/caseassign/rootly"
 	"os"
 	"strconv"
 	"strings"
@@ -15,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseassign/caseassign/internal/testsrv"
+	"github.com/caseassign/caseassign/rootly"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
