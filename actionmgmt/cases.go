@@ -11,7 +11,6 @@ import (
 	"strconv"
 
 	"github.com/caseassign/caseassign/internal/core"
-	"github.com/caseassign/caseassign/internal/jsonx"
 )
 
 // MaxCasePageSize is the largest CaseQuery.Top the API accepts (a larger
@@ -127,16 +126,11 @@ func (c *Client) QueryCases(ctx context.Context, hubID int64, q CaseQuery) (*Cas
 	if err != nil {
 		return nil, err
 	}
-	return core.Call(ctx, c.core, r, func(body []byte) (*CasePage, error) {
-		var w casePageWire
-		if err := jsonx.Unmarshal(body, &w); err != nil {
-			return nil, err
-		}
-		if w.Items == nil {
-			return nil, errNoItems
-		}
-		return &CasePage{ItemType: w.ItemType, ItemCount: w.ItemCount, TotalCount: w.TotalCount, Items: w.Items}, nil
-	})
+	w, err := core.Call(ctx, c.core, r, decodeList(func(w *casePageWire) bool { return w.Items != nil }))
+	if err != nil {
+		return nil, err
+	}
+	return &CasePage{ItemType: w.ItemType, ItemCount: w.ItemCount, TotalCount: w.TotalCount, Items: w.Items}, nil
 }
 
 // AllCases iterates over every case the query selects, page after page

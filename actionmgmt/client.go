@@ -185,21 +185,31 @@ func (c *Client) ListRoles(ctx context.Context, hubID int64) ([]Role, error) {
 		return nil, err
 	}
 	r := &core.Request{Method: http.MethodGet, Path: hubPath(hubID, "roles")}
-	return core.Call(ctx, c.core, r, func(body []byte) ([]Role, error) {
-		var out roleList
-		if err := jsonx.Unmarshal(body, &out); err != nil {
-			return nil, err
-		}
-		if out.Items == nil {
-			return nil, errNoItems
-		}
-		return out.Items, nil
-	})
+	l, err := core.Call(ctx, c.core, r, decodeList(func(l *roleList) bool { return l.Items != nil }))
+	if err != nil {
+		return nil, err
+	}
+	return l.Items, nil
 }
 
 // errNoItems is a list answer without its "items" array: not a list page,
 // so not an empty one either.
 var errNoItems = errors.New(`no "items" array in the answer`)
+
+// decodeList returns the decoder of a list answer read into a W: one
+// without its "items" array (hasItems) is refused with errNoItems.
+func decodeList[W any](hasItems func(*W) bool) func(body []byte) (*W, error) {
+	return func(body []byte) (*W, error) {
+		var w W
+		if err := jsonx.Unmarshal(body, &w); err != nil {
+			return nil, err
+		}
+		if !hasItems(&w) {
+			return nil, errNoItems
+		}
+		return &w, nil
+	}
+}
 
 // QueryEndUsers returns one page of a hub's End User List:
 // POST /v1/hubs/{hubID}/enduserlists/{listID}/users/query. A zero Top asks
@@ -229,16 +239,7 @@ func (c *Client) QueryEndUsers(ctx context.Context, hubID, listID int64, opts *E
 	if err != nil {
 		return nil, err
 	}
-	return core.Call(ctx, c.core, r, func(body []byte) (*EndUserPage, error) {
-		var out EndUserPage
-		if err := jsonx.Unmarshal(body, &out); err != nil {
-			return nil, err
-		}
-		if out.Items == nil {
-			return nil, errNoItems
-		}
-		return &out, nil
-	})
+	return core.Call(ctx, c.core, r, decodeList(func(p *EndUserPage) bool { return p.Items != nil }))
 }
 
 // AllEndUsers iterates over every user the query selects, page after page
