@@ -2,7 +2,6 @@ package coralogix
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/caseassign/caseassign/internal/core"
-	"github.com/caseassign/caseassign/internal/jsonx"
 )
 
 // The shared surface of the package (error types, bulk options, common
@@ -160,27 +158,18 @@ func unconfirmed(ids []string, cases []Case, done func(*Case) bool) error {
 
 // decodeCases decodes a {"cases": [...]} answer.
 func decodeCases(body []byte) ([]Case, error) {
-	var out casesEnvelope
-	if err := jsonx.Unmarshal(body, &out); err != nil {
-		if !jsonx.Refusal(err) {
-			return nil, err
-		}
-		// A member of one case does not fit its field: case by case.
-		var slow struct {
-			Cases []Case `json:"cases"`
-		}
-		if err := json.Unmarshal(body, &slow); err != nil {
-			return nil, err
-		}
-		if slow.Cases == nil {
-			return nil, errors.New(`no "cases" array in the answer`)
-		}
+	var fast casesEnvelope[caseFields]
+	var slow casesEnvelope[Case]
+	lenient, err := decodeEnvelope(body, &fast, &slow)
+	switch {
+	case err != nil:
+		return nil, err
+	case lenient && slow.Cases != nil:
 		return slow.Cases, nil
-	}
-	if out.Cases == nil {
+	case lenient || fast.Cases == nil:
 		return nil, errors.New(`no "cases" array in the answer`)
 	}
-	return withExtra(body, "cases", out.Cases)
+	return withExtra(body, "cases", fast.Cases)
 }
 
 // AssignCase assigns one case: POST /mgmt/openapi/5/cases/assigned/v1/{id}
@@ -295,26 +284,18 @@ func unassigned(cs *Case) bool {
 
 // decodeCase decodes a {"case": {...}} answer.
 func decodeCase(body []byte) (*Case, error) {
-	var out caseEnvelope
-	if err := jsonx.Unmarshal(body, &out); err != nil {
-		if !jsonx.Refusal(err) {
-			return nil, err
-		}
-		var slow struct {
-			Case *Case `json:"case"`
-		}
-		if err := json.Unmarshal(body, &slow); err != nil {
-			return nil, err
-		}
-		if slow.Case == nil {
-			return nil, errors.New(`no "case" in the answer`)
-		}
+	var fast caseEnvelope[caseFields]
+	var slow caseEnvelope[Case]
+	lenient, err := decodeEnvelope(body, &fast, &slow)
+	switch {
+	case err != nil:
+		return nil, err
+	case lenient && slow.Case != nil:
 		return slow.Case, nil
-	}
-	if out.Case == nil {
+	case lenient || fast.Case == nil:
 		return nil, errors.New(`no "case" in the answer`)
 	}
-	cases, err := withExtra(body, "case", []caseFields{*out.Case})
+	cases, err := withExtra(body, "case", []caseFields{*fast.Case})
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package coralogix
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 	"net/http"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/caseassign/caseassign/internal/core"
-	"github.com/caseassign/caseassign/internal/jsonx"
 )
 
 // ListCasesRequest selects, orders and pages cases. The zero value lists
@@ -287,35 +285,24 @@ func (c *Client) ListCases(ctx context.Context, opts *ListCasesRequest) (*ListCa
 
 // decodeList decodes a page of cases.
 func decodeList(body []byte) (*ListCasesResponse, error) {
-	var out listEnvelope
-	if err := jsonx.Unmarshal(body, &out); err != nil {
-		if !jsonx.Refusal(err) {
-			return nil, err
-		}
-		// A member of one case does not fit its field: case by case.
-		var slow struct {
-			Cases         []Case              `json:"cases"`
-			Pagination    *PaginationResponse `json:"pagination"`
-			PBACTruncated bool                `json:"pbacTruncated"`
-		}
-		if err := json.Unmarshal(body, &slow); err != nil {
-			return nil, err
-		}
-		if slow.Cases == nil || slow.Pagination == nil {
-			return nil, errors.New(`the answer lacks "cases" or "pagination"`)
-		}
-		return &ListCasesResponse{Cases: slow.Cases, Pagination: *slow.Pagination, PBACTruncated: slow.PBACTruncated}, nil
-	}
-	// Both are required by the spec: without them the answer says nothing
-	// about whether the list goes on.
-	if out.Cases == nil || out.Pagination == nil {
-		return nil, errors.New(`the answer lacks "cases" or "pagination"`)
-	}
-	cases, err := withExtra(body, "cases", out.Cases)
+	var fast listEnvelope[caseFields]
+	var slow listEnvelope[Case]
+	lenient, err := decodeEnvelope(body, &fast, &slow)
 	if err != nil {
 		return nil, err
 	}
-	return &ListCasesResponse{Cases: cases, Pagination: *out.Pagination, PBACTruncated: out.PBACTruncated}, nil
+	cases := slow.Cases
+	if lenient {
+		fast.Pagination, fast.PBACTruncated = slow.Pagination, slow.PBACTruncated
+	} else if cases, err = withExtra(body, "cases", fast.Cases); err != nil {
+		return nil, err
+	}
+	// Both are required by the spec: without them the answer says nothing
+	// about whether the list goes on.
+	if cases == nil || fast.Pagination == nil {
+		return nil, errors.New(`the answer lacks "cases" or "pagination"`)
+	}
+	return &ListCasesResponse{Cases: cases, Pagination: *fast.Pagination, PBACTruncated: fast.PBACTruncated}, nil
 }
 
 // AllCases iterates over every case of every page, following nextPageToken

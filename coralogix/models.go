@@ -232,7 +232,7 @@ func decodeKeeping[F any](data []byte, fields *F) (extra map[string]json.RawMess
 }
 
 // decodeLenient decodes data into v (a pointer to a struct without
-// UnmarshalJSON), and when encoding/json refuses a member's value, decodes
+// UnmarshalJSON), and when a member's value does not fit its field, decodes
 // member by member instead, returning the members that do not fit.
 func decodeLenient(data []byte, v any) (map[string]json.RawMessage, error) {
 	err := jsonx.Unmarshal(data, v)
@@ -483,18 +483,33 @@ type PaginationResponse struct {
 // The response envelopes decode into caseFields, which has no UnmarshalJSON
 // of its own: one decoding pass, then one allocation-free scan for the
 // members the SDK does not model (see withExtra).
-type casesEnvelope struct {
-	Cases []caseFields `json:"cases"`
+// The answers' envelopes, over the type C a case is read into: caseFields
+// reads every case in one pass; Case reads each case leniently (a member
+// that does not fit its field goes to Extra), for an answer the first
+// refuses (see decodeEnvelope).
+type casesEnvelope[C any] struct {
+	Cases []C `json:"cases"`
 }
 
-type caseEnvelope struct {
-	Case *caseFields `json:"case"`
+type caseEnvelope[C any] struct {
+	Case *C `json:"case"`
 }
 
-type listEnvelope struct {
-	Cases         []caseFields        `json:"cases"`
+type listEnvelope[C any] struct {
+	Cases         []C                 `json:"cases"`
 	Pagination    *PaginationResponse `json:"pagination"`
 	PBACTruncated bool                `json:"pbacTruncated"`
+}
+
+// decodeEnvelope decodes body into fast, whose cases are caseFields, read
+// in one pass; when a member of one case does not fit its field, it
+// decodes body into slow instead, whose cases are Case, each read on its
+// own and leniently. lenient reports that slow holds the answer.
+func decodeEnvelope[F, S any](body []byte, fast *F, slow *S) (lenient bool, err error) {
+	if err = jsonx.Unmarshal(body, fast); !jsonx.Refusal(err) {
+		return false, err
+	}
+	return true, json.Unmarshal(body, slow)
 }
 
 // withExtra turns decoded cases into Cases, keeping the unknown members of
