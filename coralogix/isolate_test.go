@@ -13,6 +13,7 @@ import (
 
 	"github.com/caseassign/caseassign/coralogix"
 	"github.com/caseassign/caseassign/coralogix/coralogixtest"
+	"github.com/caseassign/caseassign/internal/benchx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -269,6 +270,10 @@ func TestSplitCost(t *testing.T) {
 			assert.Len(t, res.SucceededIDs, 1000-tc.k)
 			assert.LessOrEqual(t, len(srv.Requests()), within)
 			t.Logf("k=%d spread=%v: %d requests (the first included)", tc.k, tc.spread, len(srv.Requests()))
+			if out := benchx.ProofOut(); out != "" { // .ci/bench: a figure of BENCHMARKS.md
+				benchx.Record(t, out, map[string]any{"kind": "splitcost", "k": tc.k, "spread": tc.spread,
+					"requests": len(srv.Requests()), "assigned": len(res.SucceededIDs)})
+			}
 		})
 	}
 }

@@ -272,16 +272,42 @@ func writeProofs(p func(string, ...any), proofs []map[string]any, misses *[]stri
 			}
 		}
 	}
+	if rs := byKind["splitcost"]; len(rs) > 0 {
+		p("\n## Coralogix: isolating refused ids in a batch\n\n")
+		p("`TestSplitCost` (coralogix): one batch of 1,000 ids of which k are refused (closed cases), spread\n")
+		p("evenly through the batch or side by side. A batch refused for its content is split in two and each\n")
+		p("half sent again, down to single ids; the bound is `MaxSplitRequests` (1,000) extra requests a batch.\n")
+		p("Splitting within a batch is sequential, so the counts do not depend on timing.\n\n")
+		p("| refused ids (k) | where | requests (the first included) | extra requests | ids assigned |\n|---:|---|---:|---:|---:|\n")
+		sort.SliceStable(rs, func(i, j int) bool {
+			if rs[i]["spread"] != rs[j]["spread"] {
+				return rs[i]["spread"] == true
+			}
+			return num(rs[i]["k"]) < num(rs[j]["k"])
+		})
+		for _, r := range rs {
+			where := "side by side"
+			if r["spread"] == true {
+				where = "spread out"
+			}
+			p("| %.0f | %s | %.0f | %.0f | %.0f |\n", num(r["k"]), where, num(r["requests"]), num(r["requests"])-1, num(r["assigned"]))
+			if num(r["requests"])-1 > 1000 {
+				*misses = append(*misses, fmt.Sprintf("split cost k=%.0f: %.0f extra requests, over MaxSplitRequests", num(r["k"]), num(r["requests"])-1))
+			}
+		}
+	}
 	if rs := byKind["ratelimit"]; len(rs) > 0 {
 		p("\n## Under a rate limit\n\n")
-		p("`TestMeasureRateLimit`: a Rootly test server allowing %v requests a second (burst 10), %v\n", num(rs[0]["server_per_second"]), num(rs[0]["n"]))
-		p("assignments at concurrency 8. The floor is %v / %v = %.0f s. \"Lost\" counts assignments whose\n", num(rs[0]["n"]), num(rs[0]["server_per_second"]), num(rs[0]["floor_seconds"]))
-		p("outcome disagrees with the server's state; \"duplicated\" counts assignments the server holds twice.\n\n")
+		p("`TestMeasureRateLimit`: a Rootly test server allowing %v requests a second (burst 10), and a job of\n", num(rs[0]["server_per_second"]))
+		p("that many assignments at concurrency 8 (\"items\"; a short job spends more of its time finding the\n")
+		p("rate than a long one). The floor is items / %v s. \"Lost\" counts assignments whose outcome\n", num(rs[0]["server_per_second"]))
+		p("disagrees with the server's state; \"duplicated\" counts assignments the server holds twice.\n\n")
 		p("- **retry-after**: the server's 429s carry `Retry-After: 1`, no rate-limit headers; no client limiter.\n")
 		p("- **headers**: every answer carries `X-RateLimit-*` and 429s carry nothing else (Rootly style); no client limiter.\n")
 		p("- **fixed**: as retry-after, with `WithRateLimit(50, 10)`.\n")
 		p("- **no-adaptation**: as retry-after, with `WithoutAdaptivePace()`: the whole client still waits out\n  each `Retry-After`, but never paces itself after it.\n\n")
-		p("| set-up | seconds | x floor | tries | 429s | 429s %% of tries | failed | lost | duplicated |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		sort.SliceStable(rs, func(i, j int) bool { return num(rs[i]["n"]) < num(rs[j]["n"]) })
+		p("| items | set-up | seconds | x floor | tries | 429s | 429s %% of tries | failed | lost | duplicated |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		for _, r := range rs {
 			mode, _ := r["mode"].(string)
 			if mode == "" {
@@ -290,18 +316,18 @@ func writeProofs(p func(string, ...any), proofs []map[string]any, misses *[]stri
 			ratio := num(r["seconds"]) / num(r["floor_seconds"])
 			tries := num(r["tries"])
 			pct := 100 * num(r["throttled_429"]) / max(tries, 1)
-			p("| %s | %.1f | %.2f | %v | %v | %.1f | %v | %v | %v |\n", mode, num(r["seconds"]), ratio, tries, num(r["throttled_429"]), pct, num(r["failed"]), num(r["lost"]), num(r["duplicated"]))
+			p("| %.0f | %s | %.1f | %.2f | %v | %v | %.1f | %v | %v | %v |\n", num(r["n"]), mode, num(r["seconds"]), ratio, tries, num(r["throttled_429"]), pct, num(r["failed"]), num(r["lost"]), num(r["duplicated"]))
 			if num(r["lost"]) != 0 || num(r["duplicated"]) != 0 {
 				*misses = append(*misses, fmt.Sprintf("rate limit run (%s): %v lost, %v duplicated", mode, num(r["lost"]), num(r["duplicated"])))
 			}
 			switch mode {
 			case "retry-after":
 				if ratio > 1.3 || pct >= 10 {
-					*misses = append(*misses, fmt.Sprintf("retry-after: %.2fx the floor (target 1.3x), %.1f%% 429s (target under 10%%)", ratio, pct))
+					*misses = append(*misses, fmt.Sprintf("retry-after, %.0f items: %.2fx the floor (target 1.3x), %.1f%% 429s (target under 10%%)", num(r["n"]), ratio, pct))
 				}
 			case "headers":
 				if ratio > 1.3 || pct >= 2 {
-					*misses = append(*misses, fmt.Sprintf("headers: %.2fx the floor (target 1.3x), %.1f%% 429s (target under 2%%)", ratio, pct))
+					*misses = append(*misses, fmt.Sprintf("headers, %.0f items: %.2fx the floor (target 1.3x), %.1f%% 429s (target under 2%%)", num(r["n"]), ratio, pct))
 				}
 			}
 		}

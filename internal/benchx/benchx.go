@@ -6,6 +6,7 @@
 package benchx
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -241,4 +243,31 @@ func MeasureModes(t *testing.T, pkg string, ops func(transport func() http.Round
 		}
 		t.Log(row)
 	}
+}
+
+// ProofOut names the file measurements append their results to, as JSON
+// lines that .ci/benchreport reads (CASEASSIGN_PROOF_OUT, which .ci/bench
+// sets); "" when unset.
+func ProofOut() string { return os.Getenv("CASEASSIGN_PROOF_OUT") }
+
+var recordMu sync.Mutex
+
+// Record appends v to path as one JSON line, and logs it.
+func Record(tb testing.TB, path string, v map[string]any) {
+	tb.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	recordMu.Lock()
+	defer recordMu.Unlock()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Logf("%s", b)
 }

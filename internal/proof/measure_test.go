@@ -3,7 +3,6 @@ package proof
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseassign/caseassign/internal/benchx"
 	"github.com/caseassign/caseassign/internal/testsrv"
 	"github.com/caseassign/caseassign/rootly"
 	"github.com/stretchr/testify/assert"
@@ -22,27 +22,16 @@ import (
 // The measurements run only when CASEASSIGN_PROOF_OUT names a file to
 // append their results to, as JSON lines (see .ci/bench).
 func proofOut(t *testing.T) string {
-	out := os.Getenv("CASEASSIGN_PROOF_OUT")
+	out := benchx.ProofOut()
 	if out == "" {
 		t.Skip("a measurement: set CASEASSIGN_PROOF_OUT (see .ci/bench)")
 	}
 	return out
 }
 
-var outMu sync.Mutex
-
 func record(t *testing.T, path string, v map[string]any) {
 	t.Helper()
-	b, err := json.Marshal(v)
-	require.NoError(t, err)
-	outMu.Lock()
-	defer outMu.Unlock()
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	require.NoError(t, err)
-	defer f.Close()
-	_, err = f.Write(append(b, '\n'))
-	require.NoError(t, err)
-	t.Logf("%s", b)
+	benchx.Record(t, path, v)
 }
 
 func envInt(name string, def int) int {
