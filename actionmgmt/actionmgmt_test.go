@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -704,7 +703,7 @@ func TestTokenWaitEndsWithTheCallsContext(t *testing.T) {
 	defer free()
 	idp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		<-release
-		proxyTo(w, r, srv.TokenURL())
+		testsrv.Proxy(w, r, srv.TokenURL())
 	}))
 	defer idp.Close()
 	safety := time.AfterFunc(time.Minute, free) // only a broken client waits for it
@@ -726,25 +725,4 @@ func TestTokenWaitEndsWithTheCallsContext(t *testing.T) {
 	free()
 	_, err = c.ListRoles(context.Background(), hub)
 	assert.NoError(t, err, "the fetch went on, and the next call gets its token")
-}
-
-// proxyTo forwards r to target (a full URL) and copies the answer back.
-func proxyTo(w http.ResponseWriter, r *http.Request, target string) {
-	req, err := http.NewRequestWithContext(r.Context(), r.Method, target, r.Body)
-	if err != nil {
-		w.WriteHeader(http.StatusBadGateway)
-		return
-	}
-	req.Header = r.Header.Clone()
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		w.WriteHeader(http.StatusBadGateway)
-		return
-	}
-	defer resp.Body.Close()
-	for k, vs := range resp.Header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(resp.StatusCode)
-	_, _ = io.Copy(w, resp.Body)
 }

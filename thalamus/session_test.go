@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/caseassign/caseassign/internal/jsonx"
+	"github.com/caseassign/caseassign/internal/testsrv"
 	"github.com/caseassign/caseassign/thalamus"
 	"github.com/caseassign/caseassign/thalamus/thalamustest"
 	"github.com/stretchr/testify/assert"
@@ -870,7 +871,7 @@ func TestOneCallersContextIsNotSharedByTheLogin(t *testing.T) {
 			close(entered)
 			<-release // the first login outlives its caller's deadline
 		}
-		proxyTo(w, r, srv.URL)
+		testsrv.Proxy(w, r, srv.URL+r.URL.RequestURI())
 	}))
 	defer front.Close()
 	defer close(release)
@@ -893,27 +894,6 @@ func TestOneCallersContextIsNotSharedByTheLogin(t *testing.T) {
 	assert.ErrorIs(t, <-first, context.DeadlineExceeded)
 	assert.NoError(t, <-second, "the other caller logs in itself")
 	assert.Equal(t, int32(2), logins.Load())
-}
-
-// proxyTo forwards r to target and copies the answer back.
-func proxyTo(w http.ResponseWriter, r *http.Request, target string) {
-	req, err := http.NewRequestWithContext(r.Context(), r.Method, target+r.URL.RequestURI(), r.Body)
-	if err != nil {
-		w.WriteHeader(http.StatusBadGateway)
-		return
-	}
-	req.Header = r.Header.Clone()
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		w.WriteHeader(http.StatusBadGateway)
-		return
-	}
-	defer resp.Body.Close()
-	for k, vs := range resp.Header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(resp.StatusCode)
-	_, _ = io.Copy(w, resp.Body)
 }
 
 // The failure a waiting caller is handed is never another caller's

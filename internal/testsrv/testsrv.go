@@ -467,3 +467,26 @@ func BearerToken(r *http.Request) (string, bool) {
 	}
 	return strings.TrimSpace(v[7:]), true
 }
+
+// Proxy forwards r to target (a full URL) and copies the answer back: a
+// test puts it behind a handler of its own to hold or count requests on
+// their way to a test server.
+func Proxy(w http.ResponseWriter, r *http.Request, target string) {
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, target, r.Body)
+	if err != nil {
+		w.WriteHeader(http.StatusBadGateway)
+		return
+	}
+	req.Header = r.Header.Clone()
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		w.WriteHeader(http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	for k, vs := range resp.Header {
+		w.Header()[k] = vs
+	}
+	w.WriteHeader(resp.StatusCode)
+	_, _ = io.Copy(w, resp.Body)
+}
